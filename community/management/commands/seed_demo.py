@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from community import demo
+
+
+class Command(BaseCommand):
+    help = "Fill an empty database with a small, clearly fictional demo community. Safe to run twice."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            demo.seed_members()
+        self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in with any of these (password below):"))
+        for email, display_name, _zone, is_staff in demo.DEMO_MEMBERS:
+            role = " (staff)" if is_staff else ""
+            self.stdout.write(f"  {email:<24} {display_name}{role}")
+        self.stdout.write(f"  password: {demo.DEMO_PASSWORD}")

@@ -1,0 +1,4 @@
+from community.models.accounts import User
+from community.models.safety import CrisisLine
+
+__all__ = ["CrisisLine", "User"]

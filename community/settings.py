@@ -1,0 +1,324 @@
+"""Settings for the community site, read from environment variables (12-factor).
+
+Every value comes through the small ``env_*`` helpers below, which stop the process
+with one clear line when a value is malformed, rather than starting half-configured.
+"""
+
+import os
+import sys
+from pathlib import Path
+from typing import NoReturn
+from zoneinfo import available_timezones
+
+import dj_database_url
+from django.utils.csp import CSP
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# pytest sets PYTEST_VERSION before it imports anything, so tests get safe defaults
+# (a throwaway key, no HTTPS redirect) without a second settings file.
+TESTING = "PYTEST_VERSION" in os.environ
+
+
+def fail(message: str) -> NoReturn:
+    """Refuse to start, with one line that says what to set."""
+    raise SystemExit(f"Configuration error: {message}")
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    value = value.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    fail(f"{name} must be one of 1/0, true/false, yes/no, on/off (got {value!r}).")
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        fail(f"{name} must be a whole number (got {value!r}).")
+
+
+def env_list(name: str, default: list[str] | None = None) -> list[str]:
+    value = os.environ.get(name)
+    if value is None:
+        return list(default or [])
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+DEBUG = env_bool("DEBUG", default=False)
+
+SECRET_KEY = env_str("SECRET_KEY")
+if not SECRET_KEY:
+    if DEBUG or TESTING:
+        SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa: S105
+    else:
+        fail("SECRET_KEY is not set. Set SECRET_KEY to a long random string, or DEBUG=1 for development.")
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG or TESTING else [])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_NAME = env_str("SITE_NAME", "Steady Ground")
+
+INSTALLED_APPS = [
+    "community",
+    "groups",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django.forms",
+    "django.contrib.postgres",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
+    "django_tasks_db",
+]
+
+MIDDLEWARE = [
+    "community.middleware.RequestLogMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "community.middleware.TimezoneMiddleware",
+]
+
+ROOT_URLCONF = "community.urls"
+# Lets templates/django/forms/ restyle how every form field is drawn.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+WSGI_APPLICATION = "community.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "community.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------
+# SQLite is the embedded default for trying the site out; production and CI use
+# PostgreSQL through psycopg 3 with persistent, health-checked connections.
+DATABASE_URL = env_str("DATABASE_URL")
+if DATABASE_URL:
+    try:
+        _database = dj_database_url.parse(
+            DATABASE_URL,
+            conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+            conn_health_checks=True,
+        )
+    except ValueError as error:
+        fail(f"DATABASE_URL is malformed ({error}). Use postgres://user:password@host:5432/name.")
+    if not _database.get("NAME") and "sqlite" not in _database["ENGINE"]:
+        fail("DATABASE_URL has no database name. Use postgres://user:password@host:5432/name.")
+else:
+    _database = {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
+DATABASES = {"default": _database}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+IS_POSTGRES = "postgresql" in DATABASES["default"]["ENGINE"]
+
+# --- Cache and sessions -----------------------------------------------------------------
+# With REDIS_URL set, the cache (rate limits, login throttling) and sessions are shared by
+# every app server; without it each process keeps its own, fine for one machine.
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Accounts -------------------------------------------------------------------------
+AUTH_USER_MODEL = "community.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if TESTING:
+    # A fast hasher keeps the suite quick; production keeps Django's default.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+LOGIN_REDIRECT_URL = "community:home"
+LOGIN_URL = "account_login"
+
+ACCOUNT_ADAPTER = "community.adapters.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_SIGNUP_FORM_CLASS = "community.forms.SignupForm"
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG or TESTING else "https"
+# allauth's rate limits are on by default; they are listed here so that they are seen.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = SITE_NAME
+USERSESSIONS_TRACK_ACTIVITY = True
+
+# --- Email ----------------------------------------------------------------------------
+# Django 6.1's MAILERS, filled from the EMAIL_* variables. With no EMAIL_HOST, mail is
+# printed to the console (fine for trying the site out; tests use Django's memory mailer).
+EMAIL_HOST = env_str("EMAIL_HOST")
+if EMAIL_HOST:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": EMAIL_HOST,
+                "port": env_int("EMAIL_PORT", 587),
+                "username": env_str("EMAIL_HOST_USER"),
+                "password": env_str("EMAIL_HOST_PASSWORD"),
+                "use_tls": env_bool("EMAIL_USE_TLS", default=True),
+                "timeout": env_int("EMAIL_TIMEOUT", 20),
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+del EMAIL_HOST
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Background tasks -------------------------------------------------------------------
+# Production runs the database backend and `manage.py db_worker`; `make run` and the
+# tests may run tasks at once in the request (TASKS_BACKEND=immediate).
+_tasks_backend = env_str("TASKS_BACKEND", "immediate" if TESTING else "database")
+if _tasks_backend == "immediate":
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+elif _tasks_backend == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+else:
+    fail(f"TASKS_BACKEND must be 'database' or 'immediate' (got {_tasks_backend!r}).")
+
+# --- Internationalisation and time ------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+USE_I18N = True
+USE_TZ = True
+# Times are stored in UTC; this zone is only the default for visitors and new members.
+TIME_ZONE = env_str("TIME_ZONE", "America/New_York")
+if TIME_ZONE not in available_timezones():
+    fail(f"TIME_ZONE must be an IANA time zone such as America/Denver (got {TIME_ZONE!r}).")
+
+# --- Static files -----------------------------------------------------------------------
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG or TESTING
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+MEDIA_ROOT = BASE_DIR / "media"
+
+# --- Security ---------------------------------------------------------------------------
+# Behind a TLS-terminating proxy, set SECURE_PROXY_SSL_HEADER=1 so that Django trusts
+# X-Forwarded-Proto from it (and only then: the proxy must overwrite that header).
+if env_bool("SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+_secure_default = not (DEBUG or TESTING)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=_secure_default)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if _secure_default else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=_secure_default)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=_secure_default)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=_secure_default)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "community.views.errors.csrf_failure"
+
+# A strict policy: scripts only from us and with the per-request nonce; no inline
+# styles or scripts; no framing; forms post only to us.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+
+# --- Logging ----------------------------------------------------------------------------
+# One line per event, key=value, to stdout; no personal data (see community/logging.py).
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"logfmt": {"()": "community.logging.LogfmtFormatter"}},
+    "handlers": {"stdout": {"class": "logging.StreamHandler", "stream": sys.stdout, "formatter": "logfmt"}},
+    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
+    "loggers": {
+        # The request log middleware writes one line per request; Django's own would
+        # repeat it and include the full path.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+    },
+}
+
+# --- Community rules --------------------------------------------------------------------
+# Accounts younger than this many hours have new-account limits (SAFETY.md rule 11).
+NEW_ACCOUNT_HOURS = env_int("NEW_ACCOUNT_HOURS", 24)

@@ -1,0 +1,24 @@
+from django.db import DatabaseError
+from django.shortcuts import render
+
+from community.models import CrisisLine
+
+# Shown when the database cannot be read or staff have switched every line off: the
+# crisis page must never fail and never be empty.
+FALLBACK_CRISIS_LINES = [
+    {"name": "988 Suicide & Crisis Lifeline (US)", "how": "Call or text 988", "url": "https://988lifeline.org/"},
+    {"name": "Crisis Text Line (US)", "how": "Text HOME to 741741", "url": "https://www.crisistextline.org/"},
+    {"name": "Emergency services (US)", "how": "Call 911", "url": ""},
+]
+
+
+def home(request):
+    return render(request, "community/home.html")
+
+
+def crisis(request):
+    try:
+        lines = list(CrisisLine.objects.filter(is_active=True))
+    except DatabaseError:
+        lines = []
+    return render(request, "community/crisis.html", {"lines": lines or FALLBACK_CRISIS_LINES})

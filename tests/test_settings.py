@@ -1,0 +1,71 @@
+"""The process refuses to start on bad configuration, and production settings are safe."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "x7#k2p!q9v$w3m@z8r^t5y&u1i*o4e(a6s)d0f-g_h+j=l[c]b{n}",
+    "ALLOWED_HOSTS": "community.example.org",
+    "EMAIL_HOST": "smtp.example.org",
+    "DATABASE_URL": "sqlite:///" + str(ROOT / "db-deploy-check.sqlite3"),
+}
+
+
+def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    # A clean environment: without PYTEST_VERSION the settings behave as in production.
+    base = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"PYTEST_VERSION", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    base.pop("DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_check_deploy_reports_no_issues_in_production_settings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_missing_secret_key_stops_with_one_clear_line():
+    env = {**PRODUCTION_ENV, "SECRET_KEY": ""}
+    result = run_manage("check", env=env)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "Configuration error: SECRET_KEY is not set. Set SECRET_KEY to a long random string, or DEBUG=1 for development."
+    ]
+
+
+@pytest.mark.parametrize("url", ["postgres://", "mysterydb://host/name", "not a url"])
+def test_malformed_database_url_stops_with_one_clear_line(url):
+    result = run_manage("check", env={**PRODUCTION_ENV, "DATABASE_URL": url})
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("Configuration error: DATABASE_URL")
+
+
+def test_bad_boolean_stops_with_one_clear_line():
+    result = run_manage("check", env={**PRODUCTION_ENV, "DEBUG": "maybe"})
+    assert result.returncode == 1
+    assert "DEBUG must be one of" in result.stderr
+
+
+def test_production_sends_strict_security_headers(client, settings):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "default-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
