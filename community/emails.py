@@ -7,10 +7,12 @@ from django.db import transaction
 from community.tasks import send_email
 
 
-def queue_email(*, to: list[str], subject: str, body: str, html: str = "") -> None:
+def queue_email(*, to: list[str], subject: str, body: str, html: str = "", headers: dict | None = None) -> None:
     """Send an email from the task worker after the current transaction commits.
 
     Emails must never carry post text unless the member asked for it (they show on
     lock screens); callers build ``body`` with that in mind.
     """
-    transaction.on_commit(partial(send_email.enqueue, to=to, subject=subject, body=body, html=html))
+    transaction.on_commit(
+        partial(send_email.enqueue, to=to, subject=subject, body=body, html=html, headers=headers or {})
+    )

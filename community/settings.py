@@ -119,6 +119,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            "builtins": ["community.templatetags.community_tags"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.csp",

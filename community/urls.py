@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from community.views import accounts, health, pages
+from community.views import accounts, health, notifications, pages
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Community administration"
@@ -16,10 +16,15 @@ community_patterns = [
     path("terms/", TemplateView.as_view(template_name="community/terms.html"), name="terms"),
     path("privacy/", TemplateView.as_view(template_name="community/privacy.html"), name="privacy"),
     path("account/profile/", accounts.profile_edit, name="profile-edit"),
+    path("account/notifications/", notifications.notification_settings, name="notification-settings"),
+    path("notifications/", notifications.notification_list, name="notification-list"),
+    path("notifications/read-all/", notifications.notification_read_all, name="notification-read-all"),
+    path("notifications/unsubscribe/<str:token>/", notifications.unsubscribe, name="unsubscribe"),
 ]
 
 urlpatterns = [
     path("", include((community_patterns, "community"))),
+    path("groups/", include("groups.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -55,3 +55,69 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+# --- groups ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_group(db):
+    from groups.models import Group
+
+    def make(name: str | None = None, **fields):
+        n = next(_counter)
+        name = name or f"Group {n}"
+        defaults = {
+            "slug": fields.pop("slug", None) or f"group-{n}",
+            "description": f"A place for {name}.",
+            "rules": "Be kind.\n\nNo method details.",
+        }
+        return Group.objects.create(name=name, **{**defaults, **fields})
+
+    return make
+
+
+@pytest.fixture
+def add_member(db):
+    """``add_member(group, user, role="member", status="active")`` with the counts kept right."""
+    from django.db.models import F
+    from django.utils import timezone
+
+    from groups.models import Group, Membership
+
+    def add(group, user, role="member", status="active"):
+        now = timezone.now()
+        membership = Membership.objects.create(
+            group=group,
+            user=user,
+            role=role,
+            status=status,
+            rules_accepted_at=now,
+            joined_at=now if status == "active" else None,
+            requested_at=now if status == "pending" else None,
+        )
+        if status == "active":
+            Group.objects.filter(pk=group.pk).update(member_count=F("member_count") + 1)
+        return membership
+
+    return add
+
+
+@pytest.fixture
+def make_post(db):
+    from groups.actions.posts import create_post
+
+    def make(group, author, title="A post", body="Some words.", **fields):
+        return create_post(author=author, group=group, title=title, body=body, **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_reply(db):
+    from groups.actions.posts import create_reply
+
+    def make(post, author, body="A reply.", **fields):
+        return create_reply(author=author, post=post, body=body, **fields)
+
+    return make

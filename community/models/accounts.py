@@ -64,6 +64,20 @@ class User(AbstractUser):
         "about me", max_length=500, blank=True, help_text="Optional. Shown to members of your groups."
     )
 
+    class EmailFrequency(models.TextChoices):
+        EACH = "each", "An email for each notification"
+        DAILY = "daily", "One daily digest"
+        NONE = "none", "No notification emails"
+
+    email_frequency = models.CharField(
+        "notification emails", max_length=8, choices=EmailFrequency, default=EmailFrequency.DAILY
+    )
+    email_excerpts = models.BooleanField(
+        "include excerpts of posts in emails",
+        default=False,
+        help_text="Off by default: emails can show on a lock screen where others may read them.",
+    )
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["display_name"]
 

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from community import demo
+from groups.demo import seed_groups
 
 
 class Command(BaseCommand):
@@ -9,7 +10,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
-            demo.seed_members()
+            members = demo.seed_members()
+            seed_groups(members)
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in with any of these (password below):"))
         for email, display_name, _zone, is_staff in demo.DEMO_MEMBERS:
             role = " (staff)" if is_staff else ""

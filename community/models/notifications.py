@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.db import models
+
+
+class Notification(models.Model):
+    """Something a member should know about. It points at the thing; the words are built
+    when shown, after asking whether the member may still see it."""
+
+    class Kind(models.TextChoices):
+        REPLY_TO_POST = "reply_to_post", "New reply to your post"
+        REPLY_IN_THREAD = "reply_in_thread", "New reply in a thread you replied to"
+        MENTION = "mention", "You were mentioned"
+        NEW_POST = "new_post", "New post in a group you follow"
+        JOIN_APPROVED = "join_approved", "Your request to join was approved"
+        JOIN_DECLINED = "join_declined", "Your request to join was declined"
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=Kind)
+    group = models.ForeignKey("groups.Group", on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey("groups.Post", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    reply = models.ForeignKey("groups.Reply", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # Set when the item went out in an email (at once or in a digest), so it goes once.
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_list_idx"),
+            models.Index(
+                fields=["recipient"], condition=models.Q(read_at__isnull=True), name="notification_unread_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.recipient_id}"

@@ -1,0 +1,135 @@
+"""Creating notifications and the emails that go with them.
+
+Emails carry no post text unless the member opted in to excerpts, and never the name
+of whoever wrote the post (it may be anonymous): only "New reply in <group>" and a link.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from community.emails import queue_email
+from community.models import Notification
+
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+EXCERPT_CHARS = 200
+
+
+def unsubscribe_token(user) -> str:
+    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(str(user.pk))
+
+
+def user_from_unsubscribe_token(token: str):
+    try:
+        user_id = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token)
+    except signing.BadSignature:
+        return None
+    return get_user_model().objects.filter(pk=user_id, is_active=True).first()
+
+
+def unsubscribe_url(user) -> str:
+    return settings.SITE_URL + reverse("community:unsubscribe", kwargs={"token": unsubscribe_token(user)})
+
+
+def notify(*, recipients, kind: str, group, post=None, reply=None) -> list[Notification]:
+    """Record one notification per recipient and email those who want each one.
+
+    Call inside the action's transaction; emails are queued for after the commit.
+    """
+    recipients = [user for user in {user.pk: user for user in recipients}.values() if user.is_active]
+    notifications = Notification.objects.bulk_create(
+        [Notification(recipient=user, kind=kind, group=group, post=post, reply=reply) for user in recipients]
+    )
+    now = timezone.now()
+    immediate = [n for n in notifications if n.recipient.email_frequency == get_user_model().EmailFrequency.EACH]
+    for notification in immediate:
+        email_notification(notification)
+    if immediate:
+        Notification.objects.filter(pk__in=[n.pk for n in immediate]).update(emailed_at=now)
+    return notifications
+
+
+def notification_subject(notification: Notification) -> str:
+    group = notification.group.name
+    return {
+        Notification.Kind.REPLY_TO_POST: f"New reply in {group}",
+        Notification.Kind.REPLY_IN_THREAD: f"New reply in {group}",
+        Notification.Kind.MENTION: f"You were mentioned in {group}",
+        Notification.Kind.NEW_POST: f"New post in {group}",
+        Notification.Kind.JOIN_APPROVED: f"Welcome to {group}",
+        Notification.Kind.JOIN_DECLINED: f"About your request to join {group}",
+    }[notification.kind]
+
+
+def notification_url(notification: Notification) -> str:
+    if notification.reply_id:
+        return notification.reply.get_absolute_url()
+    if notification.post_id:
+        return notification.post.get_absolute_url()
+    return notification.group.get_absolute_url()
+
+
+def excerpt_for(notification: Notification) -> str:
+    item = notification.reply or notification.post
+    if item is None or not notification.recipient.email_excerpts or item.content_warning:
+        return ""
+    text = " ".join(item.body.split())
+    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
+
+
+def email_notification(notification: Notification) -> None:
+    user = notification.recipient
+    context = {
+        "user": user,
+        "subject": notification_subject(notification),
+        "url": settings.SITE_URL + notification_url(notification),
+        "excerpt": excerpt_for(notification),
+        "unsubscribe_url": unsubscribe_url(user),
+        "settings_url": settings.SITE_URL + reverse("community:notification-settings"),
+        "crisis_url": settings.SITE_URL + reverse("community:crisis"),
+        "SITE_NAME": settings.SITE_NAME,
+    }
+    queue_email(
+        to=[user.email],
+        subject=f"[{settings.SITE_NAME}] {context['subject']}",
+        body=render_to_string("community/emails/notification.txt", context),
+        headers={
+            "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+
+
+def send_digest(user) -> int:
+    """Email one digest of the user's notifications not emailed yet; returns how many."""
+    with transaction.atomic():
+        pending = list(
+            Notification.objects.select_for_update(of=("self",))
+            .filter(recipient=user, emailed_at__isnull=True, read_at__isnull=True)
+            .select_related("group", "post", "reply", "reply__post", "post__group", "reply__post__group")
+            .order_by("created_at")[:50]
+        )
+        if not pending:
+            return 0
+        context = {
+            "user": user,
+            "items": [
+                {"subject": notification_subject(n), "url": settings.SITE_URL + notification_url(n)} for n in pending
+            ],
+            "unsubscribe_url": unsubscribe_url(user),
+            "settings_url": settings.SITE_URL + reverse("community:notification-settings"),
+            "crisis_url": settings.SITE_URL + reverse("community:crisis"),
+            "SITE_NAME": settings.SITE_NAME,
+        }
+        queue_email(
+            to=[user.email],
+            subject=f"[{settings.SITE_NAME}] Your daily summary: {len(pending)} new",
+            body=render_to_string("community/emails/digest.txt", context),
+            headers={"List-Unsubscribe": f"<{context['unsubscribe_url']}>"},
+        )
+        Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=timezone.now())
+    return len(pending)

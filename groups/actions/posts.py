@@ -1,0 +1,236 @@
+"""Writing in a group: posts, replies, edits, deletions, reactions, pins and locks."""
+
+import re
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from community.errors import ActionRefused
+from community.markdown import render_markdown
+from community.models import Notification
+from community.notifications import notify
+from groups.models import ContentStatus, Membership, Post, PostRead, Reaction, Reply, Revision
+from groups.permissions import can_moderate, why_cannot_participate
+
+
+def _require_participation(user, group) -> None:
+    problem = why_cannot_participate(user, group)
+    if problem:
+        raise ActionRefused(problem)
+
+
+def mentioned_members(*, text: str, group, author) -> list:
+    """Active members of ``group`` whose display name follows an @ in ``text``.
+
+    Only the group's members can be mentioned, so nobody can be pinged into a group
+    they are not part of; the longest name wins where names share a beginning.
+    """
+    if "@" not in text:
+        return []
+    lowered = text.casefold()
+    members = (
+        Membership.objects.filter(group=group, status=Membership.Status.ACTIVE)
+        .exclude(user=author)
+        .select_related("user")
+    )
+    found = []
+    for membership in sorted(members, key=lambda m: -len(m.user.display_name)):
+        name = membership.user.display_name.casefold()
+        if re.search(r"(?<![\w@])@" + re.escape(name) + r"(?!\w)", lowered):
+            found.append(membership.user)
+    return found
+
+
+@transaction.atomic
+def create_post(*, author, group, title: str, body: str, content_warning: str = "", is_anonymous: bool = False) -> Post:
+    _require_participation(author, group)
+    if is_anonymous and not group.allow_anonymous:
+        raise ActionRefused("This group does not allow anonymous posts.")
+    now = timezone.now()
+    post = Post.objects.create(
+        group=group,
+        author=author,
+        title=title.strip(),
+        body=body,
+        body_html=render_markdown(body),
+        content_warning=content_warning.strip(),
+        is_anonymous=is_anonymous,
+        last_activity_at=now,
+    )
+    followers = [
+        m.user
+        for m in Membership.objects.filter(group=group, status=Membership.Status.ACTIVE, follows_closely=True)
+        .exclude(user=author)
+        .select_related("user")
+    ]
+    mentioned = mentioned_members(text=body, group=group, author=author)
+    notify(recipients=mentioned, kind=Notification.Kind.MENTION, group=group, post=post)
+    notify(
+        recipients=[u for u in followers if u not in mentioned], kind=Notification.Kind.NEW_POST, group=group, post=post
+    )
+    return post
+
+
+@transaction.atomic
+def create_reply(*, author, post: Post, body: str, content_warning: str = "", is_anonymous: bool = False) -> Reply:
+    post = Post.objects.select_for_update().select_related("group", "author").get(pk=post.pk)
+    group = post.group
+    _require_participation(author, group)
+    if post.is_locked:
+        raise ActionRefused("This post is locked, so it takes no new replies.")
+    if post.status != ContentStatus.PUBLISHED:
+        raise ActionRefused("You can reply once this post is published.")
+    if is_anonymous and not group.allow_anonymous:
+        raise ActionRefused("This group does not allow anonymous posts.")
+    now = timezone.now()
+    reply = Reply.objects.create(
+        post=post,
+        author=author,
+        body=body,
+        body_html=render_markdown(body),
+        content_warning=content_warning.strip(),
+        is_anonymous=is_anonymous,
+    )
+    post.reply_count = F("reply_count") + 1
+    post.last_activity_at = now
+    post.save(update_fields=["reply_count", "last_activity_at"])
+
+    mentioned = mentioned_members(text=body, group=group, author=author)
+    earlier_repliers = {
+        r.author
+        for r in post.replies.filter(status=ContentStatus.PUBLISHED, author__isnull=False)
+        .exclude(author=author)
+        .exclude(pk=reply.pk)
+        .select_related("author")
+    }
+    readers = set(_active_members(group, [u.pk for u in earlier_repliers] + [post.author_id]))
+    post_author = [post.author] if post.author and post.author != author and post.author_id in readers else []
+    notify(recipients=mentioned, kind=Notification.Kind.MENTION, group=group, post=post, reply=reply)
+    notify(
+        recipients=[u for u in post_author if u not in mentioned],
+        kind=Notification.Kind.REPLY_TO_POST,
+        group=group,
+        post=post,
+        reply=reply,
+    )
+    notify(
+        recipients=[u for u in earlier_repliers if u.pk in readers and u not in mentioned and u not in post_author],
+        kind=Notification.Kind.REPLY_IN_THREAD,
+        group=group,
+        post=post,
+        reply=reply,
+    )
+    return reply
+
+
+def _active_members(group, user_ids) -> list[int]:
+    """Of ``user_ids``, those still active in ``group`` (people who left get no news from it)."""
+    return list(
+        Membership.objects.filter(group=group, user_id__in=user_ids, status=Membership.Status.ACTIVE).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def _require_author(user, item) -> None:
+    if item.author_id != user.pk:
+        raise ActionRefused("Only the author can change this.")
+    if item.status in (ContentStatus.REMOVED, ContentStatus.DELETED):
+        raise ActionRefused("This can no longer be changed.")
+
+
+@transaction.atomic
+def edit_post(*, user, post: Post, title: str, body: str, content_warning: str) -> Post:
+    post = Post.objects.select_for_update().select_related("group").get(pk=post.pk)
+    _require_author(user, post)
+    _require_participation(user, post.group)
+    Revision.objects.create(post=post, title=post.title, body=post.body, content_warning=post.content_warning)
+    post.title = title.strip()
+    post.body = body
+    post.body_html = render_markdown(body)
+    post.content_warning = content_warning.strip()
+    post.edited_at = timezone.now()
+    post.save()
+    return post
+
+
+@transaction.atomic
+def edit_reply(*, user, reply: Reply, body: str, content_warning: str) -> Reply:
+    reply = Reply.objects.select_for_update().select_related("post__group").get(pk=reply.pk)
+    _require_author(user, reply)
+    _require_participation(user, reply.post.group)
+    Revision.objects.create(reply=reply, body=reply.body, content_warning=reply.content_warning)
+    reply.body = body
+    reply.body_html = render_markdown(body)
+    reply.content_warning = content_warning.strip()
+    reply.edited_at = timezone.now()
+    reply.save()
+    return reply
+
+
+@transaction.atomic
+def delete_post(*, user, post: Post) -> Post:
+    """The author deletes their post: it disappears from the list, text kept for moderation
+    until a retention rule or account erasure says otherwise."""
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    if post.author_id != user.pk or post.status == ContentStatus.DELETED:
+        raise ActionRefused("You can only delete your own posts.")
+    post.status = ContentStatus.DELETED
+    post.save(update_fields=["status"])
+    return post
+
+
+@transaction.atomic
+def delete_reply(*, user, reply: Reply) -> Reply:
+    """The author deletes their reply; the thread keeps a "deleted" marker in its place."""
+    reply = Reply.objects.select_for_update().get(pk=reply.pk)
+    if reply.author_id != user.pk or reply.status == ContentStatus.DELETED:
+        raise ActionRefused("You can only delete your own replies.")
+    was_published = reply.status == ContentStatus.PUBLISHED
+    reply.status = ContentStatus.DELETED
+    reply.save(update_fields=["status"])
+    if was_published:
+        Post.objects.filter(pk=reply.post_id).update(reply_count=F("reply_count") - 1)
+    return reply
+
+
+def toggle_reaction(*, user, kind: str, post: Post | None = None, reply: Reply | None = None) -> bool:
+    """Add the reaction, or take it away if the user had it. Returns True when added."""
+    if kind not in Reaction.Kind.values:
+        raise ActionRefused("That reaction is not one of the choices.")
+    item = post or reply
+    group = post.group if post else reply.post.group
+    _require_participation(user, group)
+    if item.status != ContentStatus.PUBLISHED:
+        raise ActionRefused("You can react once this is published.")
+    target = {"post": post} if post else {"reply": reply}
+    with transaction.atomic():
+        deleted, _ = Reaction.objects.filter(user=user, kind=kind, **target).delete()
+        if deleted:
+            return False
+        try:
+            with transaction.atomic():
+                Reaction.objects.create(user=user, kind=kind, **target)
+        except IntegrityError:
+            pass  # the same reaction arrived twice at once; one row is what we want
+    return True
+
+
+@transaction.atomic
+def set_post_flags(*, moderator, post: Post, pinned: bool | None = None, locked: bool | None = None) -> Post:
+    post = Post.objects.select_for_update().select_related("group").get(pk=post.pk)
+    if not can_moderate(moderator, post.group):
+        raise ActionRefused("Only the group's moderators can do that.")
+    if pinned is not None:
+        post.is_pinned = pinned
+    if locked is not None:
+        post.is_locked = locked
+    post.save(update_fields=["is_pinned", "is_locked"])
+    return post
+
+
+def mark_read(*, user, post: Post) -> None:
+    now = timezone.now()
+    PostRead.objects.update_or_create(user=user, post=post, defaults={"read_at": now})
+    Notification.objects.filter(recipient=user, post=post, read_at__isnull=True).update(read_at=now)

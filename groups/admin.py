@@ -1,0 +1,71 @@
+from django.contrib import admin
+
+from groups.models import Group, GroupProposal, Invite, JoinQuestion, Membership, Post, Reply, Topic
+
+
+class JoinQuestionInline(admin.TabularInline):
+    model = JoinQuestion
+    extra = 0
+    max_num = 3
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ["user", "role", "status", "joined_at"]
+    readonly_fields = ["joined_at"]
+    autocomplete_fields = ["user"]
+    show_change_link = True
+
+
+@admin.register(Group)
+class GroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "format", "join_policy", "is_listed", "member_count"]
+    list_filter = ["format", "join_policy", "is_listed", "topics"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["topics"]
+    readonly_fields = ["member_count"]
+    inlines = [JoinQuestionInline, MembershipInline]
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "group", "role", "status", "joined_at"]
+    list_filter = ["role", "status"]
+    search_fields = ["user__display_name", "group__name"]
+    autocomplete_fields = ["user", "group"]
+
+
+@admin.register(GroupProposal)
+class GroupProposalAdmin(admin.ModelAdmin):
+    list_display = ["name", "proposer", "status", "created_at"]
+    list_filter = ["status"]
+
+
+@admin.register(Invite)
+class InviteAdmin(admin.ModelAdmin):
+    list_display = ["group", "created_by", "max_uses", "use_count", "expires_at", "revoked_at"]
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = ["title", "group", "status", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["title"]
+    raw_id_fields = ["author", "group"]
+    readonly_fields = ["body_html"]
+
+
+@admin.register(Reply)
+class ReplyAdmin(admin.ModelAdmin):
+    list_display = ["pk", "post", "status", "created_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["author", "post"]
+    readonly_fields = ["body_html"]

@@ -1,0 +1,161 @@
+"""Demo groups, posts and replies for `manage.py seed_demo`. Clearly fictional and idempotent:
+a group that already exists (by slug) is left as it is."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from groups.actions import posts as post_actions
+from groups.models import Group, JoinQuestion, Membership, Topic
+
+RULES = """\
+1. Be kind and patient. Everyone here is carrying something heavy.
+2. What is shared here stays here: no screenshots, no copying, no recording.
+3. Speak from your own experience. Do not tell anyone to start, change or stop a treatment.
+4. You may talk about suicidal thoughts; do not describe methods, and add a content warning.
+5. No selling or recruiting.
+"""
+
+DEMO_GROUPS = [
+    {
+        "slug": "living-with-trd",
+        "name": "Living with TRD",
+        "description": "Day-to-day support for adults whose depression has not lifted after several treatments.",
+        "about": "A steady, gentle space to talk about what it is like when treatments have not worked yet.",
+        "format": Group.Format.ONLINE,
+        "join_policy": Group.JoinPolicy.OPEN,
+        "topics": ["living-with-trd", "medication-changes"],
+        "owner": "Harbor Light",
+        "moderators": ["Maple_Leaf"],
+        "members": ["River", "Juniper", "New Here"],
+    },
+    {
+        "slug": "esketamine-and-ketamine-journeys",
+        "name": "Esketamine and Ketamine Journeys",
+        "description": "For people considering or going through esketamine (Spravato) or ketamine treatment.",
+        "about": "Share what sessions are like, how you get there and home, and what you noticed over time.",
+        "format": Group.Format.BOTH,
+        "city": "Salt Lake City",
+        "region": "Utah",
+        "join_policy": Group.JoinPolicy.REQUEST,
+        "topics": ["esketamine-ketamine"],
+        "owner": "Maple_Leaf",
+        "moderators": [],
+        "members": ["River"],
+        "questions": ["What brings you to this group?", "Are you in treatment now, or still deciding?"],
+    },
+    {
+        "slug": "tms-circle-denver",
+        "name": "TMS Circle Denver",
+        "description": "An in-person circle in Denver for people having or considering TMS.",
+        "format": Group.Format.IN_PERSON,
+        "city": "Denver",
+        "region": "Colorado",
+        "join_policy": Group.JoinPolicy.OPEN,
+        "topics": ["tms"],
+        "owner": "River",
+        "moderators": [],
+        "members": ["Harbor Light"],
+    },
+    {
+        "slug": "caregivers-corner",
+        "name": "Caregivers Corner",
+        "description": "Partners, parents and friends supporting someone with hard-to-treat depression.",
+        "format": Group.Format.ONLINE,
+        "join_policy": Group.JoinPolicy.INVITE,
+        "is_listed": False,
+        "topics": ["caregivers"],
+        "owner": "Juniper",
+        "moderators": [],
+        "members": [],
+    },
+]
+
+
+def seed_groups(members: dict) -> None:
+    now = timezone.now()
+    for spec in DEMO_GROUPS:
+        if Group.objects.filter(slug=spec["slug"]).exists():
+            continue
+        group = Group.objects.create(
+            slug=spec["slug"],
+            name=spec["name"],
+            description=spec["description"],
+            about=spec.get("about", ""),
+            rules=RULES,
+            format=spec["format"],
+            city=spec.get("city", ""),
+            region=spec.get("region", ""),
+            join_policy=spec["join_policy"],
+            is_listed=spec.get("is_listed", True),
+        )
+        group.topics.set(Topic.objects.filter(slug__in=spec["topics"]))
+        for position, text in enumerate(spec.get("questions", [])):
+            JoinQuestion.objects.create(group=group, position=position, text=text)
+        roles = [(spec["owner"], Membership.Role.OWNER)]
+        roles += [(name, Membership.Role.MODERATOR) for name in spec["moderators"]]
+        roles += [(name, Membership.Role.MEMBER) for name in spec["members"]]
+        for name, role in roles:
+            Membership.objects.create(
+                group=group,
+                user=members[name],
+                role=role,
+                status=Membership.Status.ACTIVE,
+                rules_accepted_at=now,
+                joined_at=now,
+            )
+        group.member_count = len(roles)
+        group.save(update_fields=["member_count"])
+    _seed_conversation(members)
+
+
+def _seed_conversation(members: dict) -> None:
+    group = Group.objects.get(slug="living-with-trd")
+    if group.posts.exists():
+        return
+    welcome = post_actions.create_post(
+        author=members["Harbor Light"],
+        group=group,
+        title="Welcome: introduce yourself if you like",
+        body="Hello and welcome. There is no pressure to share anything. If you want, tell us a little about "
+        "where you are right now: what you have tried, what you hope for, or just how today is going.",
+    )
+    post_actions.set_post_flags(moderator=members["Harbor Light"], post=welcome, pinned=True)
+    post_actions.create_reply(
+        author=members["River"],
+        post=welcome,
+        body="Hi all. Fourth medication so far. Some days are better than others; glad to find people who get it.",
+    )
+    reply = post_actions.create_reply(
+        author=members["Juniper"],
+        post=welcome,
+        body="Welcome @River. I remember the fourth-medication feeling. It did get easier to talk about here.",
+    )
+    post_actions.toggle_reaction(user=members["River"], reply=reply, kind="thank_you")
+    post_actions.toggle_reaction(user=members["Maple_Leaf"], post=welcome, kind="support")
+
+    post_actions.create_post(
+        author=members["River"],
+        group=group,
+        title="A harder week",
+        body="This week the old heavy thoughts came back. I made a plan with my therapist and I am using it. "
+        "Writing it here helps me feel less alone with it.",
+        content_warning="suicidal thoughts (no details)",
+    )
+    anonymous = post_actions.create_post(
+        author=members["Juniper"],
+        group=group,
+        title="Telling my family about treatment",
+        body="I have not told my family I am starting a new treatment. How did you decide who to tell?",
+        is_anonymous=True,
+    )
+    post_actions.create_reply(
+        author=members["Maple_Leaf"],
+        post=anonymous,
+        body="I told one person first, someone I trusted to listen without fixing. That made the rest easier.",
+    )
+    post_actions.toggle_reaction(user=members["River"], post=anonymous, kind="me_too")
+    # Make the demo look lived-in: spread the activity over a few days.
+    for offset, post in enumerate(group.posts.order_by("pk")):
+        earlier = timezone.now() - timedelta(days=3 - offset)
+        group.posts.filter(pk=post.pk).update(last_activity_at=earlier)

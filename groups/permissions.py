@@ -1,0 +1,179 @@
+"""Every "may this person see or do this?" question about a group, answered in one place.
+
+Views, templates, search, feeds and emails all ask these functions. Where even the
+existence of a thing is private, the ``get_*_for_*`` helpers raise Http404, so that a
+visitor cannot tell a private post from a missing one.
+"""
+
+from django.db.models import Q
+from django.http import Http404
+
+from groups.models import ContentStatus, Group, Membership, Post, Reply
+
+ANONYMOUS_LABEL = "Anonymous member"
+FORMER_MEMBER_LABEL = "Former member"
+
+
+def is_site_staff(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
+def membership_of(user, group: Group) -> Membership | None:
+    """The user's membership row in ``group`` (any status), memoised on the user object."""
+    if not user.is_authenticated:
+        return None
+    cache = user.__dict__.setdefault("_group_memberships", {})
+    if group.pk not in cache:
+        cache[group.pk] = Membership.objects.filter(group=group, user=user).first()
+    return cache[group.pk]
+
+
+def forget_membership(user, group: Group) -> None:
+    """Call after an action changed the membership, so later checks read it afresh."""
+    user.__dict__.get("_group_memberships", {}).pop(group.pk, None)
+
+
+def can_see_group(user, group: Group) -> bool:
+    """The group's public page (name, about, rules): anyone for listed groups; for
+    unlisted ones, only its members, people with a pending request, and staff."""
+    if group.is_listed or is_site_staff(user):
+        return True
+    membership = membership_of(user, group)
+    return membership is not None and membership.status in (Membership.Status.ACTIVE, Membership.Status.PENDING)
+
+
+def can_read(user, group: Group) -> bool:
+    """Posts, replies and the member list: active members (muted ones too) and staff."""
+    if is_site_staff(user):
+        return True
+    membership = membership_of(user, group)
+    return membership is not None and membership.is_active
+
+
+def can_moderate(user, group: Group) -> bool:
+    if is_site_staff(user):
+        return True
+    membership = membership_of(user, group)
+    return membership is not None and membership.is_moderator
+
+
+def can_manage_moderators(user, group: Group) -> bool:
+    """Owners and staff appoint and remove moderators."""
+    if is_site_staff(user):
+        return True
+    membership = membership_of(user, group)
+    return membership is not None and membership.is_active and membership.role == Membership.Role.OWNER
+
+
+def why_cannot_participate(user, group: Group) -> str | None:
+    """Why the user may not post, reply or react in ``group`` now, or None if they may."""
+    membership = membership_of(user, group)
+    if membership is None or not membership.is_active:
+        return "Only members of this group can post here."
+    return None
+
+
+def can_participate(user, group: Group) -> bool:
+    return why_cannot_participate(user, group) is None
+
+
+def visible_content_q(user, group: Group, *, prefix: str = "") -> Q:
+    """Which posts (or, with prefix, replies) of ``group`` the user may see listed.
+
+    Moderators see held and removed items (marked as such); authors see their own held
+    items marked "waiting for review"; everyone else sees published ones only.
+    """
+    status = f"{prefix}status"
+    if can_moderate(user, group):
+        return Q(**{f"{status}__in": [ContentStatus.PUBLISHED, ContentStatus.HELD, ContentStatus.REMOVED]})
+    return Q(**{status: ContentStatus.PUBLISHED}) | Q(**{status: ContentStatus.HELD, f"{prefix}author": user.pk})
+
+
+def author_label(item, *, viewer_moderates: bool) -> str:
+    """The name shown for a post's or reply's author. Anonymous items show the real
+    author to the group's moderators and staff only."""
+    if item.author_id is None:
+        return FORMER_MEMBER_LABEL
+    if item.is_anonymous:
+        if viewer_moderates:
+            return f"{item.author.display_name} (posted anonymously)"
+        return ANONYMOUS_LABEL
+    return item.author.display_name
+
+
+# --- fetch-and-check: each returns the object or raises Http404 -----------------------------
+
+
+def get_group_for_viewer(user, group_slug: str) -> Group:
+    group = Group.objects.filter(slug=group_slug).first()
+    if group is None or not can_see_group(user, group):
+        raise Http404("No such group.")
+    return group
+
+
+def get_group_for_reader(user, group_slug: str) -> Group:
+    group = Group.objects.filter(slug=group_slug).first()
+    if group is None or not can_read(user, group):
+        raise Http404("No such group.")
+    return group
+
+
+def get_group_for_moderator(user, group_slug: str) -> Group:
+    group = Group.objects.filter(slug=group_slug).first()
+    if group is None or not can_moderate(user, group):
+        raise Http404("No such group.")
+    return group
+
+
+def get_post_for_viewer(user, group: Group, post_id: int) -> Post:
+    """A post the user may open: published, their own held post, or anything but a
+    deleted one for moderators. Call after checking ``can_read``."""
+    if not can_read(user, group):
+        raise Http404("No such post.")
+    post = (
+        Post.objects.select_related("group", "author")
+        .filter(visible_content_q(user, group), group=group, pk=post_id)
+        .first()
+    )
+    if post is None:
+        raise Http404("No such post.")
+    return post
+
+
+def get_reply_for_viewer(user, group: Group, reply_id: int) -> Reply:
+    if not can_read(user, group):
+        raise Http404("No such reply.")
+    reply = (
+        Reply.objects.select_related("post", "post__group", "author")
+        .filter(visible_content_q(user, group), post__group=group, pk=reply_id)
+        .exclude(post__status=ContentStatus.DELETED)
+        .first()
+    )
+    if reply is None or not get_post_for_viewer(user, group, reply.post_id):
+        raise Http404("No such reply.")
+    return reply
+
+
+def readable_group_ids(user) -> set[int]:
+    """Every group whose content the user may read (for search, notifications and feeds).
+    Staff may read all groups: None is returned to mean "no restriction"."""
+    if is_site_staff(user):
+        return None
+    if not user.is_authenticated:
+        return set()
+    return set(Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).values_list("group_id", flat=True))
+
+
+def get_post_for_author(user, group: Group, post_id: int) -> Post:
+    """The user's own post, for editing or deleting; anyone else's is a 404."""
+    post = get_post_for_viewer(user, group, post_id)
+    if post.author_id != user.pk:
+        raise Http404("No such post.")
+    return post
+
+
+def get_reply_for_author(user, group: Group, reply_id: int) -> Reply:
+    reply = get_reply_for_viewer(user, group, reply_id)
+    if reply.author_id != user.pk or reply.status == ContentStatus.DELETED:
+        raise Http404("No such reply.")
+    return reply

@@ -1,0 +1,124 @@
+"""The reads that list pages need, with their joins already applied, so that each page
+costs a fixed number of queries however many rows there are."""
+
+from collections import defaultdict
+from datetime import datetime
+
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils.dateparse import parse_datetime
+
+from groups.models import ContentStatus, Group, Membership, Post, PostRead, Reaction, Reply
+from groups.permissions import author_label, can_moderate, visible_content_q
+
+POSTS_PER_PAGE = 20
+REPLIES_PER_PAGE = 250
+
+
+def directory_groups(*, q: str = "", topic=None, format: str = "", place: str = ""):
+    groups = Group.objects.filter(is_listed=True).prefetch_related("topics").order_by("name")
+    if q:
+        groups = groups.filter(Q(name__icontains=q) | Q(description__icontains=q))
+    if topic:
+        groups = groups.filter(topics=topic)
+    if format:
+        groups = groups.filter(format=format)
+    if place:
+        groups = groups.filter(Q(city__icontains=place) | Q(region__icontains=place))
+    return groups
+
+
+def my_memberships(user):
+    return (
+        Membership.objects.filter(user=user, status__in=[Membership.Status.ACTIVE, Membership.Status.PENDING])
+        .select_related("group")
+        .order_by("group__name")
+    )
+
+
+def encode_cursor(post: Post) -> str:
+    return f"{post.last_activity_at.isoformat()}_{post.pk}"
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
+    """A cursor is "<last activity>_<id>" of the last post on the previous page."""
+    stamp, _, post_id = (cursor or "").rpartition("_")
+    try:
+        when = parse_datetime(stamp)
+        return (when, int(post_id)) if when else None
+    except ValueError:
+        return None
+
+
+def post_list_page(*, user, group: Group, cursor: str = ""):
+    """One page of the group's posts, newest activity first, pinned posts on the first page.
+
+    Keyset pagination on (last_activity_at, id): a deep page costs what the first does.
+    Returns (pinned, posts, next_cursor).
+    """
+    posts = (
+        Post.objects.filter(visible_content_q(user, group), group=group)
+        .select_related("author")
+        .annotate(read_at=Subquery(PostRead.objects.filter(user=user.pk, post=OuterRef("pk")).values("read_at")[:1]))
+    )
+    position = decode_cursor(cursor)
+    pinned = [] if position else list(posts.filter(is_pinned=True).order_by("-last_activity_at", "-id"))
+    page = posts.filter(is_pinned=False).order_by("-last_activity_at", "-id")
+    if position:
+        when, post_id = position
+        page = page.filter(Q(last_activity_at__lt=when) | Q(last_activity_at=when, id__lt=post_id))
+    page = list(page[: POSTS_PER_PAGE + 1])
+    next_cursor = encode_cursor(page[POSTS_PER_PAGE - 1]) if len(page) > POSTS_PER_PAGE else ""
+    page = page[:POSTS_PER_PAGE]
+    moderates = can_moderate(user, group)
+    for post in pinned + page:
+        post.shown_author = author_label(post, viewer_moderates=moderates)
+        post.is_unread = post.read_at is None or post.read_at < post.last_activity_at
+    return pinned, page, next_cursor
+
+
+def thread_replies(*, user, post: Post):
+    """The replies of a post the user may see, oldest first, each with its author label.
+    Deleted replies stay as markers; held ones show to their author and moderators."""
+    group = post.group
+    moderates = can_moderate(user, group)
+    replies = list(
+        Reply.objects.filter(visible_content_q(user, group) | Q(status=ContentStatus.DELETED), post=post)
+        .select_related("author")
+        .order_by("created_at", "id")[:REPLIES_PER_PAGE]
+    )
+    for reply in replies:
+        reply.shown_author = author_label(reply, viewer_moderates=moderates)
+    return replies
+
+
+def attach_reactions(*, user, post: Post, replies) -> None:
+    """Give the post and each reply ``reaction_rows``: (kind, label, count, mine) for every
+    kind in the fixed set. Two queries, however many replies and reactions."""
+    reply_ids = [reply.pk for reply in replies]
+    on_thread = Q(post=post) | Q(reply_id__in=reply_ids)
+    counts = defaultdict(dict)
+    for row in Reaction.objects.filter(on_thread).values("post_id", "reply_id", "kind").annotate(n=Count("id")):
+        counts[row["reply_id"] or "post"][row["kind"]] = row["n"]
+    mine = defaultdict(set)
+    for row in Reaction.objects.filter(on_thread, user=user.pk).values("reply_id", "kind"):
+        mine[row["reply_id"] or "post"].add(row["kind"])
+    for key, item in [("post", post), *((reply.pk, reply) for reply in replies)]:
+        item.reaction_rows = [
+            (kind, label, counts[key].get(kind, 0), kind in mine[key]) for kind, label in Reaction.Kind.choices
+        ]
+
+
+def members_of(group: Group):
+    return (
+        Membership.objects.filter(group=group, status=Membership.Status.ACTIVE)
+        .select_related("user")
+        .order_by("-role", "user__display_name")
+    )
+
+
+def pending_requests(group: Group):
+    return (
+        Membership.objects.filter(group=group, status=Membership.Status.PENDING)
+        .select_related("user")
+        .order_by("requested_at")
+    )

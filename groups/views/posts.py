@@ -1,0 +1,236 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from community.errors import ActionRefused
+from groups import queries
+from groups.actions import posts as actions
+from groups.forms import PostForm, ReplyForm
+from groups.permissions import (
+    author_label,
+    can_moderate,
+    get_group_for_moderator,
+    get_group_for_reader,
+    get_post_for_author,
+    get_post_for_viewer,
+    get_reply_for_author,
+    get_reply_for_viewer,
+    membership_of,
+    why_cannot_participate,
+)
+
+
+@login_required
+def post_list(request, group_slug):
+    group = get_group_for_reader(request.user, group_slug)
+    pinned, posts, next_cursor = queries.post_list_page(
+        user=request.user, group=group, cursor=request.GET.get("after", "")
+    )
+    return render(
+        request,
+        "groups/post_list.html",
+        {
+            "group": group,
+            "pinned": pinned,
+            "posts": posts,
+            "next_cursor": next_cursor,
+            "is_later_page": bool(request.GET.get("after")),
+            "membership": membership_of(request.user, group),
+            "can_moderate": can_moderate(request.user, group),
+            "cannot_post": why_cannot_participate(request.user, group),
+        },
+    )
+
+
+@login_required
+def post_create(request, group_slug):
+    group = get_group_for_reader(request.user, group_slug)
+    cannot_post = why_cannot_participate(request.user, group)
+    form = PostForm(request.POST or None, group=group)
+    if request.method == "POST" and not cannot_post and form.is_valid():
+        try:
+            post = actions.create_post(author=request.user, group=group, **form.cleaned_data)
+        except ActionRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, "Your post is published.")
+            return redirect(post)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "groups/post_form.html", {"group": group, "form": form, "cannot_post": cannot_post}, status=status
+    )
+
+
+def _thread_context(request, group, post, reply_form=None):
+    replies = queries.thread_replies(user=request.user, post=post)
+    queries.attach_reactions(user=request.user, post=post, replies=replies)
+    moderates = can_moderate(request.user, group)
+    post.shown_author = author_label(post, viewer_moderates=moderates)
+    return {
+        "group": group,
+        "post": post,
+        "replies": replies,
+        "can_moderate": moderates,
+        "cannot_post": why_cannot_participate(request.user, group),
+        "reply_form": reply_form or ReplyForm(group=group),
+    }
+
+
+@login_required
+def post_detail(request, group_slug, post_id):
+    group = get_group_for_reader(request.user, group_slug)
+    post = get_post_for_viewer(request.user, group, post_id)
+    actions.mark_read(user=request.user, post=post)
+    return render(request, "groups/post_detail.html", _thread_context(request, group, post))
+
+
+@login_required
+@require_POST
+def reply_create(request, group_slug, post_id):
+    group = get_group_for_reader(request.user, group_slug)
+    post = get_post_for_viewer(request.user, group, post_id)
+    form = ReplyForm(request.POST, group=group)
+    if form.is_valid():
+        try:
+            reply = actions.create_reply(author=request.user, post=post, **form.cleaned_data)
+        except ActionRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, "Your reply is posted.")
+            return redirect(reply)
+    return render(request, "groups/post_detail.html", _thread_context(request, group, post, form), status=400)
+
+
+@login_required
+def post_edit(request, group_slug, post_id):
+    group = get_group_for_reader(request.user, group_slug)
+    post = get_post_for_author(request.user, group, post_id)
+    form = PostForm(request.POST or None, instance=post, group=group, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.edit_post(user=request.user, post=post, **form.cleaned_data)
+        except ActionRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, "Your changes are saved.")
+            return redirect(post)
+    return render(
+        request,
+        "groups/post_form.html",
+        {"group": group, "form": form, "post": post},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def reply_edit(request, group_slug, reply_id):
+    group = get_group_for_reader(request.user, group_slug)
+    reply = get_reply_for_author(request.user, group, reply_id)
+    form = ReplyForm(request.POST or None, instance=reply, group=group, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.edit_reply(user=request.user, reply=reply, **form.cleaned_data)
+        except ActionRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, "Your changes are saved.")
+            return redirect(reply)
+    return render(
+        request,
+        "groups/reply_form.html",
+        {"group": group, "form": form, "reply": reply},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def post_delete(request, group_slug, post_id):
+    group = get_group_for_reader(request.user, group_slug)
+    post = get_post_for_author(request.user, group, post_id)
+    try:
+        actions.delete_post(user=request.user, post=post)
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+        return redirect(post)
+    messages.success(request, "Your post is deleted.")
+    return redirect("groups:post-list", group_slug=group.slug)
+
+
+@login_required
+@require_POST
+def reply_delete(request, group_slug, reply_id):
+    group = get_group_for_reader(request.user, group_slug)
+    reply = get_reply_for_author(request.user, group, reply_id)
+    try:
+        actions.delete_reply(user=request.user, reply=reply)
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, "Your reply is deleted.")
+    return redirect(reply.post)
+
+
+@login_required
+@require_POST
+def post_react(request, group_slug, post_id):
+    group = get_group_for_reader(request.user, group_slug)
+    post = get_post_for_viewer(request.user, group, post_id)
+    try:
+        actions.toggle_reaction(user=request.user, post=post, kind=request.POST.get("kind", ""))
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    return redirect(post)
+
+
+@login_required
+@require_POST
+def reply_react(request, group_slug, reply_id):
+    group = get_group_for_reader(request.user, group_slug)
+    reply = get_reply_for_viewer(request.user, group, reply_id)
+    try:
+        actions.toggle_reaction(user=request.user, reply=reply, kind=request.POST.get("kind", ""))
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    return redirect(reply)
+
+
+@login_required
+@require_POST
+def post_pin(request, group_slug, post_id):
+    group = get_group_for_moderator(request.user, group_slug)
+    post = get_post_for_viewer(request.user, group, post_id)
+    actions.set_post_flags(moderator=request.user, post=post, pinned=request.POST.get("pinned") == "1")
+    messages.success(request, "Pinned to the top." if request.POST.get("pinned") == "1" else "Unpinned.")
+    return redirect(post)
+
+
+@login_required
+@require_POST
+def post_lock(request, group_slug, post_id):
+    group = get_group_for_moderator(request.user, group_slug)
+    post = get_post_for_viewer(request.user, group, post_id)
+    actions.set_post_flags(moderator=request.user, post=post, locked=request.POST.get("locked") == "1")
+    messages.success(request, "Locked: no new replies." if request.POST.get("locked") == "1" else "Unlocked.")
+    return redirect(post)
+
+
+@login_required
+def post_history(request, group_slug, post_id):
+    group = get_group_for_moderator(request.user, group_slug)
+    post = get_post_for_viewer(request.user, group, post_id)
+    return render(
+        request, "groups/history.html", {"group": group, "item": post, "post": post, "revisions": post.revisions.all()}
+    )
+
+
+@login_required
+def reply_history(request, group_slug, reply_id):
+    group = get_group_for_moderator(request.user, group_slug)
+    reply = get_reply_for_viewer(request.user, group, reply_id)
+    return render(
+        request,
+        "groups/history.html",
+        {"group": group, "item": reply, "post": reply.post, "revisions": reply.revisions.all()},
+    )
