@@ -104,7 +104,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "community.middleware.TimezoneMiddleware",
 ]
 
@@ -207,7 +206,9 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
-USERSESSIONS_TRACK_ACTIVITY = True
+# Sessions are recorded at sign-in (for the "signed-in sessions" page); tracking every
+# request would cost five queries a page and keep more data than members need.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 # --- Email ----------------------------------------------------------------------------
 # Django 6.1's MAILERS, filled from the EMAIL_* variables. With no EMAIL_HOST, mail is

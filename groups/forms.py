@@ -43,6 +43,7 @@ class PostForm(forms.ModelForm):
         max_length=BODY_MAX,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=BODY_HELP,
+        error_messages={"required": "Please write something before posting."},
     )
     content_warning = forms.CharField(
         label="Content warning", max_length=WARNING_MAX, required=False, help_text=WARNING_HELP
@@ -58,12 +59,6 @@ class PostForm(forms.ModelForm):
         if editing or (group is not None and not group.allow_anonymous):
             del self.fields["is_anonymous"]
 
-    def clean_body(self):
-        body = self.cleaned_data["body"]
-        if not body.strip():
-            raise forms.ValidationError("Please write something before posting.")
-        return body
-
     def clean_title(self):
         title = self.cleaned_data["title"].strip()
         if not title:
@@ -73,7 +68,11 @@ class PostForm(forms.ModelForm):
 
 class ReplyForm(forms.ModelForm):
     body = forms.CharField(
-        label="Your reply", max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 5}), help_text=BODY_HELP
+        label="Your reply",
+        max_length=BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=BODY_HELP,
+        error_messages={"required": "Please write something before replying."},
     )
     content_warning = forms.CharField(
         label="Content warning", max_length=WARNING_MAX, required=False, help_text=WARNING_HELP
@@ -88,12 +87,6 @@ class ReplyForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if editing or (group is not None and not group.allow_anonymous):
             del self.fields["is_anonymous"]
-
-    def clean_body(self):
-        body = self.cleaned_data["body"]
-        if not body.strip():
-            raise forms.ValidationError("Please write something before replying.")
-        return body
 
 
 class InviteForm(forms.Form):

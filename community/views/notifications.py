@@ -55,7 +55,7 @@ def notification_read_all(request):
 
 @login_required
 def notification_settings(request):
-    form = NotificationSettingsForm(request.POST or None, instance=request.user)
+    form = NotificationSettingsForm(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Your email choices are saved.")

@@ -120,7 +120,9 @@ def leave_group(*, user, group: Group) -> Membership:
 
 @transaction.atomic
 def decide_join_request(*, moderator, membership: Membership, approve: bool, message: str = "") -> Membership:
-    membership = Membership.objects.select_for_update().select_related("group", "user").get(pk=membership.pk)
+    membership = (
+        Membership.objects.select_for_update(of=("self",)).select_related("group", "user").get(pk=membership.pk)
+    )
     if membership.status != Membership.Status.PENDING:
         raise ActionRefused("This request has already been handled.")
     now = timezone.now()
@@ -149,7 +151,7 @@ def set_follow(*, user, group: Group, follow: bool) -> Membership:
 @transaction.atomic
 def set_role(*, actor, membership: Membership, role: str) -> Membership:
     """Appoint or remove a moderator (owners and staff only)."""
-    membership = Membership.objects.select_for_update().select_related("group").get(pk=membership.pk)
+    membership = Membership.objects.select_for_update(of=("self",)).select_related("group").get(pk=membership.pk)
     if not can_manage_moderators(actor, membership.group):
         raise ActionRefused("Only the group's owners and site staff can change roles.")
     if role not in (Membership.Role.MEMBER, Membership.Role.MODERATOR):
@@ -197,7 +199,7 @@ def _unique_slug(name: str) -> str:
 
 @transaction.atomic
 def decide_group_proposal(*, staff, proposal: GroupProposal, approve: bool, message: str = "") -> GroupProposal:
-    proposal = GroupProposal.objects.select_for_update().select_related("proposer").get(pk=proposal.pk)
+    proposal = GroupProposal.objects.select_for_update(of=("self",)).select_related("proposer").get(pk=proposal.pk)
     if proposal.status != GroupProposal.Status.PENDING:
         raise ActionRefused("This proposal has already been decided.")
     now = timezone.now()

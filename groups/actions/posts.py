@@ -74,7 +74,7 @@ def create_post(*, author, group, title: str, body: str, content_warning: str = 
 
 @transaction.atomic
 def create_reply(*, author, post: Post, body: str, content_warning: str = "", is_anonymous: bool = False) -> Reply:
-    post = Post.objects.select_for_update().select_related("group", "author").get(pk=post.pk)
+    post = Post.objects.select_for_update(of=("self",)).select_related("group", "author").get(pk=post.pk)
     group = post.group
     _require_participation(author, group)
     if post.is_locked:
@@ -142,7 +142,7 @@ def _require_author(user, item) -> None:
 
 @transaction.atomic
 def edit_post(*, user, post: Post, title: str, body: str, content_warning: str) -> Post:
-    post = Post.objects.select_for_update().select_related("group").get(pk=post.pk)
+    post = Post.objects.select_for_update(of=("self",)).select_related("group").get(pk=post.pk)
     _require_author(user, post)
     _require_participation(user, post.group)
     Revision.objects.create(post=post, title=post.title, body=post.body, content_warning=post.content_warning)
@@ -157,7 +157,7 @@ def edit_post(*, user, post: Post, title: str, body: str, content_warning: str) 
 
 @transaction.atomic
 def edit_reply(*, user, reply: Reply, body: str, content_warning: str) -> Reply:
-    reply = Reply.objects.select_for_update().select_related("post__group").get(pk=reply.pk)
+    reply = Reply.objects.select_for_update(of=("self",)).select_related("post__group").get(pk=reply.pk)
     _require_author(user, reply)
     _require_participation(user, reply.post.group)
     Revision.objects.create(reply=reply, body=reply.body, content_warning=reply.content_warning)
@@ -219,7 +219,7 @@ def toggle_reaction(*, user, kind: str, post: Post | None = None, reply: Reply |
 
 @transaction.atomic
 def set_post_flags(*, moderator, post: Post, pinned: bool | None = None, locked: bool | None = None) -> Post:
-    post = Post.objects.select_for_update().select_related("group").get(pk=post.pk)
+    post = Post.objects.select_for_update(of=("self",)).select_related("group").get(pk=post.pk)
     if not can_moderate(moderator, post.group):
         raise ActionRefused("Only the group's moderators can do that.")
     if pinned is not None:
@@ -231,6 +231,12 @@ def set_post_flags(*, moderator, post: Post, pinned: bool | None = None, locked:
 
 
 def mark_read(*, user, post: Post) -> None:
+    """Record that the user has read the post now: one upsert, safe when two tabs race."""
     now = timezone.now()
-    PostRead.objects.update_or_create(user=user, post=post, defaults={"read_at": now})
+    PostRead.objects.bulk_create(
+        [PostRead(user=user, post=post, read_at=now)],
+        update_conflicts=True,
+        unique_fields=["user", "post"],
+        update_fields=["read_at"],
+    )
     Notification.objects.filter(recipient=user, post=post, read_at__isnull=True).update(read_at=now)

@@ -49,7 +49,7 @@ def my_groups(request):
 
 @login_required
 def group_propose(request):
-    form = ProposalForm(request.POST or None)
+    form = ProposalForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         membership_actions.propose_group(proposer=request.user, **form.cleaned_data)
         messages.success(request, "Thank you. Site staff will read your proposal and reply by notification.")

@@ -24,7 +24,7 @@ from groups.permissions import (
 def group_join(request, group_slug):
     group = get_group_for_viewer(request.user, group_slug)
     questions = list(group.questions.all())
-    form = JoinForm(request.POST or None, questions=questions)
+    form = JoinForm(request.POST if request.method == "POST" else None, questions=questions)
     if request.method == "POST" and form.is_valid():
         try:
             membership = actions.join_group(
@@ -138,7 +138,7 @@ def join_request_decide(request, group_slug, membership_id):
 @login_required
 def invite_list(request, group_slug):
     group = get_group_for_moderator(request.user, group_slug)
-    form = InviteForm(request.POST or None)
+    form = InviteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         invite = actions.create_invite(moderator=request.user, group=group, **form.cleaned_data)
         messages.success(request, "Invite link created. Copy it from the list below and share it privately.")
@@ -174,7 +174,7 @@ def invite_accept(request, token):
     group = invite.group
     if request.method == "POST" and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    form = JoinForm(request.POST or None)
+    form = JoinForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             actions.join_group(user=request.user, group=group, accepted_rules=True, invite=invite)

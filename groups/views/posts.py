@@ -47,7 +47,7 @@ def post_list(request, group_slug):
 def post_create(request, group_slug):
     group = get_group_for_reader(request.user, group_slug)
     cannot_post = why_cannot_participate(request.user, group)
-    form = PostForm(request.POST or None, group=group)
+    form = PostForm(request.POST if request.method == "POST" else None, group=group)
     if request.method == "POST" and not cannot_post and form.is_valid():
         try:
             post = actions.create_post(author=request.user, group=group, **form.cleaned_data)
@@ -106,7 +106,7 @@ def reply_create(request, group_slug, post_id):
 def post_edit(request, group_slug, post_id):
     group = get_group_for_reader(request.user, group_slug)
     post = get_post_for_author(request.user, group, post_id)
-    form = PostForm(request.POST or None, instance=post, group=group, editing=True)
+    form = PostForm(request.POST if request.method == "POST" else None, instance=post, group=group, editing=True)
     if request.method == "POST" and form.is_valid():
         try:
             actions.edit_post(user=request.user, post=post, **form.cleaned_data)
@@ -127,7 +127,7 @@ def post_edit(request, group_slug, post_id):
 def reply_edit(request, group_slug, reply_id):
     group = get_group_for_reader(request.user, group_slug)
     reply = get_reply_for_author(request.user, group, reply_id)
-    form = ReplyForm(request.POST or None, instance=reply, group=group, editing=True)
+    form = ReplyForm(request.POST if request.method == "POST" else None, instance=reply, group=group, editing=True)
     if request.method == "POST" and form.is_valid():
         try:
             actions.edit_reply(user=request.user, reply=reply, **form.cleaned_data)

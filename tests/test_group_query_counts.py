@@ -1,0 +1,118 @@
+"""List pages cost a fixed number of queries, whatever the number of rows.
+
+Each test renders the page at two sizes under the same ceiling. The ceilings name their
+queries; a new query per row would break the larger size at once.
+"""
+
+import pytest
+from django.urls import reverse
+
+from groups.models import Membership, Reaction, Topic
+
+# Signed-in page overhead: session, user, unread notification count in the header.
+SIGNED_IN = 3
+
+
+@pytest.fixture
+def client(client):
+    """A client whose first request (which records the new session) has happened."""
+    original = client.force_login
+
+    def force_login(user, backend=None):
+        original(user, backend)
+        client.get(reverse("community:about"))
+
+    client.force_login = force_login
+    return client
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_directory_queries_do_not_grow_with_groups(client, make_group, django_assert_max_num_queries, size):
+    topic = Topic.objects.first()
+    for _ in range(size):
+        make_group().topics.add(topic)
+    # count for the paginator, the page of groups, their topics (prefetch), the topic choices.
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("groups:group-list"))
+    assert response.status_code == 200
+
+
+@pytest.fixture
+def busy_group(make_group, make_member, add_member):
+    group = make_group("Busy", slug="busy")
+    reader = make_member("Reader")
+    add_member(group, reader)
+    return group, reader
+
+
+@pytest.mark.parametrize("size", [2, 25])
+def test_post_list_queries_do_not_grow_with_posts(
+    client, busy_group, make_member, add_member, make_post, django_assert_max_num_queries, size
+):
+    group, reader = busy_group
+    for n in range(size):
+        author = make_member()
+        add_member(group, author)
+        make_post(group, author, title=f"Post {n}", is_anonymous=n % 2 == 0)
+    client.force_login(reader)
+    # + group, membership, pinned posts, page of posts (authors joined, read markers as a subquery).
+    with django_assert_max_num_queries(SIGNED_IN + 4):
+        response = client.get(reverse("groups:post-list", kwargs={"group_slug": group.slug}))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", [20, 200])
+def test_post_with_many_replies_queries_do_not_grow(
+    client, busy_group, make_member, add_member, make_post, make_reply, django_assert_max_num_queries, size
+):
+    group, reader = busy_group
+    authors = [make_member() for _ in range(5)]
+    for author in authors:
+        add_member(group, author)
+    post = make_post(group, authors[0])
+    for n in range(size):
+        reply = make_reply(post, authors[n % 5], body=f"Reply {n}", is_anonymous=n % 3 == 0)
+        Reaction.objects.create(user=reader, reply=reply, kind="support")
+    client.force_login(reader)
+    # + group, membership, post, read-marker upsert, notifications marked read, replies
+    # with authors, reaction counts, my reactions.
+    with django_assert_max_num_queries(SIGNED_IN + 8):
+        response = client.get(post.get_absolute_url())
+    assert response.status_code == 200
+    assert len(response.context["replies"]) == size
+
+
+@pytest.mark.parametrize("size", [2, 30])
+def test_notification_list_queries_do_not_grow(
+    client, busy_group, make_member, add_member, make_post, make_reply, django_assert_max_num_queries, size
+):
+    group, reader = busy_group
+    post = make_post(group, reader)
+    replier = make_member()
+    add_member(group, replier)
+    for _ in range(size):
+        make_reply(post, replier)
+    client.force_login(reader)
+    # + readable groups, notifications with group/post/reply joined.
+    with django_assert_max_num_queries(SIGNED_IN + 2):
+        response = client.get(reverse("community:notification-list"))
+    assert len(response.context["items"]) == size
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_my_groups_and_member_list_queries_do_not_grow(
+    client, make_group, make_member, add_member, django_assert_max_num_queries, size
+):
+    member = make_member()
+    groups = [make_group() for _ in range(size)]
+    for group in groups:
+        add_member(group, member)
+        for _ in range(3):
+            add_member(group, make_member())
+    client.force_login(member)
+    with django_assert_max_num_queries(SIGNED_IN + 1):
+        assert client.get(reverse("groups:my-groups")).status_code == 200
+    with django_assert_max_num_queries(SIGNED_IN + 3):
+        response = client.get(reverse("groups:member-list", kwargs={"group_slug": groups[0].slug}))
+    assert len(response.context["members"]) == 4
+    assert Membership.objects.count() == size * 4
