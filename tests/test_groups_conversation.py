@@ -268,7 +268,7 @@ def test_notification_list_and_header_count(client, circle, make_post, make_repl
     html = client.get(reverse("community:notification-list")).content.decode()
     assert "New reply in Circle" in html
     assert "My question" in html
-    assert '(1<span class="visually-hidden"> unread</span>)' in html
+    assert '<span class="visually-hidden">, 1 unread</span>' in html
     client.get(post.get_absolute_url())  # reading the post marks its notifications read
     assert Notification.objects.get().read_at is not None
 

@@ -1,0 +1,127 @@
+"""Groups as people use them: find, read the rules, join, post, reply, react, be notified."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from groups.models import Invite, JoinQuestion, Membership
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+RULES = "1. Be kind.\n2. No method details.\n3. What is shared here stays here."
+
+
+def test_member_finds_joins_posts_with_warning_and_hears_of_a_reply(open_session, make_member, make_group, add_member):
+    group = make_group(
+        "Living with TRD",
+        slug="living-with-trd",
+        rules=RULES,
+        description="Day-to-day support when treatments have not worked yet.",
+    )
+    make_group("Caregivers Corner", description="For people supporting someone.")
+    fern = make_member("Quiet Fern")
+    river = make_member("River")
+    add_member(group, river)
+
+    me = open_session("fern")
+    me.login_as(fern)
+    me.goto("/groups/")
+    me.page.get_by_label("Search groups").fill("treatments")
+    me.page.get_by_role("button", name="Show groups").click()
+    me.check("directory-search")
+    me.page.get_by_role("link", name="Living with TRD").click()
+    assert me.page.get_by_text("No method details.").is_visible()
+    me.check("group-about")
+    me.page.get_by_role("link", name="Join group").click()
+    me.page.get_by_label("I have read the group's rules").check()
+    me.check("join")
+    me.page.get_by_role("button", name="Join group").click()
+    assert me.page.get_by_text("Welcome to Living with TRD").is_visible()
+    assert Membership.objects.get(user=fern).rules_accepted_at is not None
+
+    me.page.get_by_role("link", name="New post").click()
+    me.page.get_by_label("Title").fill("A hard week")
+    me.page.get_by_label("What would you like to say?").fill("The dark thoughts came back, but I have a plan.")
+    me.page.get_by_label("Content warning").fill("suicidal thoughts (no details)")
+    me.check("new-post")
+    me.page.get_by_role("button", name="Publish post").click()
+    summary = me.page.get_by_text("Content warning: suicidal thoughts (no details)")
+    assert summary.is_visible()
+    assert not me.page.get_by_text("The dark thoughts came back").is_visible()  # collapsed until opened
+    summary.click()
+    assert me.page.get_by_text("The dark thoughts came back").is_visible()
+    me.check("post-with-warning")
+
+    friend = open_session("river")
+    friend.login_as(river)
+    friend.goto("/groups/living-with-trd/posts/")
+    friend.check("post-list")
+    friend.page.get_by_role("link", name="A hard week").click()
+    friend.page.get_by_label("Your reply").fill("I am glad you have a plan. Sending strength.")
+    friend.page.get_by_role("button", name="Post reply").click()
+    friend.page.get_by_role("button", name="Sending support").first.click()
+    assert friend.page.get_by_role("button", name="Sending support 1").is_visible()
+    friend.check("thread")
+
+    me.goto("/")
+    me.page.get_by_role("link", name=re.compile(r"^Notifications\W+1 unread$")).click()
+    assert me.page.get_by_text("New reply in Living with TRD").is_visible()
+    me.check("notifications")
+    me.page.get_by_role("link", name="New reply in Living with TRD").click()
+    assert me.page.get_by_text("I am glad you have a plan.").is_visible()
+
+
+def test_request_to_join_is_approved_by_a_moderator(open_session, make_member, make_group, add_member):
+    group = make_group("Esketamine Journeys", slug="esketamine", join_policy="request", rules=RULES)
+    JoinQuestion.objects.create(group=group, text="What brings you here?")
+    moderator, asker = make_member("Maple"), make_member("Juniper")
+    add_member(group, moderator, role="moderator")
+
+    me = open_session("asker")
+    me.login_as(asker)
+    me.goto("/groups/esketamine/")
+    me.page.get_by_role("link", name="Request to join").click()
+    me.page.get_by_label("What brings you here?").fill("Starting Spravato next month.")
+    me.page.get_by_label("I have read the group's rules").check()
+    me.check("request-form")
+    me.page.get_by_role("button", name="Send request").click()
+    assert me.page.get_by_text("Your request is sent").is_visible()
+
+    mod = open_session("moderator")
+    mod.login_as(moderator)
+    mod.goto("/groups/esketamine/requests/")
+    assert mod.page.get_by_text("Starting Spravato next month.").is_visible()
+    mod.check("join-requests")
+    mod.page.get_by_label("Approve").check()
+    mod.page.get_by_role("button", name="Save decision").click()
+    assert Membership.objects.get(user=asker).status == "active"
+
+    me.goto("/notifications/")
+    assert me.page.get_by_role("link", name="Welcome to Esketamine Journeys").is_visible()
+    me.goto("/groups/esketamine/posts/")
+    assert me.page.get_by_role("link", name="New post").is_visible()
+
+
+def test_invite_link_works_then_is_refused_once_expired(open_session, make_member, make_group):
+    group = make_group("Caregivers Corner", slug="caregivers", join_policy="invite", is_listed=False, rules=RULES)
+    invite = Invite.objects.create(group=group, expires_at=timezone.now() + timedelta(days=2))
+    guest, latecomer = make_member("Guest"), make_member("Latecomer")
+
+    me = open_session("guest")
+    me.login_as(guest)
+    me.goto(f"/groups/invite/{invite.token}/")
+    me.check("invite")
+    me.page.get_by_label("I have read the group's rules").check()
+    me.page.get_by_role("button", name="Join group").click()
+    assert me.page.get_by_text("Welcome to Caregivers Corner").is_visible()
+
+    Invite.objects.filter(pk=invite.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    late = open_session("latecomer")
+    late.login_as(latecomer)
+    late.goto(f"/groups/invite/{invite.token}/")
+    assert late.page.get_by_role("heading", name="This invite link cannot be used").is_visible()
+    assert late.page.get_by_text("This invite link has expired.").is_visible()
+    late.check("invite-expired")
+    assert not Membership.objects.filter(user=latecomer).exists()
