@@ -122,3 +122,19 @@ def pending_requests(group: Group):
         .select_related("user")
         .order_by("requested_at")
     )
+
+
+def recent_posts_for(user, *, limit: int = 8):
+    """The latest active threads across the user's groups, for their home page."""
+    memberships = {m.group_id: m for m in Membership.objects.filter(user=user, status=Membership.Status.ACTIVE)}
+    if not memberships:
+        return []
+    posts = list(
+        Post.objects.filter(group_id__in=memberships, status=ContentStatus.PUBLISHED)
+        .select_related("group", "author")
+        .order_by("-last_activity_at", "-id")[:limit]
+    )
+    for post in posts:
+        moderates = user.is_staff or memberships[post.group_id].is_moderator
+        post.shown_author = author_label(post, viewer_moderates=moderates)
+    return posts

@@ -116,3 +116,23 @@ def test_my_groups_and_member_list_queries_do_not_grow(
         response = client.get(reverse("groups:member-list", kwargs={"group_slug": groups[0].slug}))
     assert len(response.context["members"]) == 4
     assert Membership.objects.count() == size * 4
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_member_home_lists_recent_posts_in_fixed_queries(
+    client, make_group, make_member, add_member, make_post, django_assert_max_num_queries, size
+):
+    member = make_member()
+    for n in range(size):
+        group = make_group()
+        add_member(group, member)
+        author = make_member()
+        add_member(group, author)
+        make_post(group, author, title=f"Fresh {n}", is_anonymous=n % 2 == 0)
+    client.force_login(member)
+    # + memberships, recent posts with group and author.
+    with django_assert_max_num_queries(SIGNED_IN + 2):
+        response = client.get(reverse("community:home"))
+    html = response.content.decode()
+    assert f"Fresh {size - 1}" in html
+    assert "Anonymous member" in html

@@ -2,6 +2,7 @@ from django.db import DatabaseError
 from django.shortcuts import render
 
 from community.models import CrisisLine
+from groups.queries import recent_posts_for
 
 # Shown when the database cannot be read or staff have switched every line off: the
 # crisis page must never fail and never be empty.
@@ -13,7 +14,10 @@ FALLBACK_CRISIS_LINES = [
 
 
 def home(request):
-    return render(request, "community/home.html")
+    context = {}
+    if request.user.is_authenticated:
+        context["recent_posts"] = recent_posts_for(request.user)
+    return render(request, "community/home.html", context)
 
 
 def crisis(request):
