@@ -1,7 +1,17 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils import timezone
 
-from community.models import CrisisLine, User
+from community.models import (
+    Article,
+    ArticleSource,
+    CareEntry,
+    CareReport,
+    CrisisLine,
+    ResourceSuggestion,
+    Treatment,
+    User,
+)
 
 
 @admin.register(User)
@@ -22,3 +32,61 @@ class UserAdmin(BaseUserAdmin):
 class CrisisLineAdmin(admin.ModelAdmin):
     list_display = ["name", "how", "position", "is_active"]
     list_editable = ["position", "is_active"]
+
+
+# --- Resource library and care directory --------------------------------------------------------
+
+
+class ArticleSourceInline(admin.TabularInline):
+    model = ArticleSource
+    extra = 1
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "topic", "order", "status", "last_reviewed"]
+    list_filter = ["status", "topic"]
+    search_fields = ["title", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["related"]
+    inlines = [ArticleSourceInline]
+
+
+@admin.register(ResourceSuggestion)
+class ResourceSuggestionAdmin(admin.ModelAdmin):
+    list_display = ["title", "status", "created_at", "decided_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["suggested_by", "decided_by", "article"]
+
+
+class OffersTreatmentFilter(admin.SimpleListFilter):
+    title = "treatment offered"
+    parameter_name = "treatment"
+
+    def lookups(self, request, model_admin):
+        return Treatment.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Treatment.values:
+            return queryset.filter(treatments__includes=self.value())
+        return queryset
+
+
+@admin.register(CareEntry)
+class CareEntryAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "city", "region", "telehealth", "is_listed", "last_verified"]
+    list_filter = ["kind", OffersTreatmentFilter, "telehealth", "is_listed", "region"]
+    search_fields = ["name", "city", "postal_code"]
+    actions = ["mark_verified_today"]
+
+    @admin.action(description="Mark the selected entries as verified today")
+    def mark_verified_today(self, request, queryset):
+        count = queryset.update(last_verified=timezone.localdate())
+        self.message_user(request, f"{count} entries marked as verified today.")
+
+
+@admin.register(CareReport)
+class CareReportAdmin(admin.ModelAdmin):
+    list_display = ["entry", "problem", "status", "created_at"]
+    list_filter = ["status", "problem"]
+    raw_id_fields = ["entry", "reporter", "resolved_by"]

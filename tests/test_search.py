@@ -1,0 +1,275 @@
+"""Site search: resources, listed groups, and only the posts and replies the viewer may
+read (the same rule as the rest of the site: groups/permissions.py)."""
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from community.articles import load_articles
+from community.search import search_site
+from community.textmatch import highlight, query_terms, snippet
+from groups.models import ContentStatus, Post, Reply
+
+CANARY = "zebracanary"
+on_postgres = pytest.mark.skipif(not settings.IS_POSTGRES, reason="PostgreSQL full-text search")
+
+
+@pytest.fixture
+def world(make_member, make_group, add_member, make_post, make_reply, staff):
+    """Two groups with a member each, an unlisted group, and the canary word in every
+    kind of content: published, held, removed, deleted, in a post and in replies."""
+    load_articles()
+    mine = make_group("Quiet Harbour", slug="quiet-harbour")
+    theirs = make_group("Other Shore", slug="other-shore")
+    hidden = make_group("Hidden Cove", slug="hidden-cove", is_listed=False)
+    me, them = make_member("Searcher"), make_member("Someone Else")
+    add_member(mine, me)
+    add_member(theirs, them)
+    add_member(hidden, them)
+    posts = {
+        "mine": make_post(mine, me, title=f"My {CANARY} evening", body=f"Walking helped with the {CANARY} tonight."),
+        "theirs": make_post(theirs, them, title=f"Their {CANARY} post", body=f"Private {CANARY} words."),
+        "hidden": make_post(hidden, them, title=f"Hidden {CANARY}", body=f"Unlisted {CANARY}."),
+        "held": make_post(mine, me, title=f"Held {CANARY}", body=f"Held {CANARY} text."),
+        "removed": make_post(mine, me, title=f"Removed {CANARY}", body=f"Removed {CANARY} text."),
+        "deleted": make_post(mine, me, title=f"Deleted {CANARY}", body=f"Deleted {CANARY} text."),
+    }
+    replies = {
+        "mine": make_reply(posts["mine"], me, body=f"A kind {CANARY} reply."),
+        "theirs": make_reply(posts["theirs"], them, body=f"Their {CANARY} reply."),
+        "held": make_reply(posts["mine"], me, body=f"Held reply {CANARY}."),
+        "on_removed": make_reply(posts["removed"], me, body=f"Reply under a removed post {CANARY}."),
+    }
+    Post.objects.filter(pk=posts["held"].pk).update(status=ContentStatus.HELD)
+    Post.objects.filter(pk=posts["removed"].pk).update(status=ContentStatus.REMOVED)
+    Post.objects.filter(pk=posts["deleted"].pk).update(status=ContentStatus.DELETED)
+    Reply.objects.filter(pk=replies["held"].pk).update(status=ContentStatus.HELD)
+    return {"me": me, "them": them, "staff": staff, "posts": posts, "replies": replies, "mine": mine}
+
+
+def search_as(user, q, **params):
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client.get(reverse("community:search"), {"q": q, **params})
+
+
+NEVER_SHOWN = ["Held", "Removed", "Deleted", "Reply under a removed post"]
+
+
+@pytest.mark.django_db
+def test_member_finds_their_groups_post_and_reply_but_not_another_groups(world):
+    html = search_as(world["me"], CANARY).content.decode()
+    assert "My <mark>zebracanary</mark> evening" in html
+    assert "A kind <mark>zebracanary</mark> reply." in html
+    assert "Their" not in html
+    assert "Private" not in html
+    assert "Hidden" not in html
+    for word in NEVER_SHOWN:
+        assert f"{word} <mark>" not in html
+        assert f"{word} reply" not in html
+
+
+@pytest.mark.django_db
+def test_held_removed_and_deleted_content_is_never_found_even_by_its_author_or_staff(world):
+    for user in (world["me"], world["staff"]):
+        found = search_site(user=user, text=CANARY, kind="posts") + search_site(user=user, text=CANARY, kind="replies")
+        titles = " ".join(str(hit.title) + str(hit.snippet) for section in found for hit in section.hits)
+        for word in NEVER_SHOWN:
+            assert word not in titles, (user, word)
+
+
+@pytest.mark.django_db
+def test_visitor_finds_no_group_content_at_all(world):
+    html = search_as(None, CANARY).content.decode()
+    assert "<mark>zebracanary</mark>" not in html
+    assert "Posts and replies are only" in html
+
+
+@pytest.mark.django_db
+def test_staff_find_published_content_of_every_group(world):
+    html = search_as(world["staff"], CANARY).content.decode()
+    assert "My <mark>zebracanary</mark> evening" in html
+    assert "Their <mark>zebracanary</mark> post" in html
+    assert "Hidden <mark>zebracanary</mark>" in html
+
+
+@pytest.mark.django_db
+def test_a_member_who_left_no_longer_finds_the_groups_posts(world):
+    world["me"].memberships.update(status="left")
+    html = search_as(world["me"], CANARY).content.decode()
+    assert "<mark>zebracanary</mark>" not in html
+
+
+@pytest.mark.django_db
+def test_anonymous_authors_are_not_shown_in_results(world, make_post):
+    make_post(world["mine"], world["me"], title="Anonymous thoughts", body=f"{CANARY} quietly", is_anonymous=True)
+    html = search_as(world["them"], CANARY).content.decode()
+    assert "Searcher" not in html
+    html = search_as(world["me"], "anonymous thoughts").content.decode()
+    assert "Anonymous thoughts" in html or "<mark>Anonymous</mark>" in html
+    assert "Searcher</" not in html.split("<main", 1)[1]
+
+
+@pytest.mark.django_db
+def test_text_under_a_content_warning_stays_hidden_in_results(world, make_post):
+    make_post(world["mine"], world["me"], title="Hard night", body=f"Details {CANARY}", content_warning="self-harm")
+    html = search_as(world["me"], CANARY).content.decode()
+    assert "Content warning: self-harm" in html
+    assert "Details <mark>" not in html
+
+
+@pytest.mark.django_db
+def test_resources_and_listed_groups_are_found_but_not_unlisted_groups(world):
+    html = search_as(None, "esketamine").content.decode()
+    assert "Resources" in html
+    assert "<mark>Esketamine</mark> (Spravato) and ketamine" in html
+    html = search_as(None, "harbour").content.decode()
+    assert "Quiet <mark>Harbour</mark>" in html
+    html = search_as(None, "hidden cove").content.decode()
+    assert "Hidden Cove" not in html.split("<main", 1)[1]
+
+
+@pytest.mark.django_db
+def test_filter_by_kind_shows_only_that_kind(world):
+    html = search_as(world["me"], CANARY, kind="replies").content.decode()
+    assert "A kind <mark>zebracanary</mark> reply." in html
+    assert "My <mark>zebracanary</mark> evening</a>" not in html
+    assert '<h2 id="results-posts">' not in html
+
+
+@pytest.mark.django_db
+def test_markup_in_content_and_in_the_query_is_escaped(world, make_post):
+    make_post(world["mine"], world["me"], title="<b>bold</b> title", body=f"<script>alert('x')</script> {CANARY}")
+    html = search_as(world["me"], f"<script>{CANARY}").content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html or "<b>bold</b>" not in html
+    assert "<script>zebracanary" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("q", "message"),
+    [
+        ("", "Type a word or two"),
+        ("a" * 1000, "Please shorten your search to 200 characters or fewer."),
+        ("!!! ??? ...", "punctuation on its own finds nothing"),
+        ("'; DROP TABLE groups_post; --", "Nothing matches"),
+        ('" OR 1=1 --', "<h1>Search</h1>"),
+        ("<img src=x onerror=alert(1)>", "Nothing matches"),
+        ("nul\x00byte", "Null characters are not allowed."),
+    ],
+)
+def test_odd_queries_get_a_clear_message_never_a_500(world, q, message):
+    response = search_as(world["me"], q)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert message in html.replace("&#x27;", "'")
+    assert "<img src=x" not in html
+    assert Post.objects.filter(title__contains=CANARY).exists()
+
+
+@pytest.mark.django_db
+def test_unknown_kind_is_a_clear_message(world):
+    html = search_as(world["me"], CANARY, kind="users").content.decode()
+    assert "Choose what to show from the list." in html
+
+
+@pytest.mark.django_db
+def test_more_than_a_section_of_posts_links_to_all_of_them(world, make_post):
+    for n in range(7):
+        make_post(world["mine"], world["me"], title=f"Extra {CANARY} {n}", body="More.")
+    html = search_as(world["me"], CANARY).content.decode()
+    assert "More posts" in html
+    html = search_as(world["me"], CANARY, kind="posts").content.decode()
+    assert html.count('class="card search-hit"') == 8
+
+
+@pytest.mark.django_db
+def test_every_page_has_the_search_box_in_the_header(client):
+    html = client.get(reverse("community:home")).content.decode()
+    assert 'role="search"' in html
+    assert 'action="/search/"' in html
+
+
+# --- PostgreSQL full-text search ---------------------------------------------------------------------
+
+
+@on_postgres
+@pytest.mark.django_db
+def test_english_stemming_finds_other_forms_of_a_word(world, make_post):
+    make_post(world["mine"], world["me"], title="Nights", body="I have been sleeping better since spring.")
+    html = search_as(world["me"], "sleep").content.decode()
+    assert "<mark>sleeping</mark>" in html
+
+
+@on_postgres
+@pytest.mark.django_db
+def test_the_post_search_uses_the_gin_index(world):
+    from community.search import Search, StoredSearchVector
+
+    query = Search(text=CANARY, terms=[CANARY]).query
+    matches = Post.objects.alias(document=StoredSearchVector()).filter(document=query)
+    with connection.cursor() as cursor:
+        # The tables here are tiny, so scanning them whole or by another index would win;
+        # forbid both to see whether the GIN index can answer the query.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        plan = matches.order_by().values_list("pk", flat=True)[:1001].explain()
+    assert "community_post_fts_idx" in plan
+
+
+@on_postgres
+@pytest.mark.django_db
+def test_search_vectors_follow_edits(world):
+    post = world["posts"]["mine"]
+    Post.objects.filter(pk=post.pk).update(title="Renamed", body="Completely different words about lanterns.")
+    assert not [hit for section in search_site(user=world["me"], text=CANARY, kind="posts") for hit in section.hits]
+    assert search_site(user=world["me"], text="lantern", kind="posts")[0].hits
+
+
+# --- snippets --------------------------------------------------------------------------------------------
+
+
+def test_snippet_escapes_everything_then_marks_the_words():
+    html = snippet("<b>Sleep</b> & rest: sleeping well helps", query_terms("sleep"))
+    assert html == "&lt;b&gt;<mark>Sleep</mark>&lt;/b&gt; &amp; rest: <mark>sleeping</mark> well helps"
+
+
+def test_snippet_cuts_long_text_around_the_first_match():
+    text = "word " * 200 + "lantern " + "word " * 200
+    html = snippet(text, ["lantern"])
+    assert html.startswith("… ")
+    assert html.endswith(" …")
+    assert "<mark>lantern</mark>" in html
+    assert len(html) < 300
+
+
+def test_query_terms_skip_excluded_words_and_operators():
+    assert query_terms('tms OR "side effects" -ketamine') == ["tms", "side", "effects"]
+
+
+def test_highlight_with_no_terms_only_escapes():
+    assert highlight("<i>x</i>", []) == "&lt;i&gt;x&lt;/i&gt;"
+
+
+# --- query counts ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("extra", [0, 30])
+def test_search_runs_a_fixed_number_of_queries(world, make_post, make_reply, extra, django_assert_max_num_queries):
+    for n in range(extra):
+        post = make_post(world["mine"], world["me"], title=f"More {CANARY} {n}", body=f"Body {CANARY}")
+        make_reply(post, world["me"], body=f"Reply {CANARY} {n}")
+    client = Client()
+    client.force_login(world["me"])
+    client.get(reverse("community:home"))  # warm the session
+    # Page overhead for a member (session, user, header counts: up to 4), then the search:
+    # the viewer's groups, articles, groups, and posts and replies (PostgreSQL: 2 each,
+    # the matching ids then the ranked rows; SQLite: 1 each).
+    with django_assert_max_num_queries(4 + 1 + 2 + 2 + 2):
+        response = client.get(reverse("community:search"), {"q": CANARY})
+    assert response.status_code == 200
