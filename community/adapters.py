@@ -1,6 +1,13 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.shortcuts import render
 
 from community.emails import queue_email
+
+
+def suspended_response(request, user):
+    """The page a suspended member sees instead of being logged in (with the crisis link,
+    as every page has)."""
+    return render(request, "community/suspended.html", {"suspended_user": user}, status=403)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -13,3 +20,11 @@ class AccountAdapter(DefaultAccountAdapter):
     def populate_username(self, request, user):
         # There is no username: members log in with their email address.
         return None
+
+    def pre_login(self, request, user, **kwargs):
+        if getattr(user, "suspension_in_force", None) and user.suspension_in_force():
+            from allauth.account.internal.stagekit import clear_login
+
+            clear_login(request)
+            return suspended_response(request, user)
+        return super().pre_login(request, user, **kwargs)

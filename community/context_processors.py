@@ -1,11 +1,28 @@
 from django.conf import settings
 
+CRISIS_SUPPORT_KEY = "show_crisis_support"
+
 
 def site(request):
     """Site name for every page, and for members the unread notification count (one
     indexed COUNT query)."""
-    context = {"SITE_NAME": settings.SITE_NAME}
+    context = {"SITE_NAME": settings.SITE_NAME, "SUPPORT_EMAIL": settings.SUPPORT_EMAIL}
+    session = getattr(request, "session", None)
+    if session is not None and CRISIS_SUPPORT_KEY in session:
+        # Shown once, on the page the member lands on right after writing crisis words.
+        context["show_crisis_support"] = session.pop(CRISIS_SUPPORT_KEY)
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         context["unread_notifications"] = user.notifications.filter(read_at__isnull=True).count()
+        context["moderation_queue_count"] = moderation_queue_count(user)
     return context
+
+
+def moderation_queue_count(user) -> int | None:
+    """Open queue items for a moderator or staff (None for everyone else: no link)."""
+    from groups.actions.moderation import queue_for
+    from groups.permissions import is_site_staff, moderated_groups
+
+    if not (is_site_staff(user) or moderated_groups(user).exists()):
+        return None
+    return queue_for(user).count()

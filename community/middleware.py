@@ -22,6 +22,25 @@ class TimezoneMiddleware:
         return self.get_response(request)
 
 
+class SuspensionMiddleware:
+    """A member suspended while signed in is signed out at their next request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.suspension_in_force():
+            from django.contrib.auth import logout
+
+            from community.adapters import suspended_response
+
+            suspended = user
+            logout(request)
+            return suspended_response(request, suspended)
+        return self.get_response(request)
+
+
 class RequestLogMiddleware:
     """One line per request. It logs the route's name, never the path: paths can hold
     feed tokens, and query strings can hold search terms."""

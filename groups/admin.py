@@ -1,6 +1,18 @@
 from django.contrib import admin
 
-from groups.models import Group, GroupProposal, Invite, JoinQuestion, Membership, Post, Reply, Topic
+from groups.models import (
+    CrisisPhrase,
+    Group,
+    GroupProposal,
+    Invite,
+    JoinQuestion,
+    Membership,
+    ModerationLog,
+    Post,
+    Reply,
+    Topic,
+    WatchedWord,
+)
 
 
 class JoinQuestionInline(admin.TabularInline):
@@ -69,3 +81,35 @@ class ReplyAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     raw_id_fields = ["author", "post"]
     readonly_fields = ["body_html"]
+
+
+@admin.register(ModerationLog)
+class ModerationLogAdmin(admin.ModelAdmin):
+    """Read-only: the log is append-only, in the admin as everywhere."""
+
+    list_display = ["created_at", "action", "group", "actor", "target_user", "reason"]
+    list_filter = ["action", "reason"]
+    search_fields = ["note"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WatchedWord)
+class WatchedWordAdmin(admin.ModelAdmin):
+    list_display = ["phrase", "action", "message"]
+    list_filter = ["action"]
+    search_fields = ["phrase"]
+
+
+@admin.register(CrisisPhrase)
+class CrisisPhraseAdmin(admin.ModelAdmin):
+    list_display = ["phrase", "is_active"]
+    list_editable = ["is_active"]
+    search_fields = ["phrase"]

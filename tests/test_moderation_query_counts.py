@@ -1,0 +1,90 @@
+"""The queue, the log and a member's decisions cost a fixed number of queries."""
+
+import pytest
+from django.urls import reverse
+
+from groups.actions import moderation as mod
+from tests.conftest import SIGNED_IN_QUERIES as SIGNED_IN
+
+
+@pytest.fixture
+def client(warm_client):
+    return warm_client
+
+
+@pytest.fixture
+def busy(make_group, make_member, add_member):
+    group = make_group("Busy", hold_first_posts=100)
+    moderator = make_member("Mod")
+    add_member(group, moderator, role="moderator")
+    return group, moderator
+
+
+def fill(group, moderator, make_member, add_member, make_post, size):
+    for n in range(size):
+        author = make_member()
+        add_member(group, author)
+        post = make_post(group, author, title=f"Held {n}", content_warning="hard day" if n % 2 else "")
+        reporter = make_member()
+        add_member(group, reporter)
+        mod.create_report(reporter=reporter, group=group, post=post, reason="at_risk" if n % 3 == 0 else "spam")
+        mod.warn_member(moderator=moderator, group=group, user=author, reason="unkind", note=f"note {n}")
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_queue_queries_do_not_grow(
+    client,
+    busy,
+    make_member,
+    add_member,
+    make_post,
+    django_assert_max_num_queries,
+    size,
+):
+    group, moderator = busy
+    fill(group, moderator, make_member, add_member, make_post, size)
+    client.force_login(moderator)
+    # + queue count (header), groups for the filter, paginator count, the page of items with everything
+    # they show joined in.
+    with django_assert_max_num_queries(SIGNED_IN + 5):
+        response = client.get(reverse("moderation:queue"))
+    assert len(response.context["rows"]) == min(size * 2, 25)
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_log_queries_do_not_grow(
+    client,
+    busy,
+    make_member,
+    add_member,
+    make_post,
+    django_assert_max_num_queries,
+    size,
+):
+    group, moderator = busy
+    fill(group, moderator, make_member, add_member, make_post, size)
+    client.force_login(moderator)
+    # + queue count (header), "moderates something?", paginator count, the page of entries.
+    with django_assert_max_num_queries(SIGNED_IN + 4):
+        response = client.get(reverse("moderation:log"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_my_decisions_queries_do_not_grow(
+    client,
+    busy,
+    make_member,
+    add_member,
+    django_assert_max_num_queries,
+    size,
+):
+    group, moderator = busy
+    member = make_member("Often warned")
+    add_member(group, member)
+    for n in range(size):
+        mod.warn_member(moderator=moderator, group=group, user=member, reason="unkind", note=f"note {n}")
+    client.force_login(member)
+    with django_assert_max_num_queries(SIGNED_IN + 1):
+        response = client.get(reverse("moderation:my-decisions"))
+    assert len(response.context["entries"]) == size
