@@ -35,14 +35,21 @@ def unsubscribe_url(user) -> str:
     return settings.SITE_URL + reverse("community:unsubscribe", kwargs={"token": unsubscribe_token(user)})
 
 
-def notify(*, recipients, kind: str, group, post=None, reply=None) -> list[Notification]:
+def notify(
+    *, recipients, kind: str, group, post=None, reply=None, decision=None, occurrence=None
+) -> list[Notification]:
     """Record one notification per recipient and email those who want each one.
 
     Call inside the action's transaction; emails are queued for after the commit.
     """
     recipients = [user for user in {user.pk: user for user in recipients}.values() if user.is_active]
     notifications = Notification.objects.bulk_create(
-        [Notification(recipient=user, kind=kind, group=group, post=post, reply=reply) for user in recipients]
+        [
+            Notification(
+                recipient=user, kind=kind, group=group, post=post, reply=reply, decision=decision, occurrence=occurrence
+            )
+            for user in recipients
+        ]
     )
     now = timezone.now()
     immediate = [n for n in notifications if n.recipient.email_frequency == get_user_model().EmailFrequency.EACH]
@@ -62,10 +69,20 @@ def notification_subject(notification: Notification) -> str:
         Notification.Kind.NEW_POST: f"New post in {group}",
         Notification.Kind.JOIN_APPROVED: f"Welcome to {group}",
         Notification.Kind.JOIN_DECLINED: f"About your request to join {group}",
+        Notification.Kind.HELD: f"Your post in {group} is waiting for review",
+        Notification.Kind.UNDER_REVIEW: f"Your post in {group} is being reviewed",
+        Notification.Kind.MODERATION: f"A moderator's decision in {group}",
+        Notification.Kind.APPEAL_DECIDED: f"Your appeal in {group} was decided",
+        Notification.Kind.MEETING_CHANGED: f"A meeting in {group} was cancelled or moved",
+        Notification.Kind.WAITLIST_PROMOTED: f"A seat opened up for you at a meeting in {group}",
     }[notification.kind]
 
 
 def notification_url(notification: Notification) -> str:
+    if notification.decision_id:
+        return reverse("moderation:my-decisions") + f"#decision-{notification.decision_id}"
+    if notification.occurrence_id:
+        return notification.occurrence.get_absolute_url()
     if notification.reply_id:
         return notification.reply.get_absolute_url()
     if notification.post_id:
@@ -74,6 +91,8 @@ def notification_url(notification: Notification) -> str:
 
 
 def excerpt_for(notification: Notification) -> str:
+    if notification.decision_id:
+        return ""
     item = notification.reply or notification.post
     if item is None or not notification.recipient.email_excerpts or item.content_warning:
         return ""
@@ -110,7 +129,15 @@ def send_digest(user) -> int:
         pending = list(
             Notification.objects.select_for_update(of=("self",))
             .filter(recipient=user, emailed_at__isnull=True, read_at__isnull=True)
-            .select_related("group", "post", "reply", "reply__post", "post__group", "reply__post__group")
+            .select_related(
+                "group",
+                "post",
+                "reply",
+                "reply__post",
+                "post__group",
+                "reply__post__group",
+                "occurrence__meeting__group",
+            )
             .order_by("created_at")[:50]
         )
         if not pending:
@@ -133,3 +160,27 @@ def send_digest(user) -> int:
         )
         Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=timezone.now())
     return len(pending)
+
+
+def alert_moderators_of_risk(*, group, queue_url: str) -> None:
+    """Email the group's moderators (and, where it has none, staff) that something may
+    need them now. It carries no post text and no author: only where to look."""
+    from groups.models import Membership
+
+    moderators = [
+        m.user
+        for m in Membership.objects.filter(
+            group=group, status=Membership.Status.ACTIVE, role__in=[Membership.Role.MODERATOR, Membership.Role.OWNER]
+        ).select_related("user")
+    ] or list(get_user_model().objects.filter(is_staff=True, is_active=True))
+    body = render_to_string(
+        "community/emails/risk_alert.txt",
+        {
+            "group": group,
+            "queue_url": settings.SITE_URL + queue_url,
+            "SITE_NAME": settings.SITE_NAME,
+            "crisis_url": settings.SITE_URL + reverse("community:crisis"),
+        },
+    )
+    for moderator in moderators:
+        queue_email(to=[moderator.email], subject=f"[{settings.SITE_NAME}] Possible risk in {group.name}", body=body)

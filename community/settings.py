@@ -71,6 +71,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG or
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env_str("SITE_NAME", "Steady Ground")
+# Where members write to appeal a suspension or reach the team.
+SUPPORT_EMAIL = env_str("SUPPORT_EMAIL", "support@example.org")
 
 INSTALLED_APPS = [
     "community",
@@ -104,6 +106,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "community.middleware.SuspensionMiddleware",
     "community.middleware.TimezoneMiddleware",
 ]
 
@@ -118,7 +121,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "builtins": ["community.templatetags.community_tags"],
+            "builtins": ["community.templatetags.community_tags", "groups.templatetags.meeting_tags"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.csp",
@@ -324,3 +327,6 @@ LOGGING = {
 # --- Community rules --------------------------------------------------------------------
 # Accounts younger than this many hours have new-account limits (SAFETY.md rule 11).
 NEW_ACCOUNT_HOURS = env_int("NEW_ACCOUNT_HOURS", 24)
+NEW_ACCOUNT_POSTS_PER_HOUR = env_int("NEW_ACCOUNT_POSTS_PER_HOUR", 5)
+# Content reported by this many different members is hidden until a moderator looks.
+REPORTS_TO_HIDE = env_int("REPORTS_TO_HIDE", 3)

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from community.views import accounts, health, notifications, pages
+from community.views import accounts, care, health, notifications, pages, resources, search
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Community administration"
@@ -20,11 +20,30 @@ community_patterns = [
     path("notifications/", notifications.notification_list, name="notification-list"),
     path("notifications/read-all/", notifications.notification_read_all, name="notification-read-all"),
     path("notifications/unsubscribe/<str:token>/", notifications.unsubscribe, name="unsubscribe"),
+    # Resource library
+    path("resources/", resources.article_list, name="article-list"),
+    path("resources/new/", resources.article_create, name="article-create"),
+    path("resources/suggest/", resources.resource_suggest, name="resource-suggest"),
+    path("resources/suggestions/", resources.suggestion_list, name="suggestion-list"),
+    path("resources/suggestions/<int:suggestion_id>/decide/", resources.suggestion_decide, name="suggestion-decide"),
+    path("resources/<slug:article_slug>/", resources.article_detail, name="article-detail"),
+    path("resources/<slug:article_slug>/edit/", resources.article_edit, name="article-edit"),
+    # Care directory
+    path("care/", care.care_list, name="care-list"),
+    path("care/<int:entry_id>/report/", care.care_report, name="care-report"),
+    path("care/<int:entry_id>/verify/", care.care_verify, name="care-verify"),
+    path("care/reports/", care.care_report_list, name="care-report-list"),
+    path("care/reports/<int:report_id>/resolve/", care.care_report_resolve, name="care-report-resolve"),
+    path("care/import/", care.care_import, name="care-import"),
+    path("care/export.csv", care.care_export, name="care-export"),
+    # Site search
+    path("search/", search.search, name="search"),
 ]
 
 urlpatterns = [
     path("", include((community_patterns, "community"))),
     path("groups/", include("groups.urls")),
+    path("moderation/", include("groups.urls_moderation")),
     path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

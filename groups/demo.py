@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from groups.actions import posts as post_actions
+from groups.actions.moderation import set_post_state
 from groups.models import Group, JoinQuestion, Membership, Topic
 
 RULES = """\
@@ -40,7 +41,7 @@ DEMO_GROUPS = [
         "join_policy": Group.JoinPolicy.REQUEST,
         "topics": ["esketamine-ketamine"],
         "owner": "Maple_Leaf",
-        "moderators": [],
+        "moderators": ["Harbor Light"],
         "members": ["River"],
         "questions": ["What brings you to this group?", "Are you in treatment now, or still deciding?"],
     },
@@ -88,6 +89,8 @@ def seed_groups(members: dict) -> None:
             region=spec.get("region", ""),
             join_policy=spec["join_policy"],
             is_listed=spec.get("is_listed", True),
+            # The demo conversation is written first; holding new members' posts starts after it.
+            hold_first_posts=0,
         )
         group.topics.set(Topic.objects.filter(slug__in=spec["topics"]))
         for position, text in enumerate(spec.get("questions", [])):
@@ -107,6 +110,7 @@ def seed_groups(members: dict) -> None:
         group.member_count = len(roles)
         group.save(update_fields=["member_count"])
     _seed_conversation(members)
+    _seed_moderation(members)
 
 
 def _seed_conversation(members: dict) -> None:
@@ -120,7 +124,7 @@ def _seed_conversation(members: dict) -> None:
         body="Hello and welcome. There is no pressure to share anything. If you want, tell us a little about "
         "where you are right now: what you have tried, what you hope for, or just how today is going.",
     )
-    post_actions.set_post_flags(moderator=members["Harbor Light"], post=welcome, pinned=True)
+    set_post_state(moderator=members["Harbor Light"], post=welcome, pinned=True)
     post_actions.create_reply(
         author=members["River"],
         post=welcome,
@@ -159,3 +163,69 @@ def _seed_conversation(members: dict) -> None:
     for offset, post in enumerate(group.posts.order_by("pk")):
         earlier = timezone.now() - timedelta(days=3 - offset)
         group.posts.filter(pk=post.pk).update(last_activity_at=earlier)
+
+
+def _seed_moderation(members: dict) -> None:
+    """Give Harbor Light (a moderator) a queue with one of each kind of item."""
+    from groups.actions import membership as membership_actions
+    from groups.actions import moderation
+    from groups.models import ModerationLog
+
+    group = Group.objects.get(slug="living-with-trd")
+    if group.posts.filter(title="Hi, I am new").exists():
+        return
+    group.hold_first_posts = 1
+    group.save(update_fields=["hold_first_posts"])
+    # A new member's first post, held for review.
+    post_actions.create_post(
+        author=members["New Here"],
+        group=group,
+        title="Hi, I am new",
+        body="Diagnosed with TRD last year. Starting to look into TMS. Glad this group exists.",
+    )
+    # A reply with crisis language, written with care: flagged as possible risk.
+    thread = group.posts.get(title="A harder week")
+    post_actions.create_reply(
+        author=members["Juniper"],
+        post=thread,
+        body="Some nights I catch myself thinking everyone would be better off without me. I am safe tonight "
+        "and I have told my partner, but I wanted to say it somewhere I would be understood.",
+        content_warning="suicidal thoughts (no details)",
+    )
+    # A report about a post that tells others to stop their medication.
+    risky = post_actions.create_post(
+        author=members["River"],
+        group=group,
+        title="Stopped my meds",
+        body="I stopped my antidepressant all at once last week and feel fine. Everyone should just try it.",
+    )
+    moderation.create_report(
+        reporter=members["Juniper"],
+        group=group,
+        post=risky,
+        reason="misinformation",
+        note="This could be dangerous for someone to copy.",
+    )
+    # A decision by Maple that Juniper appeals: it goes to the other moderator, Harbor Light.
+    removed = post_actions.create_reply(
+        author=members["Juniper"],
+        post=group.posts.get(title="Telling my family about treatment"),
+        body="My last hospital stay was awful and I still have flashbacks about it.",
+    )
+    moderation.remove_content(
+        moderator=members["Maple_Leaf"],
+        content=removed,
+        reason="no_warning",
+        note="Please add a content warning and post it again.",
+    )
+    decision = ModerationLog.objects.filter(reply=removed, action=ModerationLog.Action.REMOVED).latest("id")
+    moderation.appeal_decision(
+        user=members["Juniper"], decision=decision, text="I did not think of it as a hard topic; I can add a warning."
+    )
+    # A join request waiting in a group Harbor Light also moderates.
+    membership_actions.join_group(
+        user=members["New Here"],
+        group=Group.objects.get(slug="esketamine-and-ketamine-journeys"),
+        accepted_rules=True,
+        answers=["I start Spravato next month and feel nervous.", "Still deciding, really."],
+    )

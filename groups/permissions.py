@@ -5,8 +5,11 @@ existence of a thing is private, the ``get_*_for_*`` helpers raise Http404, so t
 visitor cannot tell a private post from a missing one.
 """
 
+from datetime import timedelta
+
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
 from groups.models import ContentStatus, Group, Membership, Post, Reply
 
@@ -67,9 +70,14 @@ def can_manage_moderators(user, group: Group) -> bool:
 
 def why_cannot_participate(user, group: Group) -> str | None:
     """Why the user may not post, reply or react in ``group`` now, or None if they may."""
+    if not user.is_authenticated or user.suspension_in_force():
+        return "Only members of this group can post here."
     membership = membership_of(user, group)
     if membership is None or not membership.is_active:
         return "Only members of this group can post here."
+    if membership.is_muted():
+        until = timezone.localtime(membership.muted_until)
+        return f"A moderator has muted you in this group until {until:%B %-d, %-I:%M %p %Z}. You can still read."
     return None
 
 
@@ -154,7 +162,7 @@ def get_reply_for_viewer(user, group: Group, reply_id: int) -> Reply:
     return reply
 
 
-def readable_group_ids(user) -> set[int]:
+def readable_group_ids(user) -> set[int] | None:
     """Every group whose content the user may read (for search, notifications and feeds).
     Staff may read all groups: None is returned to mean "no restriction"."""
     if is_site_staff(user):
@@ -177,3 +185,63 @@ def get_reply_for_author(user, group: Group, reply_id: int) -> Reply:
     if reply.author_id != user.pk or reply.status == ContentStatus.DELETED:
         raise Http404("No such reply.")
     return reply
+
+
+def moderated_groups(user):
+    """Groups the user moderates or owns (not every group, even for staff)."""
+    if not user.is_authenticated:
+        return Group.objects.none()
+    return Group.objects.filter(
+        memberships__user=user,
+        memberships__status=Membership.Status.ACTIVE,
+        memberships__role__in=[Membership.Role.MODERATOR, Membership.Role.OWNER],
+    )
+
+
+# --- meetings ----------------------------------------------------------------------------------
+
+
+def get_meeting_for_reader(user, group: Group, meeting_id: int):
+    from groups.models import Meeting
+
+    if not can_read(user, group):
+        raise Http404("No such meeting.")
+    meeting = Meeting.objects.filter(group=group, pk=meeting_id).select_related("group").first()
+    if meeting is None:
+        raise Http404("No such meeting.")
+    return meeting
+
+
+def get_occurrence_for_reader(user, group: Group, meeting_id: int, occurrence_id: int):
+    from groups.models import Occurrence
+
+    meeting = get_meeting_for_reader(user, group, meeting_id)
+    occurrence = Occurrence.objects.filter(meeting=meeting, pk=occurrence_id).select_related("meeting__group").first()
+    if occurrence is None:
+        raise Http404("No such date.")
+    return occurrence
+
+
+def can_see_video_link(user, occurrence, rsvp, *, now=None) -> bool:
+    """SAFETY.md rule 9: the link only for a confirmed RSVP, not for a cancelled or past
+    date, and (where the organiser chose) only from some minutes before the start."""
+    now = now or timezone.now()
+    meeting = occurrence.meeting
+    if not meeting.video_url or rsvp is None or rsvp.status != "confirmed" or rsvp.user_id != user.pk:
+        return False
+    if occurrence.is_cancelled or occurrence.end <= now or not can_read(user, meeting.group):
+        return False
+    opens = meeting.link_opens_minutes_before
+    return opens is None or now >= occurrence.start - timedelta(minutes=opens)
+
+
+def searchable_content_q(readable: set[int] | None, *, replies: bool = False) -> Q:
+    """What site search may return: published posts (or published replies on published
+    posts) in the groups the viewer reads. ``readable`` is ``readable_group_ids(user)``:
+    None means every group (staff). Held, removed and deleted content is never searchable,
+    even for its author or a moderator."""
+    if replies:
+        q = Q(status=ContentStatus.PUBLISHED, post__status=ContentStatus.PUBLISHED)
+        return q if readable is None else q & Q(post__group_id__in=readable)
+    q = Q(status=ContentStatus.PUBLISHED)
+    return q if readable is None else q & Q(group_id__in=readable)

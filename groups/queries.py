@@ -5,17 +5,29 @@ from collections import defaultdict
 from datetime import datetime
 
 from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from groups.models import ContentStatus, Group, Membership, Post, PostRead, Reaction, Reply
+from groups.models import ContentStatus, Group, Membership, Occurrence, Post, PostRead, Reaction, Reply, Rsvp
 from groups.permissions import author_label, can_moderate, visible_content_q
 
 POSTS_PER_PAGE = 20
 REPLIES_PER_PAGE = 250
 
 
-def directory_groups(*, q: str = "", topic=None, format: str = "", place: str = ""):
-    groups = Group.objects.filter(is_listed=True).prefetch_related("topics").order_by("name")
+def directory_groups(*, q: str = "", topic=None, format: str = "", place: str = "", now=None):
+    """Listed groups with their topics and, as ``next_meeting_at``, their next meeting."""
+    next_meeting = (
+        Occurrence.objects.filter(meeting__group=OuterRef("pk"), start__gt=now or timezone.now(), is_cancelled=False)
+        .order_by("start")
+        .values("start")[:1]
+    )
+    groups = (
+        Group.objects.filter(is_listed=True)
+        .annotate(next_meeting_at=Subquery(next_meeting))
+        .prefetch_related("topics")
+        .order_by("name")
+    )
     if q:
         groups = groups.filter(Q(name__icontains=q) | Q(description__icontains=q))
     if topic:
@@ -88,6 +100,7 @@ def thread_replies(*, user, post: Post):
     )
     for reply in replies:
         reply.shown_author = author_label(reply, viewer_moderates=moderates)
+        reply.dom_prefix = f"reply-{reply.pk}"  # unique ids for per-reply forms
     return replies
 
 
@@ -138,3 +151,47 @@ def recent_posts_for(user, *, limit: int = 8):
         moderates = user.is_staff or memberships[post.group_id].is_moderator
         post.shown_author = author_label(post, viewer_moderates=moderates)
     return posts
+
+
+# --- meetings ------------------------------------------------------------------------------
+
+
+def upcoming_occurrences(*, group_ids, after, before=None, limit: int | None = None):
+    """Coming dates (cancelled ones included, marked) of the given groups' meetings."""
+    occurrences = (
+        Occurrence.objects.filter(meeting__group_id__in=group_ids, end__gt=after)
+        .select_related("meeting", "meeting__group")
+        .order_by("start", "id")
+    )
+    if before is not None:
+        occurrences = occurrences.filter(start__lt=before)
+    return list(occurrences[:limit] if limit else occurrences)
+
+
+def my_upcoming(user, *, after, limit: int = 20):
+    """The member's next dates across all their groups: the ones they RSVP'd to, with
+    their RSVP status, in one query."""
+    rsvps = (
+        Rsvp.objects.filter(
+            user=user,
+            status__in=[Rsvp.Status.CONFIRMED, Rsvp.Status.WAITLISTED],
+            occurrence__end__gt=after,
+            occurrence__meeting__group__memberships__user=user,
+            occurrence__meeting__group__memberships__status=Membership.Status.ACTIVE,
+        )
+        .select_related("occurrence", "occurrence__meeting", "occurrence__meeting__group")
+        .order_by("occurrence__start", "id")[:limit]
+    )
+    return list(rsvps)
+
+
+def rsvp_map(user, occurrences) -> dict:
+    """occurrence id -> the user's RSVP (confirmed or waitlisted), for a list of dates."""
+    if not user.is_authenticated:
+        return {}
+    return {
+        rsvp.occurrence_id: rsvp
+        for rsvp in Rsvp.objects.filter(
+            user=user, occurrence__in=occurrences, status__in=[Rsvp.Status.CONFIRMED, Rsvp.Status.WAITLISTED]
+        )
+    }

@@ -21,9 +21,15 @@ def make_member(db):
         verified: bool = True,
         **extra,
     ):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
         n = next(_counter)
         display_name = display_name or f"Member {n}"
         email = email or f"member{n}@example.org"
+        # An established account unless a test says otherwise (new accounts have limits).
+        extra.setdefault("date_joined", timezone.now() - timedelta(days=30))
         user = get_user_model().objects.create_user(email=email, password=password, display_name=display_name, **extra)
         EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
         return user
@@ -71,6 +77,8 @@ def make_group(db):
             "slug": fields.pop("slug", None) or f"group-{n}",
             "description": f"A place for {name}.",
             "rules": "Be kind.\n\nNo method details.",
+            # Holding a new member's first post is tested on its own; elsewhere posts publish.
+            "hold_first_posts": 0,
         }
         return Group.objects.create(name=name, **{**defaults, **fields})
 
@@ -121,3 +129,24 @@ def make_reply(db):
         return create_reply(author=author, post=post, body=body, **fields)
 
     return make
+
+
+# Signed-in page overhead in the query-count tests: session, user, and in the header the
+# unread notification count and "is this person a moderator?".
+SIGNED_IN_QUERIES = 4
+
+
+@pytest.fixture
+def warm_client(client):
+    """A test client whose first request after logging in (which records the new
+    session) has already happened, so query counts see only the page itself."""
+    from django.urls import reverse
+
+    original = client.force_login
+
+    def force_login(user, backend=None):
+        original(user, backend)
+        client.get(reverse("community:about"))
+
+    client.force_login = force_login
+    return client

@@ -8,22 +8,12 @@ import pytest
 from django.urls import reverse
 
 from groups.models import Membership, Reaction, Topic
-
-# Signed-in page overhead: session, user, unread notification count in the header.
-SIGNED_IN = 3
+from tests.conftest import SIGNED_IN_QUERIES as SIGNED_IN
 
 
 @pytest.fixture
-def client(client):
-    """A client whose first request (which records the new session) has happened."""
-    original = client.force_login
-
-    def force_login(user, backend=None):
-        original(user, backend)
-        client.get(reverse("community:about"))
-
-    client.force_login = force_login
-    return client
+def client(warm_client):
+    return warm_client
 
 
 @pytest.mark.parametrize("size", [3, 30])
@@ -130,8 +120,8 @@ def test_member_home_lists_recent_posts_in_fixed_queries(
         add_member(group, author)
         make_post(group, author, title=f"Fresh {n}", is_anonymous=n % 2 == 0)
     client.force_login(member)
-    # + memberships, recent posts with group and author.
-    with django_assert_max_num_queries(SIGNED_IN + 2):
+    # + memberships, recent posts with group and author, next meetings with their group.
+    with django_assert_max_num_queries(SIGNED_IN + 3):
         response = client.get(reverse("community:home"))
     html = response.content.decode()
     assert f"Fresh {size - 1}" in html

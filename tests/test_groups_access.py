@@ -5,7 +5,7 @@ The matrix is built from the URL configuration: a new URL without a row here fai
 ``test_every_group_url_has_a_row``.
 """
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.test import Client
@@ -13,10 +13,24 @@ from django.urls import get_resolver, reverse
 from django.utils import timezone
 
 from community.notifications import unsubscribe_token
-from groups.models import Invite, Membership
+from groups.actions.meetings import schedule_meeting
+from groups.actions.moderation import create_report, warn_member
+from groups.models import CalendarFeed, Invite, Membership
 
-ROLES = ["visitor", "non_member", "pending", "member", "other_moderator", "moderator", "owner", "staff", "suspended"]
+ROLES = [
+    "visitor",
+    "non_member",
+    "pending",
+    "member",
+    "muted",
+    "other_moderator",
+    "moderator",
+    "owner",
+    "staff",
+    "suspended",
+]
 CANARY = "CANARY-private-7f3a"
+VIDEO_CANARY = "room-CANARY-video-91c2"
 
 
 @pytest.fixture
@@ -32,21 +46,38 @@ def world(make_member, make_group, add_member, make_post, make_reply):
     add_member(group, people["pending"], status="pending")
     for role, membership_role in [
         ("member", "member"),
+        ("muted", "member"),
         ("moderator", "moderator"),
         ("owner", "owner"),
         ("suspended", "member"),
     ]:
         add_member(group, people[role], role=membership_role)
         add_member(unlisted, people[role], role=membership_role)
+    Membership.objects.filter(user=people["muted"]).update(muted_until=timezone.now() + timedelta(days=1))
     add_member(other, people["other_moderator"], role="moderator")
     post = make_post(group, people["member"], title=f"Post title {CANARY}", body=f"Body {CANARY}")
     reply = make_reply(post, people["member"], body=f"Reply {CANARY}")
     invite = Invite.objects.create(
         group=unlisted, created_by=people["owner"], expires_at=timezone.now() + timedelta(days=3)
     )
-    people["suspended"].is_active = False
+    people["suspended"].is_suspended = True
     people["suspended"].save()
     target = Membership.objects.get(group=group, user=people["member"])
+    report = create_report(reporter=people["owner"], group=group, post=post, reason="spam")
+    meeting = schedule_meeting(
+        organiser=people["moderator"],
+        group=group,
+        title="Evening circle",
+        kind="online",
+        video_url=f"https://video.example.org/{VIDEO_CANARY}",
+        time_zone="America/Denver",
+        starts_on=(timezone.now() + timedelta(days=2)).date(),
+        start_time=time(19, 0),
+        duration_minutes=60,
+        rrule="FREQ=WEEKLY;COUNT=3",
+    )
+    feed = CalendarFeed.objects.create(user=people["member"])
+    warning = warn_member(moderator=people["moderator"], group=group, user=people["member"], reason="unkind")
     return {
         "group": group,
         "unlisted": unlisted,
@@ -56,6 +87,11 @@ def world(make_member, make_group, add_member, make_post, make_reply):
         "invite": invite,
         "membership": target,
         "pending_membership": Membership.objects.get(group=group, user=people["pending"]),
+        "queue_item": report.queue_item,
+        "meeting": meeting,
+        "occurrence": meeting.occurrences.order_by("start").first(),
+        "feed": feed,
+        "warning": warning,
     }
 
 
@@ -80,12 +116,30 @@ def kwargs_for(name: str, world) -> dict:
         "join-request-decide": {"group_slug": group.slug, "membership_id": world["pending_membership"].pk},
         "invite-revoke": {"group_slug": world["unlisted"].slug, "invite_id": world["invite"].pk},
         "invite-list": {"group_slug": group.slug},
+        "queue": {},
+        "log": {},
+        "log-export": {},
+        "my-decisions": {},
+        "item-claim": {"item_id": world["queue_item"].pk},
+        "item-decide": {"item_id": world["queue_item"].pk},
+        "appeal-create": {"decision_id": world["warning"].pk},
+        "account": {"user_id": world["people"]["member"].pk},
+        "account-suspend": {"user_id": world["people"]["member"].pk},
+        "my-meetings": {},
+        "calendar-feed-settings": {},
+        "calendar-feed": {"token": world["feed"].token},
     }
     return fixed[name] if name in fixed else _content_kwargs(name, world)
 
 
 def _content_kwargs(name, world):
     group = world["group"]
+    if name.startswith("occurrence-"):
+        return {"group_slug": group.slug, "meeting_id": world["meeting"].pk, "occurrence_id": world["occurrence"].pk}
+    if name.startswith("meeting-") and name not in ("meeting-list", "meeting-create"):
+        return {"group_slug": group.slug, "meeting_id": world["meeting"].pk}
+    if name.startswith("member-") and name != "member-list":
+        return {"group_slug": group.slug, "membership_id": world["membership"].pk}
     if name.startswith("reply-") and name != "reply-create":
         return {"group_slug": group.slug, "reply_id": world["reply"].pk}
     if (name.startswith("post-") and name not in ("post-list", "post-create")) or name == "reply-create":
@@ -93,20 +147,25 @@ def _content_kwargs(name, world):
     return {"group_slug": group.slug}
 
 
-# Expected status of a GET, per role, in ROLES order. "L" = redirected to log in.
+# Expected status of a GET, per role, in ROLES order:
+#   visitor, non_member, pending, member, muted, other_moderator, moderator, owner, staff, suspended.
+# "L" = redirected to log in. A suspended account is signed out and shown the suspension page (403).
 L = "login"
-READERS = [L, 404, 404, 200, 404, 200, 200, 200, L]
-MODERATORS = [L, 404, 404, 404, 404, 200, 200, 200, L]
-AUTHOR_ONLY = [L, 404, 404, 200, 404, 404, 404, 404, L]
-SIGNED_IN = [L, 200, 200, 200, 200, 200, 200, 200, L]
-POST_ONLY = [L, 405, 405, 405, 405, 405, 405, 405, L]
-EVERYONE = [200] * 9
+S = "suspended"
+READERS = [L, 404, 404, 200, 200, 404, 200, 200, 200, S]
+MODERATORS = [L, 404, 404, 404, 404, 404, 200, 200, 200, S]
+AUTHOR_ONLY = [L, 404, 404, 200, 404, 404, 404, 404, 404, S]
+SIGNED_IN = [L, 200, 200, 200, 200, 200, 200, 200, 200, S]
+POST_ONLY = [L, 405, 405, 405, 405, 405, 405, 405, 405, S]
+EVERYONE = [200, 200, 200, 200, 200, 200, 200, 200, 200, S]
+STAFF_ONLY = [L, 403, 403, 403, 403, 403, 403, 403, 200, S]
+ANY_MODERATOR = [L, 403, 403, 403, 403, 200, 200, 200, 200, S]
 
 GET_MATRIX = {
     "group-list": EVERYONE,
     "my-groups": SIGNED_IN,
     "group-propose": SIGNED_IN,
-    "proposal-list": [L, 403, 403, 403, 403, 403, 403, 200, L],
+    "proposal-list": STAFF_ONLY,
     "proposal-decide": POST_ONLY,
     "invite-accept": EVERYONE,
     "group-detail": EVERYONE,
@@ -115,6 +174,10 @@ GET_MATRIX = {
     "group-follow": POST_ONLY,
     "member-list": READERS,
     "member-role": POST_ONLY,
+    "member-report": READERS,
+    "member-moderate": MODERATORS,
+    "member-act": POST_ONLY,
+    "member-note": POST_ONLY,
     "join-request-list": MODERATORS,
     "join-request-decide": POST_ONLY,
     "invite-list": MODERATORS,
@@ -129,21 +192,61 @@ GET_MATRIX = {
     "post-pin": POST_ONLY,
     "post-lock": POST_ONLY,
     "post-history": MODERATORS,
+    "post-report": READERS,
+    "post-moderate": POST_ONLY,
+    "post-slow-mode": POST_ONLY,
     "reply-edit": AUTHOR_ONLY,
     "reply-delete": POST_ONLY,
     "reply-react": POST_ONLY,
     "reply-history": MODERATORS,
+    "reply-report": READERS,
+    "reply-moderate": POST_ONLY,
+    "my-meetings": SIGNED_IN,
+    # The buttons on "My meetings" post here; a GET has nothing to show.
+    "calendar-feed-settings": [L, 404, 404, 404, 404, 404, 404, 404, 404, S],
+    # Calendar apps cannot log in: the long random token in the address is the key.
+    "calendar-feed": EVERYONE,
+    "meeting-list": READERS,
+    "meeting-create": MODERATORS,
+    "meeting-detail": READERS,
+    "meeting-edit": MODERATORS,
+    "meeting-ics": READERS,
+    "meeting-rsvp-series": POST_ONLY,
+    "occurrence-detail": READERS,
+    "occurrence-rsvp": POST_ONLY,
+    "occurrence-cancel-rsvp": POST_ONLY,
+    "occurrence-cancel": POST_ONLY,
+    "occurrence-move": MODERATORS,
+}
+
+MODERATION_GET_MATRIX = {
+    "queue": ANY_MODERATOR,
+    "item-claim": POST_ONLY,
+    "item-decide": POST_ONLY,
+    "log": ANY_MODERATOR,
+    # Without a date range staff are sent back to the log with a message.
+    "log-export": [L, 403, 403, 403, 403, 403, 403, 403, 302, S],
+    "my-decisions": SIGNED_IN,
+    "appeal-create": [L, 404, 404, 200, 404, 404, 404, 404, 404, S],
+    "account": STAFF_ONLY,
+    "account-suspend": POST_ONLY,
 }
 
 # Expected status of a POST with valid data. 302 = done and redirected; "L" = log in.
-READER_WRITE = [L, 404, 404, 302, 404, 302, 302, 302, L]
-# Staff read every group but write only where they are members: a clear 400 message here.
-MEMBER_WRITE = [L, 404, 404, 302, 404, 302, 302, 400, L]
-MODERATOR_WRITE = [L, 404, 404, 404, 404, 302, 302, 302, L]
-AUTHOR_WRITE = [L, 404, 404, 302, 404, 404, 404, 404, L]
+# A 400 is a refusal with a clear message (for example, staff who are not members
+# cannot post; a muted member cannot write; nobody can report their own post).
+READER_WRITE = [L, 404, 404, 302, 302, 404, 302, 302, 302, S]
+MEMBER_WRITE = [L, 404, 404, 302, 400, 404, 302, 302, 400, S]
+MODERATOR_WRITE = [L, 404, 404, 404, 404, 404, 302, 302, 302, S]
+AUTHOR_WRITE = [L, 404, 404, 302, 404, 404, 404, 404, 404, S]
+REPORT_WRITE = [L, 404, 404, 400, 302, 404, 302, 302, 302, S]
 POST_MATRIX = {
-    "group-follow": ({"follow": "1"}, [L, 404, 404, 302, 404, 302, 302, 302, L]),
-    "member-role": ({"role": "moderator"}, [L, 404, 404, 403, 404, 403, 302, 302, L]),
+    # Staff who are not members are told they cannot follow (a message, then back).
+    "group-follow": ({"follow": "1"}, READER_WRITE),
+    "member-role": ({"role": "moderator"}, [L, 404, 404, 403, 403, 404, 403, 302, 302, S]),
+    "member-act": ({"action": "warn", "reason": "unkind"}, MODERATOR_WRITE),
+    "member-note": ({"text": "Seemed low today; checked in."}, MODERATOR_WRITE),
+    "member-report": ({"reason": "harassment"}, REPORT_WRITE),
     "join-request-decide": ({"decision": "approve"}, MODERATOR_WRITE),
     "invite-list": ({"max_uses": "1", "valid_days": "7"}, MODERATOR_WRITE),
     "reply-create": ({"body": "Thinking of you."}, MEMBER_WRITE),
@@ -156,20 +259,59 @@ POST_MATRIX = {
     "reply-edit": ({"body": "Changed reply."}, AUTHOR_WRITE),
     "post-delete": ({}, AUTHOR_WRITE),
     "reply-delete": ({}, AUTHOR_WRITE),
+    # The owner reported this post already in the world above: a second report is refused.
+    "post-report": ({"reason": "spam"}, [L, 404, 404, 400, 302, 404, 302, 400, 302, S]),
+    "reply-report": ({"reason": "at_risk"}, REPORT_WRITE),
+    "post-moderate": ({"action": "remove", "reason": "unsafe"}, MODERATOR_WRITE),
+    "reply-moderate": ({"action": "remove", "reason": "unsafe"}, MODERATOR_WRITE),
+    "post-slow-mode": ({"minutes": "10", "reason": "Heated thread"}, MODERATOR_WRITE),
+    # Staff who are not members are told they cannot RSVP (a message, then back).
+    "occurrence-rsvp": ({}, READER_WRITE),
+    "occurrence-cancel-rsvp": ({}, READER_WRITE),
+    "meeting-rsvp-series": ({}, READER_WRITE),
+    "occurrence-cancel": ({"note": "Room closed"}, MODERATOR_WRITE),
+    "occurrence-move": (
+        {"new_date": (timezone.now() + timedelta(days=5)).date().isoformat(), "new_time": "18:00"},
+        MODERATOR_WRITE,
+    ),
+    "calendar-feed-settings": ({"action": "create"}, [L, 302, 302, 302, 302, 302, 302, 302, 302, S]),
+    "meeting-create": (
+        {
+            "title": "New",
+            "kind": "online",
+            "video_url": "https://v.example.org/x",
+            "time_zone": "UTC",
+            "starts_on": (timezone.now() + timedelta(days=3)).date().isoformat(),
+            "start_time": "10:00",
+            "duration_minutes": "60",
+            "frequency": "once",
+        },
+        MODERATOR_WRITE,
+    ),
+}
+MODERATION_POST_MATRIX = {
+    "item-claim": ({}, [L, 404, 404, 404, 404, 404, 302, 302, 302, S]),
+    "item-decide": ({"decision": "approve"}, [L, 404, 404, 404, 404, 404, 302, 302, 302, S]),
+    "appeal-create": ({"text": "I was quoting someone."}, [L, 404, 404, 302, 404, 404, 404, 404, 404, S]),
+    "account-suspend": ({"days": "7", "reason": "Repeated harassment"}, [L, 403, 403, 403, 403, 403, 403, 403, 302, S]),
 }
 
 
-def group_url_names() -> set[str]:
+def url_names(namespace: str) -> set[str]:
     resolver = get_resolver()
-    return {name for name in resolver.namespace_dict["groups"][1].reverse_dict if isinstance(name, str)}
+    return {name for name in resolver.namespace_dict[namespace][1].reverse_dict if isinstance(name, str)}
 
 
 def test_every_group_url_has_a_row():
-    assert group_url_names() == set(GET_MATRIX)
+    assert url_names("groups") == set(GET_MATRIX)
+    assert url_names("moderation") == set(MODERATION_GET_MATRIX)
 
 
 def assert_status(response, expected, *, label):
-    if expected == L:
+    if expected == S:
+        assert response.status_code == 403, label
+        assert "This account is suspended" in response.content.decode(), label
+    elif expected == L:
         assert response.status_code == 302, label
         assert response.url.startswith(reverse("account_login")), label
     else:
@@ -181,29 +323,37 @@ def assert_no_leak(response, label):
         assert CANARY not in response.content.decode(), f"{label} leaked private text"
 
 
+ALL_GETS = [("groups", name, row) for name, row in GET_MATRIX.items()] + [
+    ("moderation", name, row) for name, row in MODERATION_GET_MATRIX.items()
+]
+ALL_POSTS = [("groups", name, spec) for name, spec in POST_MATRIX.items()] + [
+    ("moderation", name, spec) for name, spec in MODERATION_POST_MATRIX.items()
+]
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", sorted(GET_MATRIX))
-def test_get_matrix(world, name):
-    url = reverse(f"groups:{name}", kwargs=kwargs_for(name, world))
-    for role, expected in zip(ROLES, GET_MATRIX[name], strict=True):
+@pytest.mark.parametrize(("namespace", "name", "row"), ALL_GETS, ids=[f"{n}:{m}" for n, m, _ in ALL_GETS])
+def test_get_matrix(world, namespace, name, row):
+    url = reverse(f"{namespace}:{name}", kwargs=kwargs_for(name, world))
+    for role, expected in zip(ROLES, row, strict=True):
         response = client_for(world, role).get(url)
         assert_status(response, expected, label=f"GET {name} as {role}")
         assert_no_leak(response, f"GET {name} as {role}")
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", sorted(POST_MATRIX))
+@pytest.mark.parametrize(("namespace", "name", "spec"), ALL_POSTS, ids=[f"{n}:{m}" for n, m, _ in ALL_POSTS])
 @pytest.mark.parametrize("role", ROLES)
-def test_post_matrix(world, name, role):
-    data, expectations = POST_MATRIX[name]
+def test_post_matrix(world, namespace, name, spec, role):
+    data, expectations = spec
     expected = expectations[ROLES.index(role)]
-    url = reverse(f"groups:{name}", kwargs=kwargs_for(name, world))
+    url = reverse(f"{namespace}:{name}", kwargs=kwargs_for(name, world))
     response = client_for(world, role).post(url, data)
     assert_status(response, expected, label=f"POST {name} as {role}")
     assert_no_leak(response, f"POST {name} as {role}")
 
 
-UNLISTED_VISIBILITY = [404, 404, 404, 200, 404, 200, 200, 200, 404]
+UNLISTED_VISIBILITY = [404, 404, 404, 200, 200, 404, 200, 200, 200, S]
 
 
 @pytest.mark.django_db
@@ -211,8 +361,8 @@ def test_unlisted_group_page_is_a_404_for_outsiders(world):
     url = reverse("groups:group-detail", kwargs={"group_slug": world["unlisted"].slug})
     for role, expected in zip(ROLES, UNLISTED_VISIBILITY, strict=True):
         response = client_for(world, role).get(url)
-        assert response.status_code == expected, role
-        if expected == 404:
+        assert_status(response, expected, label=role)
+        if expected in (404, S):
             assert "Hidden Cove" not in response.content.decode()
 
 
@@ -228,5 +378,19 @@ def test_unsubscribe_link_works_for_anyone_holding_it(world):
     member = world["people"]["member"]
     url = reverse("community:unsubscribe", kwargs={"token": unsubscribe_token(member)})
     for role in ROLES:
-        assert client_for(world, role).get(url).status_code == 200
+        assert client_for(world, role).get(url).status_code == (403 if role == "suspended" else 200)
     assert Client().get(url.replace(url.split("/")[-2], "forged-token")).status_code == 404
+
+
+@pytest.mark.django_db
+def test_video_link_never_shows_without_an_rsvp(world):
+    """SAFETY.md rule 9: nobody in the world above has RSVP'd, so no page, file or feed
+    shows the link, to anyone (except to the moderators in the form that sets it)."""
+    for namespace, name, _row in ALL_GETS:
+        url = reverse(f"{namespace}:{name}", kwargs=kwargs_for(name, world))
+        for role in ROLES:
+            if name == "meeting-edit" and role in ("moderator", "owner", "staff"):
+                continue
+            response = client_for(world, role).get(url)
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            assert VIDEO_CANARY not in body.decode(), f"{name} as {role}"

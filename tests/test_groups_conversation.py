@@ -349,6 +349,25 @@ def test_one_click_unsubscribe_changes_only_that_setting(client, member):
 
 
 def test_notification_settings_page_saves_choices(member_client, member):
-    member_client.post(reverse("community:notification-settings"), {"email_frequency": "each", "email_excerpts": "on"})
+    member_client.post(
+        reverse("community:notification-settings"),
+        {"email_frequency": "each", "email_excerpts": "on", "meeting_reminders": "hour"},
+    )
     member.refresh_from_db()
-    assert (member.email_frequency, member.email_excerpts) == ("each", True)
+    assert (member.email_frequency, member.email_excerpts, member.meeting_reminders) == ("each", True, "hour")
+
+
+def test_send_digests_command_emails_each_daily_member_once(
+    circle, make_post, make_reply, mailoutbox, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    group, people = circle
+    post = make_post(group, people["Author"])
+    make_reply(post, people["Reader"])
+    make_reply(post, people["Mod"])
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_digests", verbosity=0)
+        call_command("send_digests", verbosity=0)
+    # The author (two replies) and the first replier (one later reply) each get one digest.
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([people["Author"].email, people["Reader"].email])

@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from community.lib import display_name_problem
 
@@ -78,6 +79,22 @@ class User(AbstractUser):
         help_text="Off by default: emails can show on a lock screen where others may read them.",
     )
 
+    class Reminders(models.TextChoices):
+        BOTH = "both", "A day before and an hour before"
+        DAY = "day", "A day before"
+        HOUR = "hour", "An hour before"
+        NONE = "none", "No reminders"
+
+    meeting_reminders = models.CharField(
+        "meeting reminder emails", max_length=4, choices=Reminders, default=Reminders.BOTH
+    )
+
+    # Site staff can suspend an account for a time or for good (no end date); login is
+    # refused with a page that says until when and how to appeal.
+    is_suspended = models.BooleanField(default=False)
+    suspended_until = models.DateTimeField(null=True, blank=True)
+    suspension_reason = models.CharField(max_length=300, blank=True)
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["display_name"]
 
@@ -90,6 +107,11 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.display_name or f"Member {self.pk}"
+
+    def suspension_in_force(self, now=None) -> bool:
+        if not self.is_suspended:
+            return False
+        return self.suspended_until is None or self.suspended_until > (now or timezone.now())
 
     def get_full_name(self):
         return self.display_name

@@ -13,12 +13,26 @@ class Notification(models.Model):
         NEW_POST = "new_post", "New post in a group you follow"
         JOIN_APPROVED = "join_approved", "Your request to join was approved"
         JOIN_DECLINED = "join_declined", "Your request to join was declined"
+        HELD = "held", "Your post is waiting for review"
+        UNDER_REVIEW = "under_review", "Your post is being reviewed"
+        MODERATION = "moderation", "A moderator's decision about you or your post"
+        APPEAL_DECIDED = "appeal_decided", "Your appeal was decided"
+        MEETING_CHANGED = "meeting_changed", "A meeting you RSVP'd to was cancelled or moved"
+        WAITLIST_PROMOTED = "waitlist_promoted", "A seat opened up for you"
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=20, choices=Kind)
     group = models.ForeignKey("groups.Group", on_delete=models.CASCADE, related_name="+")
     post = models.ForeignKey("groups.Post", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     reply = models.ForeignKey("groups.Reply", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    # Kept (pointing nowhere) if the date itself is later removed from the schedule.
+    occurrence = models.ForeignKey(
+        "groups.Occurrence", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # For moderation notices: the decision, which says the rule and the note.
+    decision = models.ForeignKey(
+        "groups.ModerationLog", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     # Set when the item went out in an email (at once or in a digest), so it goes once.

@@ -18,8 +18,8 @@ NOTIFICATIONS_SHOWN = 50
 class NotificationSettingsForm(forms.ModelForm):
     class Meta:
         model = get_user_model()
-        fields = ["email_frequency", "email_excerpts"]
-        widgets = {"email_frequency": forms.RadioSelect}
+        fields = ["email_frequency", "email_excerpts", "meeting_reminders"]
+        widgets = {"email_frequency": forms.RadioSelect, "meeting_reminders": forms.RadioSelect}
 
 
 @login_required
@@ -28,7 +28,17 @@ def notification_list(request):
     items = []
     notifications = (
         Notification.objects.filter(recipient=request.user)
-        .select_related("group", "post", "reply", "reply__post", "reply__post__group", "post__group")
+        .select_related(
+            "group",
+            "post",
+            "reply",
+            "reply__post",
+            "reply__post__group",
+            "post__group",
+            "occurrence",
+            "occurrence__meeting",
+            "occurrence__meeting__group",
+        )
         .order_by("-created_at", "-id")[:NOTIFICATIONS_SHOWN]
     )
     for notification in notifications:

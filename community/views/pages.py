@@ -1,8 +1,9 @@
 from django.db import DatabaseError
 from django.shortcuts import render
+from django.utils import timezone
 
 from community.models import CrisisLine
-from groups.queries import recent_posts_for
+from groups.queries import my_upcoming, recent_posts_for
 
 # Shown when the database cannot be read or staff have switched every line off: the
 # crisis page must never fail and never be empty.
@@ -17,6 +18,7 @@ def home(request):
     context = {}
     if request.user.is_authenticated:
         context["recent_posts"] = recent_posts_for(request.user)
+        context["next_meetings"] = my_upcoming(request.user, after=timezone.now(), limit=5)
     return render(request, "community/home.html", context)
 
 

@@ -10,7 +10,9 @@ from django.utils.text import slugify
 from community.errors import ActionRefused
 from community.models import Notification
 from community.notifications import notify
-from groups.models import Group, GroupProposal, Invite, Membership
+from groups.actions.meetings import forget_member_rsvps
+from groups.actions.moderation import log
+from groups.models import Group, GroupProposal, Invite, Membership, ModerationLog, QueueItem
 from groups.models.groups import RESERVED_SLUGS
 from groups.permissions import can_manage_moderators, forget_membership
 
@@ -87,6 +89,12 @@ def join_group(
         membership.requested_at = now
         membership.rules_accepted_at = now
         membership.decision_message = ""
+        QueueItem.objects.create(
+            group=group,
+            kind=QueueItem.Kind.JOIN_REQUEST,
+            membership=membership,
+            why="Asked to join" if not answers else "Asked to join, with answers",
+        )
     else:
         if answers and any(answer.strip() for answer in answers):
             raise ActionRefused("This group does not ask any questions.")
@@ -115,6 +123,7 @@ def leave_group(*, user, group: Group) -> Membership:
     membership.role = Membership.Role.MEMBER
     membership.follows_closely = False
     membership.save()
+    forget_member_rsvps(user=user, group=group)
     return membership
 
 
@@ -134,6 +143,16 @@ def decide_join_request(*, moderator, membership: Membership, approve: bool, mes
         membership.status = Membership.Status.DECLINED
         kind = Notification.Kind.JOIN_DECLINED
     membership.save()
+    log(
+        action=ModerationLog.Action.JOIN_APPROVED if approve else ModerationLog.Action.JOIN_DECLINED,
+        actor=moderator,
+        group=membership.group,
+        target_user=membership.user,
+        note=membership.decision_message,
+    )
+    QueueItem.objects.filter(membership=membership, status=QueueItem.Status.OPEN).update(
+        status=QueueItem.Status.DONE, handled_by=moderator, handled_at=now
+    )
     notify(recipients=[membership.user], kind=kind, group=membership.group)
     return membership
 
@@ -162,6 +181,13 @@ def set_role(*, actor, membership: Membership, role: str) -> Membership:
         raise ActionRefused("An owner's role is changed by site staff in the admin.")
     membership.role = role
     membership.save(update_fields=["role", "updated_at"])
+    log(
+        action=ModerationLog.Action.ROLE_CHANGED,
+        actor=actor,
+        group=membership.group,
+        target_user=membership.user,
+        note=f"Now {membership.get_role_display().lower()}",
+    )
     return membership
 
 

@@ -1,7 +1,9 @@
 """Writing in a group: posts, replies, edits, deletions, reactions, pins and locks."""
 
 import re
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -10,8 +12,10 @@ from community.errors import ActionRefused
 from community.markdown import render_markdown
 from community.models import Notification
 from community.notifications import notify
-from groups.models import ContentStatus, Membership, Post, PostRead, Reaction, Reply, Revision
+from groups.actions.moderation import enter_new_content, log_blocked
+from groups.models import ContentStatus, HoldReason, Membership, Post, PostRead, Reaction, Reply, Revision
 from groups.permissions import can_moderate, why_cannot_participate
+from groups.screening import Screening, screen
 
 
 def _require_participation(user, group) -> None:
@@ -42,61 +46,127 @@ def mentioned_members(*, text: str, group, author) -> list:
     return found
 
 
-@transaction.atomic
+def _hold_reason(*, author, group, screening) -> str:
+    """Why a new post or reply must wait for a moderator, or "" to publish it now.
+    Moderators' own posts are not held (they would be reviewing themselves)."""
+    if can_moderate(author, group):
+        return ""
+    if group.hold_all:
+        return HoldReason.STRICT
+    if screening.hold_words:
+        return HoldReason.WATCHED_WORD
+    if group.hold_first_posts:
+        # Held until this many have been published (approved), not merely written.
+        published = (
+            Post.objects.filter(group=group, author=author, status=ContentStatus.PUBLISHED).count()
+            + Reply.objects.filter(post__group=group, author=author, status=ContentStatus.PUBLISHED).count()
+        )
+        if published < group.hold_first_posts:
+            return HoldReason.NEW_MEMBER
+    return ""
+
+
+def _screen_or_refuse(*, author, group, texts) -> Screening:
+    screening = screen(*texts)
+    if screening.block_message:
+        log_blocked(author=author, group=group, words="Blocked by a watched word")
+        raise ActionRefused(screening.block_message)
+    return screening
+
+
 def create_post(*, author, group, title: str, body: str, content_warning: str = "", is_anonymous: bool = False) -> Post:
+    """Publish a post, or hold it for a moderator when the group's rules say so.
+
+    The returned post says what happened: ``status`` (published or held) and ``is_risk``
+    (crisis language: the view shows the author crisis resources at once).
+    """
     _require_participation(author, group)
+    _require_within_new_account_limits(author, group=group, text=body)
     if is_anonymous and not group.allow_anonymous:
         raise ActionRefused("This group does not allow anonymous posts.")
-    now = timezone.now()
-    post = Post.objects.create(
-        group=group,
-        author=author,
-        title=title.strip(),
-        body=body,
-        body_html=render_markdown(body),
-        content_warning=content_warning.strip(),
-        is_anonymous=is_anonymous,
-        last_activity_at=now,
-    )
+    screening = _screen_or_refuse(author=author, group=group, texts=[title, body, content_warning])
+    with transaction.atomic():
+        hold = _hold_reason(author=author, group=group, screening=screening)
+        post = Post.objects.create(
+            group=group,
+            author=author,
+            title=title.strip(),
+            body=body,
+            body_html=render_markdown(body),
+            content_warning=content_warning.strip(),
+            is_anonymous=is_anonymous,
+            status=ContentStatus.HELD if hold else ContentStatus.PUBLISHED,
+            hold_reason=hold,
+            is_risk=screening.is_risk,
+            last_activity_at=timezone.now(),
+        )
+        enter_new_content(item=post, group=group, hold_reason=hold, screening=screening)
+        if not hold:
+            announce_published(post)
+    return post
+
+
+def create_reply(*, author, post: Post, body: str, content_warning: str = "", is_anonymous: bool = False) -> Reply:
+    group = post.group
+    _require_participation(author, group)
+    _require_within_new_account_limits(author, group=group, text=body)
+    screening = _screen_or_refuse(author=author, group=group, texts=[body, content_warning])
+    with transaction.atomic():
+        post = Post.objects.select_for_update(of=("self",)).select_related("group", "author").get(pk=post.pk)
+        if post.is_locked:
+            raise ActionRefused("This post is locked, so it takes no new replies.")
+        if post.status != ContentStatus.PUBLISHED:
+            raise ActionRefused("You can reply once this post is published.")
+        if is_anonymous and not group.allow_anonymous:
+            raise ActionRefused("This group does not allow anonymous posts.")
+        _require_slow_mode_passed(author, post)
+        hold = _hold_reason(author=author, group=group, screening=screening)
+        reply = Reply.objects.create(
+            post=post,
+            author=author,
+            body=body,
+            body_html=render_markdown(body),
+            content_warning=content_warning.strip(),
+            is_anonymous=is_anonymous,
+            status=ContentStatus.HELD if hold else ContentStatus.PUBLISHED,
+            hold_reason=hold,
+            is_risk=screening.is_risk,
+        )
+        enter_new_content(item=reply, group=group, hold_reason=hold, screening=screening)
+        if not hold:
+            announce_published(reply)
+    return reply
+
+
+def announce_published(item: Post | Reply) -> None:
+    """What follows when a post or reply becomes visible: counts, activity, notifications.
+    Called when it is published at once, or later when a moderator approves it."""
+    if isinstance(item, Post):
+        _announce_post(item)
+    else:
+        _announce_reply(item)
+
+
+def _announce_post(post: Post) -> None:
+    group, author = post.group, post.author
     followers = [
         m.user
         for m in Membership.objects.filter(group=group, status=Membership.Status.ACTIVE, follows_closely=True)
         .exclude(user=author)
         .select_related("user")
     ]
-    mentioned = mentioned_members(text=body, group=group, author=author)
+    mentioned = mentioned_members(text=post.body, group=group, author=author)
     notify(recipients=mentioned, kind=Notification.Kind.MENTION, group=group, post=post)
     notify(
         recipients=[u for u in followers if u not in mentioned], kind=Notification.Kind.NEW_POST, group=group, post=post
     )
-    return post
 
 
-@transaction.atomic
-def create_reply(*, author, post: Post, body: str, content_warning: str = "", is_anonymous: bool = False) -> Reply:
-    post = Post.objects.select_for_update(of=("self",)).select_related("group", "author").get(pk=post.pk)
-    group = post.group
-    _require_participation(author, group)
-    if post.is_locked:
-        raise ActionRefused("This post is locked, so it takes no new replies.")
-    if post.status != ContentStatus.PUBLISHED:
-        raise ActionRefused("You can reply once this post is published.")
-    if is_anonymous and not group.allow_anonymous:
-        raise ActionRefused("This group does not allow anonymous posts.")
-    now = timezone.now()
-    reply = Reply.objects.create(
-        post=post,
-        author=author,
-        body=body,
-        body_html=render_markdown(body),
-        content_warning=content_warning.strip(),
-        is_anonymous=is_anonymous,
-    )
-    post.reply_count = F("reply_count") + 1
-    post.last_activity_at = now
-    post.save(update_fields=["reply_count", "last_activity_at"])
-
-    mentioned = mentioned_members(text=body, group=group, author=author)
+def _announce_reply(reply: Reply) -> None:
+    post = reply.post
+    group, author = post.group, reply.author
+    Post.objects.filter(pk=post.pk).update(reply_count=F("reply_count") + 1, last_activity_at=timezone.now())
+    mentioned = mentioned_members(text=reply.body, group=group, author=author)
     earlier_repliers = {
         r.author
         for r in post.replies.filter(status=ContentStatus.PUBLISHED, author__isnull=False)
@@ -121,7 +191,42 @@ def create_reply(*, author, post: Post, body: str, content_warning: str = "", is
         post=post,
         reply=reply,
     )
-    return reply
+
+
+def _require_slow_mode_passed(author, post: Post) -> None:
+    if not post.slow_mode_seconds:
+        return
+    last = (
+        Reply.objects.filter(post=post, author=author)
+        .exclude(status=ContentStatus.DELETED)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if last is None:
+        return
+    next_allowed = last + timedelta(seconds=post.slow_mode_seconds)
+    if next_allowed > timezone.now():
+        local = timezone.localtime(next_allowed)
+        raise ActionRefused(
+            f"This thread is in slow mode ({post.slow_mode_reason}). You can reply again at {local:%-I:%M %p %Z}."
+        )
+
+
+def _require_within_new_account_limits(author, *, group, text: str) -> None:
+    """New accounts may post only a few items an hour (SAFETY.md rule 11)."""
+    if timezone.now() - author.date_joined >= timedelta(hours=settings.NEW_ACCOUNT_HOURS):
+        return
+    since = timezone.now() - timedelta(hours=1)
+    recent = list(
+        Post.objects.filter(author=author, created_at__gte=since).values_list("created_at", flat=True)
+    ) + list(Reply.objects.filter(author=author, created_at__gte=since).values_list("created_at", flat=True))
+    if len(recent) >= settings.NEW_ACCOUNT_POSTS_PER_HOUR:
+        next_allowed = timezone.localtime(min(recent) + timedelta(hours=1))
+        raise ActionRefused(
+            "New accounts can post a few times an hour while they settle in. "
+            f"You can post again at {next_allowed:%-I:%M %p %Z}."
+        )
 
 
 def _active_members(group, user_ids) -> list[int]:
@@ -215,19 +320,6 @@ def toggle_reaction(*, user, kind: str, post: Post | None = None, reply: Reply |
         except IntegrityError:
             pass  # the same reaction arrived twice at once; one row is what we want
     return True
-
-
-@transaction.atomic
-def set_post_flags(*, moderator, post: Post, pinned: bool | None = None, locked: bool | None = None) -> Post:
-    post = Post.objects.select_for_update(of=("self",)).select_related("group").get(pk=post.pk)
-    if not can_moderate(moderator, post.group):
-        raise ActionRefused("Only the group's moderators can do that.")
-    if pinned is not None:
-        post.is_pinned = pinned
-    if locked is not None:
-        post.is_locked = locked
-    post.save(update_fields=["is_pinned", "is_locked"])
-    return post
 
 
 def mark_read(*, user, post: Post) -> None:

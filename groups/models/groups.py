@@ -20,7 +20,7 @@ class Topic(models.Model):
 
 
 # Paths under /groups/ that are pages of their own, so no group may take these slugs.
-RESERVED_SLUGS = {"mine", "propose", "proposals", "invite", "new"}
+RESERVED_SLUGS = {"mine", "propose", "proposals", "invite", "new", "meetings", "calendar"}
 
 
 def validate_group_slug(value: str) -> None:
@@ -54,6 +54,15 @@ class Group(models.Model):
     )
     allow_anonymous = models.BooleanField(
         "allow anonymous posts", default=True, help_text="Moderators and staff still see who wrote them."
+    )
+    hold_first_posts = models.PositiveSmallIntegerField(
+        "hold new members' first posts",
+        default=1,
+        help_text="How many of a new member's first posts and replies a moderator reads before others see them. "
+        "0 turns this off.",
+    )
+    hold_all = models.BooleanField(
+        "hold every post", default=False, help_text="A strict group: moderators read every post and reply first."
     )
     # Counted by the membership actions, so the directory never counts rows per group.
     member_count = models.PositiveIntegerField(default=0)

@@ -33,6 +33,8 @@ class Membership(models.Model):
     answers = models.JSONField(default=list, blank=True)
     decision_message = models.TextField(max_length=1000, blank=True)
     follows_closely = models.BooleanField(default=False, help_text="Notify me of every new post in this group.")
+    # A muted member reads but cannot post, reply or react; the mute ends by itself.
+    muted_until = models.DateTimeField(null=True, blank=True)
     requested_at = models.DateTimeField(null=True, blank=True)
     joined_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -56,6 +58,9 @@ class Membership(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    def is_muted(self, now=None) -> bool:
+        return self.muted_until is not None and self.muted_until > (now or timezone.now())
 
     @property
     def is_moderator(self) -> bool:

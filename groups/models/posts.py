@@ -9,6 +9,13 @@ BODY_MAX = 10_000
 WARNING_MAX = 100
 
 
+class HoldReason(models.TextChoices):
+    NEW_MEMBER = "new_member", "A new member's first posts are read by a moderator"
+    STRICT = "strict", "Every post in this group is read by a moderator first"
+    WATCHED_WORD = "watched_word", "It contains words moderators look at first"
+    REPORTS = "reports", "Several members reported it"
+
+
 class ContentStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
     HELD = "held", "Waiting for review"
@@ -26,8 +33,13 @@ class Post(models.Model):
     content_warning = models.CharField(max_length=WARNING_MAX, blank=True)
     is_anonymous = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=ContentStatus, default=ContentStatus.PUBLISHED)
+    hold_reason = models.CharField(max_length=16, choices=HoldReason, blank=True)
+    is_risk = models.BooleanField("possible risk", default=False)
     is_pinned = models.BooleanField(default=False)
     is_locked = models.BooleanField(default=False)
+    # Slow mode: each member may reply once per this many seconds (0 is off).
+    slow_mode_seconds = models.PositiveIntegerField(default=0)
+    slow_mode_reason = models.CharField(max_length=200, blank=True)
     reply_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
@@ -61,6 +73,8 @@ class Reply(models.Model):
     content_warning = models.CharField(max_length=WARNING_MAX, blank=True)
     is_anonymous = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=ContentStatus, default=ContentStatus.PUBLISHED)
+    hold_reason = models.CharField(max_length=16, choices=HoldReason, blank=True)
+    is_risk = models.BooleanField("possible risk", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
 

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from community.errors import ActionRefused
@@ -32,10 +33,14 @@ def group_list(request):
 
 def group_detail(request, group_slug):
     group = get_group_for_viewer(request.user, group_slug)
+    readable = can_read(request.user, group)
     context = {
         "group": group,
         "membership": membership_of(request.user, group),
-        "can_read": can_read(request.user, group),
+        "can_read": readable,
+        "next_dates": queries.upcoming_occurrences(group_ids=[group.pk], after=timezone.now(), limit=3)
+        if readable
+        else [],
         "can_moderate": can_moderate(request.user, group),
         "topics": group.topics.all(),
     }

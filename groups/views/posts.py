@@ -3,10 +3,13 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from community.context_processors import CRISIS_SUPPORT_KEY
 from community.errors import ActionRefused
 from groups import queries
+from groups.actions import moderation
 from groups.actions import posts as actions
 from groups.forms import PostForm, ReplyForm
+from groups.models import ContentStatus, Reason
 from groups.permissions import (
     author_label,
     can_moderate,
@@ -54,12 +57,26 @@ def post_create(request, group_slug):
         except ActionRefused as refused:
             form.add_error(None, refused.message)
         else:
-            messages.success(request, "Your post is published.")
+            _after_writing(request, post, "Your post is published.")
             return redirect(post)
     status = 400 if request.method == "POST" else 200
     return render(
         request, "groups/post_form.html", {"group": group, "form": form, "cannot_post": cannot_post}, status=status
     )
+
+
+def _after_writing(request, item, published_message: str) -> None:
+    """Tell the author what happened; after crisis words, show crisis resources at once."""
+    if item.is_risk:
+        request.session[CRISIS_SUPPORT_KEY] = True
+    if item.status == ContentStatus.HELD:
+        messages.info(
+            request,
+            "Thank you. A moderator will read this before others see it; until then only you and the moderators can. "
+            "You will get a notification.",
+        )
+    else:
+        messages.success(request, published_message)
 
 
 def _thread_context(request, group, post, reply_form=None):
@@ -74,6 +91,7 @@ def _thread_context(request, group, post, reply_form=None):
         "can_moderate": moderates,
         "cannot_post": why_cannot_participate(request.user, group),
         "reply_form": reply_form or ReplyForm(group=group),
+        "moderation_reasons": Reason.choices,
     }
 
 
@@ -97,7 +115,7 @@ def reply_create(request, group_slug, post_id):
         except ActionRefused as refused:
             form.add_error(None, refused.message)
         else:
-            messages.success(request, "Your reply is posted.")
+            _after_writing(request, reply, "Your reply is posted.")
             return redirect(reply)
     return render(request, "groups/post_detail.html", _thread_context(request, group, post, form), status=400)
 
@@ -201,7 +219,7 @@ def reply_react(request, group_slug, reply_id):
 def post_pin(request, group_slug, post_id):
     group = get_group_for_moderator(request.user, group_slug)
     post = get_post_for_viewer(request.user, group, post_id)
-    actions.set_post_flags(moderator=request.user, post=post, pinned=request.POST.get("pinned") == "1")
+    moderation.set_post_state(moderator=request.user, post=post, pinned=request.POST.get("pinned") == "1")
     messages.success(request, "Pinned to the top." if request.POST.get("pinned") == "1" else "Unpinned.")
     return redirect(post)
 
@@ -211,7 +229,7 @@ def post_pin(request, group_slug, post_id):
 def post_lock(request, group_slug, post_id):
     group = get_group_for_moderator(request.user, group_slug)
     post = get_post_for_viewer(request.user, group, post_id)
-    actions.set_post_flags(moderator=request.user, post=post, locked=request.POST.get("locked") == "1")
+    moderation.set_post_state(moderator=request.user, post=post, locked=request.POST.get("locked") == "1")
     messages.success(request, "Locked: no new replies." if request.POST.get("locked") == "1" else "Unlocked.")
     return redirect(post)
 

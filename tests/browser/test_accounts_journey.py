@@ -5,7 +5,7 @@ import re
 import pytest
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_newcomer_signs_up_confirms_logs_in_edits_profile_and_logs_out(open_session, mailoutbox):
     visitor = open_session("newcomer")
     page = visitor.page
@@ -59,7 +59,7 @@ def test_newcomer_signs_up_confirms_logs_in_edits_profile_and_logs_out(open_sess
     assert page.get_by_role("link", name="Log in").is_visible()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_bad_signup_shows_the_message_beside_the_field(open_session):
     visitor = open_session("bad-signup")
     page = visitor.page
@@ -74,7 +74,7 @@ def test_bad_signup_shows_the_message_beside_the_field(open_session):
     visitor.check("signup-errors")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("start", ["/", "/about/", "/accounts/login/"])
 def test_crisis_link_is_one_click_from_any_page(open_session, start):
     visitor = open_session("crisis")
@@ -86,7 +86,7 @@ def test_crisis_link_is_one_click_from_any_page(open_session, start):
         visitor.check("crisis-page")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_static_pages_pass_axe(open_session):
     visitor = open_session("pages")
     for path, label in [

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from groups.models import Invite, JoinQuestion, Membership
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 RULES = "1. Be kind.\n2. No method details.\n3. What is shared here stays here."
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from community import demo
+from community import demo, resources_demo
 from groups.demo import seed_groups
 
 
@@ -12,6 +12,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             members = demo.seed_members()
             seed_groups(members)
+            resources_demo.seed_resources()
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in with any of these (password below):"))
         for email, display_name, _zone, is_staff in demo.DEMO_MEMBERS:
             role = " (staff)" if is_staff else ""
