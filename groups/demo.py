@@ -111,6 +111,7 @@ def seed_groups(members: dict) -> None:
         group.save(update_fields=["member_count"])
     _seed_conversation(members)
     _seed_moderation(members)
+    seed_meetings(members)
 
 
 def _seed_conversation(members: dict) -> None:
@@ -228,4 +229,90 @@ def _seed_moderation(members: dict) -> None:
         group=Group.objects.get(slug="esketamine-and-ketamine-journeys"),
         accepted_rules=True,
         answers=["I start Spravato next month and feel nervous.", "Still deciding, really."],
+    )
+
+
+def seed_meetings(members: dict) -> None:
+    """Weekly online and in-person series in different zones; one date cancelled, one
+    nearly full with a waitlist."""
+    from datetime import time
+
+    from groups import schedule
+    from groups.actions import meetings
+    from groups.models import Meeting
+
+    if Meeting.objects.exists():
+        return
+    today = timezone.localdate()
+    trd = Group.objects.get(slug="living-with-trd")
+    online = meetings.schedule_meeting(
+        organiser=members["Harbor Light"],
+        group=trd,
+        title="Tuesday evening circle",
+        kind=Meeting.Kind.ONLINE,
+        description="An hour to check in with each other. Cameras optional; listening is enough.",
+        video_url="https://video.example.org/demo-room-tuesday",
+        time_zone="America/Denver",
+        starts_on=today + timedelta(days=(1 - today.weekday()) % 7 or 7),
+        start_time=time(19, 0),
+        duration_minutes=60,
+        capacity=None,
+        rrule=schedule.build_rule(frequency="weekly", starts_on=today, start_time=time(19, 0), zone="America/Denver"),
+    )
+    first, second = online.occurrences.order_by("start")[:2]
+    meetings.cancel_occurrence(
+        organiser=members["Harbor Light"], occurrence=second, note="A holiday week: we will meet again the week after."
+    )
+    for name in ["River", "Juniper", "Maple_Leaf"]:
+        meetings.rsvp(user=members[name], occurrence=first)
+
+    denver = Group.objects.get(slug="tms-circle-denver")
+    starts = today + timedelta(days=(3 - today.weekday()) % 7 or 7)
+    in_person = meetings.schedule_meeting(
+        organiser=members["River"],
+        group=denver,
+        title="TMS circle at the library",
+        kind=Meeting.Kind.IN_PERSON,
+        description="Coffee and conversation about TMS. Newcomers welcome.",
+        place_name="Sample Branch Library, Room 2",
+        address="100 Example Street, Denver, CO",
+        access_notes="Step-free entrance on the east side; quiet room available.",
+        time_zone="America/Denver",
+        starts_on=starts,
+        start_time=time(18, 30),
+        duration_minutes=90,
+        capacity=2,
+        rrule=schedule.build_rule(
+            frequency="biweekly", starts_on=starts, start_time=time(18, 30), zone="America/Denver", count=8
+        ),
+    )
+    full = in_person.occurrences.order_by("start").first()
+    meetings.rsvp(user=members["River"], occurrence=full)
+    meetings.rsvp(user=members["Harbor Light"], occurrence=full)
+    from groups.actions.membership import join_group
+
+    join_group(user=members["New Here"], group=denver, accepted_rules=True)
+    meetings.rsvp(user=members["New Here"], occurrence=full)  # the waitlist
+
+    esk = Group.objects.get(slug="esketamine-and-ketamine-journeys")
+    meetings.schedule_meeting(
+        organiser=members["Maple_Leaf"],
+        group=esk,
+        title="Treatment-day debrief (UK evening)",
+        kind=Meeting.Kind.HYBRID,
+        video_url="https://video.example.org/demo-room-debrief",
+        place_name="Sample Community Centre",
+        address="1 Example Road, London",
+        time_zone="Europe/London",
+        starts_on=today + timedelta(days=10),
+        start_time=time(18, 0),
+        duration_minutes=60,
+        capacity=12,
+        rrule=schedule.build_rule(
+            frequency="monthly",
+            starts_on=today + timedelta(days=10),
+            start_time=time(18, 0),
+            zone="Europe/London",
+            count=6,
+        ),
     )

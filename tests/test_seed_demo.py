@@ -34,3 +34,15 @@ def test_seed_demo_is_idempotent_and_covers_each_area(django_capture_on_commit_c
     kinds = {item.kind for item in queue_for(harbor)}
     assert {"held_post", "report", "join_request", "appeal"} <= kinds
     assert QueueItem.objects.filter(kind="flagged_reply", is_risk=True).exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_meetings_cover_zones_cancellation_and_waitlist(django_capture_on_commit_callbacks):
+    from groups.models import Meeting, Occurrence, Rsvp
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", verbosity=0)
+    assert {"America/Denver", "Europe/London"} <= set(Meeting.objects.values_list("time_zone", flat=True))
+    assert {"online", "in_person"} <= set(Meeting.objects.values_list("kind", flat=True))
+    assert Occurrence.objects.filter(is_cancelled=True).exists()
+    assert Rsvp.objects.filter(status="waitlisted").exists()
