@@ -2,6 +2,7 @@
 and a waitlisted member promoted when someone cancels."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import icalendar
 import pytest
@@ -58,7 +59,7 @@ def test_schedule_rsvp_link_calendar_file_and_waitlist_promotion(open_session, m
     member.check("occurrence-going")
     with member.page.expect_download() as download_info:
         member.page.get_by_role("link", name="Add to calendar (.ics)").click()
-    calendar = icalendar.Calendar.from_ical(open(download_info.value.path(), "rb").read())
+    calendar = icalendar.Calendar.from_ical(Path(download_info.value.path()).read_bytes())
     event = next(iter(calendar.walk("VEVENT")))
     assert str(event["SUMMARY"]) == "Tuesday evening circle"
     assert "room-tuesday" in str(event["DESCRIPTION"])
