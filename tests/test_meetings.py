@@ -577,3 +577,15 @@ def test_many_people_wanting_the_last_seat_at_once_never_overfill(make_group, ma
     assert Rsvp.objects.filter(occurrence=occurrence, status="waitlisted").count() == 7
     occurrence.refresh_from_db()
     assert occurrence.confirmed_count == 1
+
+
+def test_every_meeting_page_shows_the_meeting_rules(client, circle):
+    """SAFETY.md rule 9: confidentiality, no recording and "I" statements on every meeting page."""
+    group, people = circle
+    meeting = weekly(group, people["Mod"], count=1)
+    client.force_login(people["Ann"])
+    for url in (meeting.get_absolute_url(), meeting.occurrences.get().get_absolute_url()):
+        html = client.get(url).content.decode()
+        assert "What is shared in the meeting stays in the meeting." in html
+        assert "No recording" in html
+        assert "Speak for yourself" in html

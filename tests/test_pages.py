@@ -150,3 +150,24 @@ def test_request_log_line_names_the_route_and_no_personal_data(member_client, me
     assert "status=200" in line
     assert member.email not in out
     assert "private-search-term" not in out
+
+
+@pytest.mark.django_db
+def test_guidelines_carry_the_safe_messaging_rules(client):
+    """SAFETY.md rules 5 and 6: no method details, no graphic imagery, no glamorising,
+    content warnings, confidentiality and no recording."""
+    html = client.get(reverse("community:guidelines")).content.decode()
+    for rule in [
+        "Do not describe methods",
+        "do not share images of self-harm",
+        "as something admirable",
+        "Add a content warning",
+        "Do not record meetings",
+        "someone may be at risk",
+    ]:
+        assert rule in html
+
+
+@pytest.mark.django_db
+def test_terms_say_members_are_adults(client):
+    assert "You must be 18 or older" in client.get(reverse("community:terms")).content.decode()
