@@ -36,12 +36,12 @@ run: venv
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 # Lint, check that migrations match the models, then the whole suite: on PostgreSQL
-# when DATABASE_URL points there, otherwise on SQLite.
+# when DATABASE_URL points there, otherwise on SQLite. Two test processes, one per core.
 test: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
 
 worker: venv
 	$(PY) manage.py db_worker
