@@ -7,6 +7,12 @@ from groups import schedule
 from groups.models import Meeting
 from groups.models.meetings import TIME_ZONE_CHOICES
 
+# The form fields that are stored on the meeting as they are (the rule is built apart).
+MEETING_FIELDS = (
+    "title", "description", "kind", "video_url", "link_opens_minutes_before", "place_name", "address",
+    "access_notes", "time_zone", "starts_on", "start_time", "duration_minutes", "capacity",
+)  # fmt: skip
+
 
 class MeetingForm(forms.Form):
     """What a moderator fills in; ``meeting_fields()`` turns it into the model's fields
@@ -102,24 +108,7 @@ class MeetingForm(forms.Form):
 
     def meeting_fields(self) -> dict:
         data = self.cleaned_data
-        fields = {
-            name: data[name]
-            for name in (
-                "title",
-                "description",
-                "kind",
-                "video_url",
-                "link_opens_minutes_before",
-                "place_name",
-                "address",
-                "access_notes",
-                "time_zone",
-                "starts_on",
-                "start_time",
-                "duration_minutes",
-                "capacity",
-            )
-        }
+        fields = {name: data[name] for name in MEETING_FIELDS}
         fields["rrule"] = self._rule(data)
         if data["kind"] == Meeting.Kind.IN_PERSON:
             fields["video_url"] = ""
@@ -127,24 +116,7 @@ class MeetingForm(forms.Form):
 
     @classmethod
     def initial_for(cls, meeting: Meeting) -> dict:
-        initial = {
-            name: getattr(meeting, name)
-            for name in (
-                "title",
-                "description",
-                "kind",
-                "video_url",
-                "link_opens_minutes_before",
-                "place_name",
-                "address",
-                "access_notes",
-                "time_zone",
-                "starts_on",
-                "start_time",
-                "duration_minutes",
-                "capacity",
-            )
-        }
+        initial = {name: getattr(meeting, name) for name in MEETING_FIELDS}
         parts = dict(p.split("=", 1) for p in meeting.rrule.split(";")) if meeting.rrule else {}
         if not parts:
             initial["frequency"] = "once"
