@@ -1,5 +1,6 @@
 """Outgoing email: always through a task, and only once the transaction commits."""
 
+import uuid
 from functools import partial
 
 from django.db import transaction
@@ -11,8 +12,17 @@ def queue_email(*, to: list[str], subject: str, body: str, html: str = "", heade
     """Send an email from the task worker after the current transaction commits.
 
     Emails must never carry post text unless the member asked for it (they show on
-    lock screens); callers build ``body`` with that in mind.
+    lock screens); callers build ``body`` with that in mind. Each email gets an
+    idempotency key, so that a task run twice sends it once.
     """
     transaction.on_commit(
-        partial(send_email.enqueue, to=to, subject=subject, body=body, html=html, headers=headers or {})
+        partial(
+            send_email.enqueue,
+            to=to,
+            subject=subject,
+            body=body,
+            html=html,
+            headers=headers or {},
+            idempotency_key=uuid.uuid4().hex,
+        )
     )

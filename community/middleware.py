@@ -58,3 +58,53 @@ class RequestLogMiddleware:
             "request method=%s route=%s status=%s ms=%.1f", request.method, route, response.status_code, elapsed_ms
         )
         return response
+
+
+# Pages only site staff use, where a stolen password would do the most harm (every
+# member's reports, suspensions, the whole moderation log). Staff must have two-factor
+# authentication on to open them; everyone else is refused by the views as before.
+STAFF_2FA_URL_NAMES = {
+    "moderation:account",
+    "moderation:account-suspend",
+    "moderation:log-export",
+    "groups:proposal-list",
+    "groups:proposal-decide",
+    "community:suggestion-list",
+    "community:suggestion-decide",
+    "community:care-import",
+    "community:care-export",
+}
+
+
+def staff_page_needs_2fa(request) -> bool:
+    """Whether this request is staff opening a staff-only page without two-factor on."""
+    from django.conf import settings
+
+    match = request.resolver_match
+    user = request.user
+    if not settings.STAFF_PAGES_REQUIRE_2FA or match is None or not (user.is_authenticated and user.is_staff):
+        return False
+    if match.view_name not in STAFF_2FA_URL_NAMES and match.namespace != "admin":
+        return False
+    from allauth.mfa.utils import is_mfa_enabled
+
+    return not is_mfa_enabled(user)
+
+
+class StaffTwoFactorMiddleware:
+    """Send staff without two-factor authentication to turn it on before a staff page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not staff_page_needs_2fa(request):
+            return None
+        from django.contrib import messages
+        from django.shortcuts import redirect
+
+        messages.warning(request, "Staff pages need two-factor authentication. Please turn it on to continue.")
+        return redirect("mfa_index")

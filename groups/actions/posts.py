@@ -14,7 +14,7 @@ from community.models import Notification
 from community.notifications import notify
 from groups.actions.moderation import enter_new_content, log_blocked
 from groups.models import ContentStatus, HoldReason, Membership, Post, PostRead, Reaction, Reply, Revision
-from groups.permissions import can_moderate, why_cannot_participate
+from groups.permissions import can_moderate, members_who_blocked, why_cannot_participate
 from groups.screening import Screening, screen
 
 
@@ -28,7 +28,8 @@ def mentioned_members(*, text: str, group, author) -> list:
     """Active members of ``group`` whose display name follows an @ in ``text``.
 
     Only the group's members can be mentioned, so nobody can be pinged into a group
-    they are not part of; the longest name wins where names share a beginning.
+    they are not part of, nor anyone who blocked the author (silently: the mention is
+    plain text to everyone); the longest name wins where names share a beginning.
     """
     if "@" not in text:
         return []
@@ -36,6 +37,7 @@ def mentioned_members(*, text: str, group, author) -> list:
     members = (
         Membership.objects.filter(group=group, status=Membership.Status.ACTIVE)
         .exclude(user=author)
+        .exclude(user__in=members_who_blocked(author))
         .select_related("user")
     )
     found = []
@@ -153,6 +155,7 @@ def _announce_post(post: Post) -> None:
         m.user
         for m in Membership.objects.filter(group=group, status=Membership.Status.ACTIVE, follows_closely=True)
         .exclude(user=author)
+        .exclude(user__in=members_who_blocked(author))
         .select_related("user")
     ]
     mentioned = mentioned_members(text=post.body, group=group, author=author)

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 
 from groups.models.groups import Group
@@ -233,6 +233,27 @@ class ModerationLog(models.Model):
     @property
     def is_appealable(self) -> bool:
         return self.action in APPEALABLE_ACTIONS
+
+    def _former_ref(self, field: str) -> str:
+        # community.ModerationLogRef: the pseudonym left when that account was deleted.
+        # Load with select_related("former_ref") in lists, or this costs a query an entry.
+        try:
+            return getattr(self.former_ref, field)
+        except ObjectDoesNotExist:
+            return ""
+
+    @property
+    def actor_label(self) -> str:
+        """Who acted: their display name, a former member's pseudonym, or an automatic rule."""
+        if self.actor_id:
+            return self.actor.display_name
+        return self._former_ref("actor_ref") or "Automatic rule"
+
+    @property
+    def target_label(self) -> str:
+        if self.target_user_id:
+            return self.target_user.display_name
+        return self._former_ref("target_ref")
 
 
 APPEALABLE_ACTIONS = {

@@ -19,6 +19,7 @@ from groups.permissions import (
     get_post_for_viewer,
     get_reply_for_author,
     get_reply_for_viewer,
+    is_folded,
     membership_of,
     why_cannot_participate,
 )
@@ -84,6 +85,7 @@ def _thread_context(request, group, post, reply_form=None):
     queries.attach_reactions(user=request.user, post=post, replies=replies)
     moderates = can_moderate(request.user, group)
     post.shown_author = author_label(post, viewer_moderates=moderates)
+    post.folded = is_folded(post)
     return {
         "group": group,
         "post": post,

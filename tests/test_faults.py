@@ -1,0 +1,172 @@
+"""Faults: the database going away, a mail server refusing mail, a worker killed mid-task."""
+
+import smtplib
+from datetime import timedelta
+
+import pytest
+from django.core.mail import EmailMultiAlternatives
+from django.core.management import call_command
+from django.db import OperationalError, connection
+from django.tasks import TaskResultStatus
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from community.emails import queue_email
+from community.models import EmailDelivery
+from community.tasks import email_retry_delay, send_email
+from groups.models import Reply
+
+CRISIS_HREF = 'href="/help/"'
+DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+# --- the database goes away and comes back --------------------------------------------------
+
+
+@pytest.fixture
+def database_outage():
+    """``down()`` makes the database unreachable, ``up()`` brings it back. On PostgreSQL
+    the connection is pointed at a closed port; on SQLite (an in-memory test database
+    cannot be closed and reopened) connecting is refused instead."""
+    patch = pytest.MonkeyPatch()
+    original = dict(connection.settings_dict)
+
+    def down():
+        if connection.vendor == "postgresql":
+            connection.close()
+            patch.setitem(connection.settings_dict, "HOST", "127.0.0.1")
+            patch.setitem(connection.settings_dict, "PORT", "1")
+        else:
+
+            def refuse(*args, **kwargs):
+                raise OperationalError("connection refused")
+
+            patch.setattr(connection, "ensure_connection", refuse)
+            patch.setattr(connection, "cursor", refuse)
+
+    def up():
+        patch.undo()
+        connection.settings_dict.update(original)
+
+    yield down, up
+    up()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_database_down_gives_our_500_page_and_503_health_then_recovers(database_outage):
+    down, up = database_outage
+    client = Client(raise_request_exception=False)
+    assert client.get(reverse("groups:group-list")).status_code == 200
+    down()
+    page = client.get(reverse("groups:group-list"))
+    assert page.status_code == 500
+    html = page.content.decode()
+    assert "Something went wrong on our side" in html
+    assert CRISIS_HREF in html
+    assert "988" in html
+    assert client.get("/healthz").status_code == 503
+    # The database comes back: the same process answers again, without a restart.
+    up()
+    assert client.get("/healthz").status_code == 200
+    assert client.get(reverse("groups:group-list")).status_code == 200
+
+
+# --- a mail server that refuses mail ---------------------------------------------------------
+
+
+@pytest.fixture
+def refusing_mail_server(monkeypatch):
+    calls = []
+
+    def refuse(self, fail_silently=False):
+        calls.append(self.to)
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", refuse)
+    return calls
+
+
+def test_a_refused_email_does_not_undo_the_action(
+    make_member, make_group, add_member, make_post, client, refusing_mail_server, django_capture_on_commit_callbacks
+):
+    group = make_group()
+    author = make_member("Author", email_frequency="each")
+    replier = make_member("Replier")
+    add_member(group, author)
+    add_member(group, replier)
+    post = make_post(group, author)
+    client.force_login(replier)
+    url = reverse("groups:reply-create", kwargs={"group_slug": group.slug, "post_id": post.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"body": "Thinking of you."})
+    assert response.status_code == 302
+    assert Reply.objects.filter(post=post, body="Thinking of you.").exists()
+    assert refusing_mail_server == [[author.email]]
+    delivery = EmailDelivery.objects.get()
+    # The immediate backend (development, tests) cannot defer, so the failure is recorded.
+    assert delivery.status == EmailDelivery.Status.FAILED
+    assert delivery.last_error == "SMTPServerDisconnected"
+    assert author.email not in delivery.last_error
+
+
+@pytest.mark.django_db
+def test_a_refused_email_is_retried_later_with_growing_waits(settings, refusing_mail_server):
+    settings.TASKS = DATABASE_BACKEND
+    kwargs = {"to": ["someone@example.org"], "subject": "Hello", "body": "Hi", "idempotency_key": "k1"}
+    before = timezone.now()
+    assert send_email.call(**kwargs) == EmailDelivery.Status.RETRYING
+    retry = DBTaskResult.objects.get(status=TaskResultStatus.READY)
+    assert retry.args_kwargs["kwargs"]["attempt"] == 2
+    assert retry.run_after >= before + email_retry_delay(1)
+    # Second failure: the wait doubles.
+    assert send_email.call(**{**kwargs, "attempt": 2}) == EmailDelivery.Status.RETRYING
+    assert email_retry_delay(2) == 2 * email_retry_delay(1)
+    # The last attempt gives up and says so; nothing else is queued.
+    DBTaskResult.objects.all().delete()
+    last = settings.EMAIL_MAX_ATTEMPTS
+    assert send_email.call(**{**kwargs, "attempt": last}) == EmailDelivery.Status.FAILED
+    assert not DBTaskResult.objects.exists()
+    delivery = EmailDelivery.objects.get(key="k1")
+    assert (delivery.status, delivery.attempts) == (EmailDelivery.Status.FAILED, last)
+
+
+# --- a worker killed mid-task ----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_task_run_again_after_its_worker_died_does_not_send_twice(mailoutbox):
+    kwargs = {"to": ["someone@example.org"], "subject": "Hello", "body": "Hi", "idempotency_key": "same-key"}
+    send_email.call(**kwargs)
+    # The worker died after sending, before it could mark the task done: it runs again.
+    send_email.call(**kwargs)
+    assert len(mailoutbox) == 1
+    assert EmailDelivery.objects.get(key="same-key").status == EmailDelivery.Status.SENT
+
+
+@pytest.mark.django_db
+def test_each_queued_email_gets_its_own_key(mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        queue_email(to=["a@example.org"], subject="One", body="x")
+        queue_email(to=["a@example.org"], subject="Two", body="x")
+    assert [m.subject for m in mailoutbox] == ["One", "Two"]
+    assert EmailDelivery.objects.filter(status="sent").count() == 2
+
+
+@pytest.mark.django_db
+def test_tasks_left_running_by_a_dead_worker_are_queued_again(settings, mailoutbox):
+    settings.TASKS = DATABASE_BACKEND
+    result = send_email.enqueue(to=["someone@example.org"], subject="Hello", body="Hi", idempotency_key="k2")
+    long_ago = timezone.now() - timedelta(hours=2)
+    DBTaskResult.objects.filter(pk=result.id).update(status=TaskResultStatus.RUNNING, started_at=long_ago)
+    fresh = send_email.enqueue(to=["b@example.org"], subject="Hi", body="Hi", idempotency_key="k3")
+    DBTaskResult.objects.filter(pk=fresh.id).update(status=TaskResultStatus.RUNNING, started_at=timezone.now())
+    call_command("requeue_stale_tasks", "--minutes", "30")
+    assert DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.READY
+    assert DBTaskResult.objects.get(pk=fresh.id).status == TaskResultStatus.RUNNING
+    # What the worker does with a ready task (its own loop closes connections, which a
+    # test transaction cannot survive on PostgreSQL).
+    for ready in DBTaskResult.objects.ready():
+        ready.task.call(*ready.args_kwargs["args"], **ready.args_kwargs["kwargs"])
+    assert [m.subject for m in mailoutbox] == ["Hello"]
