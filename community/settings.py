@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "community.middleware.SuspensionMiddleware",
     "community.middleware.TimezoneMiddleware",
+    "community.middleware.StaffTwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "community.urls"
@@ -209,6 +210,10 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
+# Staff pages (suspensions, the full log export, imports) need staff to have 2FA on. The
+# suite turns it off by default so that the many staff fixtures need no authenticator;
+# tests/test_security_auth.py turns it on and checks it.
+STAFF_PAGES_REQUIRE_2FA = env_bool("STAFF_PAGES_REQUIRE_2FA", default=not TESTING)
 # Sessions are recorded at sign-in (for the "signed-in sessions" page); tracking every
 # request would cost five queries a page and keep more data than members need.
 USERSESSIONS_TRACK_ACTIVITY = False
@@ -234,6 +239,8 @@ if EMAIL_HOST:
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 del EMAIL_HOST
+# A refused send is retried with backoff (1, 2, 4, 8 minutes) up to this many attempts.
+EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 5)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -330,3 +337,8 @@ NEW_ACCOUNT_HOURS = env_int("NEW_ACCOUNT_HOURS", 24)
 NEW_ACCOUNT_POSTS_PER_HOUR = env_int("NEW_ACCOUNT_POSTS_PER_HOUR", 5)
 # Content reported by this many different members is hidden until a moderator looks.
 REPORTS_TO_HIDE = env_int("REPORTS_TO_HIDE", 3)
+
+# --- Load benchmark -------------------------------------------------------------------------
+# BENCHMARK=1 adds /bench/floor, a bare view that the load benchmark measures as the floor
+# no page can beat (benchmarks/load_bench.py). Off everywhere else.
+BENCHMARK = env_bool("BENCHMARK", default=False)

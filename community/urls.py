@@ -1,9 +1,10 @@
 from allauth.account.decorators import secure_admin_login
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from community.views import accounts, care, health, notifications, pages, resources, search
+from community.views import accounts, care, health, notifications, pages, privacy, resources, search
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Community administration"
@@ -17,6 +18,12 @@ community_patterns = [
     path("privacy/", TemplateView.as_view(template_name="community/privacy.html"), name="privacy"),
     path("account/profile/", accounts.profile_edit, name="profile-edit"),
     path("account/notifications/", notifications.notification_settings, name="notification-settings"),
+    path("account/privacy/", privacy.privacy_settings, name="privacy-settings"),
+    path("account/privacy/export/", privacy.export_request, name="export-request"),
+    path("account/privacy/export/<str:token>/", privacy.export_download, name="export-download"),
+    path("account/privacy/block/", privacy.block_create, name="block-create"),
+    path("account/privacy/block/<int:user_id>/remove/", privacy.block_remove, name="block-remove"),
+    path("account/delete/", privacy.account_delete, name="account-delete"),
     path("notifications/", notifications.notification_list, name="notification-list"),
     path("notifications/read-all/", notifications.notification_read_all, name="notification-read-all"),
     path("notifications/unsubscribe/<str:token>/", notifications.unsubscribe, name="unsubscribe"),
@@ -48,5 +55,10 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCHMARK:
+    from community.views import bench
+
+    urlpatterns.append(path("bench/floor", bench.floor, name="bench-floor"))
 
 handler500 = "community.views.errors.server_error"

@@ -5,6 +5,8 @@ import itertools
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldFetchBlocked
+from django.db.models.fetch_modes import FetchMode
 
 _counter = itertools.count(1)
 
@@ -150,3 +152,42 @@ def warm_client(client):
 
     client.force_login = force_login
     return client
+
+
+# --- query discipline -------------------------------------------------------------------------
+
+
+class RaiseOnPeerFetch(FetchMode):
+    """A Django 6.1 fetch mode that makes an N+1 an error.
+
+    Lazy loading a relation (or a deferred field) of an instance that came from a query
+    returning several rows is what makes a list page cost one query per row, so it raises
+    ``FieldFetchBlocked``; an instance fetched on its own (``get()``, ``first()``) may still
+    load a relation lazily, which costs one query however many rows there are. Django's
+    own FETCH_RAISE would block those single loads too, and actions rely on them.
+    """
+
+    __slots__ = ()
+    track_peers = True
+
+    def fetch(self, fetcher, instance):
+        peers = [peer for ref in instance._state.peers if (peer := ref()) is not None]
+        if len(peers) > 1:
+            klass = instance.__class__.__qualname__
+            raise FieldFetchBlocked(
+                f"Lazy load of {klass}.{fetcher.field.name} on one of {len(peers)} rows (an N+1): "
+                "add select_related/prefetch_related to the query that loaded them."
+            )
+        fetcher.fetch_one(instance)
+
+
+RAISE_ON_PEER_FETCH = RaiseOnPeerFetch()
+
+
+@pytest.fixture(autouse=True)
+def _no_lazy_loads_in_lists(monkeypatch):
+    """Every QuerySet in the tests starts in the fetch mode above (Django has no setting
+    for the default, so the module default that QuerySet.__init__ reads is patched)."""
+    from django.db.models import query
+
+    monkeypatch.setattr(query, "DEFAULT_FETCH_MODE", RAISE_ON_PEER_FETCH)

@@ -136,7 +136,10 @@ def test_earlier_repliers_hear_of_new_replies_but_not_people_who_left(
     leaver_membership.status = "left"
     leaver_membership.save()
     make_reply(post, people["Mod"])
-    kinds = {(n.recipient.display_name, n.kind) for n in Notification.objects.filter(reply__author=people["Mod"])}
+    kinds = {
+        (n.recipient.display_name, n.kind)
+        for n in Notification.objects.filter(reply__author=people["Mod"]).select_related("recipient")
+    }
     assert kinds == {("Author", "reply_to_post"), ("Reader", "reply_in_thread")}
 
 
@@ -144,7 +147,9 @@ def test_mentions_reach_group_members_only(circle, make_post, make_member):
     group, people = circle
     make_member("Stranger")
     make_post(group, people["Author"], body="Thank you @reader and @Stranger and @Mod!")
-    mentioned = {n.recipient.display_name for n in Notification.objects.filter(kind="mention")}
+    mentioned = {
+        n.recipient.display_name for n in Notification.objects.filter(kind="mention").select_related("recipient")
+    }
     assert mentioned == {"Reader", "Mod"}
 
 

@@ -97,7 +97,11 @@ class Occurrence(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "original_start"], name="occurrence_once_per_rule_date"),
         ]
-        indexes = [models.Index(fields=["start"], name="occurrence_start_idx")]
+        indexes = [
+            models.Index(fields=["start"], name="occurrence_start_idx"),
+            # A meeting's coming dates (the directory's "next meeting", a group's dates).
+            models.Index(fields=["meeting", "start"], name="occurrence_meeting_start_idx"),
+        ]
 
     def __str__(self):
         return f"{self.meeting} at {self.start:%Y-%m-%d %H:%M}"

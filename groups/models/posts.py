@@ -47,10 +47,12 @@ class Post(models.Model):
 
     class Meta:
         indexes = [
-            # The group's post list: pinned first, then latest activity.
-            models.Index(
-                fields=["group", "status", "-is_pinned", "-last_activity_at", "-id"], name="post_group_list_idx"
-            ),
+            # The group's post list (keyset pages on last activity, pinned ones apart). Status
+            # is not a key column: a member's list is "published, or held and mine", an OR
+            # that would stop an index with status in it from giving rows in order.
+            models.Index(fields=["group", "is_pinned", "-last_activity_at", "-id"], name="post_group_activity_idx"),
+            # "What is new in my groups" on the home page: walk recent posts, keep the member's groups.
+            models.Index(fields=["status", "-last_activity_at", "-id"], name="post_recent_activity_idx"),
             models.Index(fields=["author", "status"], name="post_author_idx"),
         ]
 

@@ -36,6 +36,7 @@ from groups.permissions import (
     is_site_staff,
     moderated_groups,
 )
+from groups.queries import page_by_ids
 
 LOG_PER_PAGE = 50
 
@@ -53,7 +54,7 @@ def queue(request):
     filters = form.cleaned_data if form.is_valid() else {}
     group = filters.get("group")
     items = actions.queue_for(request.user, group_id=group.pk if group else None, kind=filters.get("kind", ""))
-    page = Paginator(items, 25).get_page(request.GET.get("page"))
+    page = page_by_ids(items, per_page=25, number=request.GET.get("page"))
     rows = [(item, QueueDecisionForm(auto_id=f"id_item{item.pk}_%s")) for item in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
@@ -113,7 +114,7 @@ def item_decide(request, item_id):
 @login_required
 def log_list(request):
     _require_some_moderation(request.user)
-    entries = ModerationLog.objects.select_related("actor", "group", "target_user", "post", "reply")
+    entries = ModerationLog.objects.select_related("actor", "group", "target_user", "post", "reply", "former_ref")
     if not is_site_staff(request.user):
         entries = entries.filter(group__in=moderated_groups(request.user))
     group_slug = request.GET.get("group")
@@ -145,7 +146,7 @@ def log_export(request):
     end = datetime.combine(form.cleaned_data["end"] + timedelta(days=1), time.min, tzinfo=zone)
     entries = (
         ModerationLog.objects.filter(created_at__gte=start, created_at__lt=end)
-        .select_related("actor", "group", "target_user")
+        .select_related("actor", "group", "target_user", "former_ref")
         .order_by("created_at", "id")
     )
 
@@ -165,8 +166,8 @@ def log_export(request):
                         entry.created_at.isoformat(),
                         entry.get_action_display(),
                         entry.group.name if entry.group else "",
-                        entry.actor.display_name if entry.actor else "(automatic)",
-                        entry.target_user.display_name if entry.target_user else "",
+                        entry.actor_label,
+                        entry.target_label,
                         entry.post_id or "",
                         entry.reply_id or "",
                         entry.get_reason_display() if entry.reason else "",
