@@ -34,6 +34,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -154,7 +155,7 @@ def prepare_targets() -> tuple[list[Target], dict[str, str], str]:
         Target("directory", "visitor", "/groups/"),
         Target("directory", "member", "/groups/"),
         Target("post list", "member", posts),
-        Target("post list deep", "member", f"{posts}?after={encode_cursor(deep)}"),
+        Target("post list deep", "member", f"{posts}?after={quote(encode_cursor(deep))}"),
         Target("thread 200 replies", "member", f"{posts}{long_thread.pk}/"),
         Target("moderation queue", "facilitator", "/moderation/"),
         Target("my meetings", "member", "/groups/meetings/"),

@@ -257,7 +257,9 @@ else:
 
 # --- Internationalisation and time ------------------------------------------------------
 LANGUAGE_CODE = "en-us"
-USE_I18N = True
+# English only for now; without the translation machinery every date and number in a
+# template renders faster. Turning it on again is one line (and LocaleMiddleware).
+USE_I18N = False
 USE_TZ = True
 # Times are stored in UTC; this zone is only the default for visitors and new members.
 TIME_ZONE = env_str("TIME_ZONE", "America/New_York")

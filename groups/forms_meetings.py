@@ -5,7 +5,7 @@ from django import forms
 
 from groups import schedule
 from groups.models import Meeting
-from groups.models.meetings import TIME_ZONE_CHOICES
+from groups.models.meetings import MAX_DURATION_MINUTES, TIME_ZONE_CHOICES
 
 # The form fields that are stored on the meeting as they are (the rule is built apart).
 MEETING_FIELDS = (
@@ -49,7 +49,9 @@ class MeetingForm(forms.Form):
     )
     starts_on = forms.DateField(label="First date", widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(label="Start time", widget=forms.TimeInput(attrs={"type": "time"}))
-    duration_minutes = forms.IntegerField(label="Length in minutes", min_value=1, max_value=720, initial=90)
+    duration_minutes = forms.IntegerField(
+        label="Length in minutes", min_value=1, max_value=MAX_DURATION_MINUTES, initial=90
+    )
     frequency = forms.ChoiceField(label="Repeats", choices=schedule.FREQUENCIES.items(), initial="weekly")
     ends_on = forms.DateField(
         label="Last date (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"})

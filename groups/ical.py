@@ -6,6 +6,7 @@ from the meeting's stable UUID, so re-importing updates instead of duplicating.
 The video link is written only when the person downloading has RSVP'd.
 """
 
+import hashlib
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -88,6 +89,34 @@ def meeting_calendar(meeting: Meeting, occurrences: list[Occurrence], *, video_l
             calendar.add_component(override)
     calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def feed_digest(name: str, occurrences: list[Occurrence], *, link_allowed) -> str:
+    """A fingerprint of everything personal_feed writes, to cache the feed under and to
+    send as its ETag: any change to a date, a meeting or an RSVP gives a new one, so a
+    cached feed is never stale and needs no invalidation."""
+    parts = [PRODID, name, settings.SITE_URL]
+    for occurrence in occurrences:
+        meeting = occurrence.meeting
+        parts += [
+            occurrence.pk,
+            occurrence.original_start,
+            occurrence.start,
+            occurrence.end,
+            occurrence.is_cancelled,
+            link_allowed(occurrence),
+            meeting.group.slug,  # the meeting's address, without a reverse() per date
+            meeting.uid,
+            meeting.sequence,
+            meeting.title,
+            meeting.description,
+            meeting.kind,
+            meeting.place_name,
+            meeting.address,
+            meeting.video_url,
+            meeting.time_zone,
+        ]
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
 def personal_feed(name: str, occurrences: list[Occurrence], *, link_allowed) -> bytes:

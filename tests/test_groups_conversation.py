@@ -1,12 +1,16 @@
 """Posts, replies, content warnings, anonymity, reactions, edits, pins, locks and notifications."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import IntegrityError
 from django.urls import reverse
+from django.utils import timezone
 
 from community.models import Notification
 from community.notifications import unsubscribe_token
 from groups.models import Post, Reaction, Reply, Revision
+from groups.queries import REPLIES_PER_PAGE
 
 
 @pytest.fixture
@@ -263,6 +267,58 @@ def test_post_list_pages_by_keyset(client, circle, make_post):
     assert second.context["next_cursor"] == ""
     garbage = client.get(url("post-list", group), {"after": "not-a-cursor"})
     assert garbage.status_code == 200
+
+
+def test_long_threads_show_replies_in_pages_both_ways(client, circle, make_post, make_reply, make_member):
+    group, people = circle
+    post = make_post(group, people["Author"])
+    start = timezone.now() - timedelta(days=1)
+    # Bulk rows, a minute apart; one held reply that the reader must not see or count.
+    replies = Reply.objects.bulk_create(
+        Reply(post=post, author=people["Author"], body=f"Reply {n}", body_html=f"<p>Reply {n}</p>") for n in range(120)
+    )
+    for n, reply in enumerate(replies):
+        Reply.objects.filter(pk=reply.pk).update(created_at=start + timedelta(minutes=n))
+    held = make_reply(post, people["Mod"], body="Held words")
+    Reply.objects.filter(pk=held.pk).update(status="held", created_at=start + timedelta(minutes=10, seconds=30))
+    client.force_login(people["Reader"])
+
+    def shown(response):
+        return [reply.body for reply in response.context["replies"]]
+
+    first = client.get(post.get_absolute_url())
+    assert shown(first) == [f"Reply {n}" for n in range(REPLIES_PER_PAGE)]
+    assert "Earlier replies" not in first.content.decode()
+    second = client.get(post.get_absolute_url(), {"from": first.context["reply_page"].later_from})
+    assert shown(second) == [f"Reply {n}" for n in range(50, 100)]
+    last = client.get(post.get_absolute_url(), {"from": second.context["reply_page"].later_from})
+    assert shown(last) == [f"Reply {n}" for n in range(100, 120)]
+    assert "Later replies" not in last.content.decode()
+    back = client.get(post.get_absolute_url(), {"before": last.context["reply_page"].earlier_before})
+    assert shown(back) == shown(second)
+    assert shown(client.get(post.get_absolute_url(), {"before": back.context["reply_page"].earlier_before})) == shown(
+        first
+    )
+    # A link to one reply (notifications, emails) opens the page that starts with it.
+    linked = client.get(replies[75].get_absolute_url())
+    assert shown(linked)[0] == "Reply 75"
+    assert f'id="reply-{replies[75].pk}"' in linked.content.decode()
+    assert "Held words" not in "".join(shown(first))
+
+
+@pytest.mark.parametrize("query", [{"from": "nonsense"}, {"before": "99999999999999999999"}, {"from": "-3"}])
+def test_reply_page_anchors_that_are_not_replies_of_this_thread_show_the_first_page(
+    client, circle, make_post, make_reply, query
+):
+    group, people = circle
+    post = make_post(group, people["Author"])
+    make_reply(post, people["Reader"], body="First words")
+    other = make_reply(make_post(group, people["Author"]), people["Reader"], body="Elsewhere")
+    client.force_login(people["Reader"])
+    for params in (query, {"from": other.pk}, {"before": other.pk}):
+        response = client.get(post.get_absolute_url(), params)
+        assert response.status_code == 200
+        assert [reply.body for reply in response.context["replies"]] == ["First words"]
 
 
 def test_notification_list_and_header_count(client, circle, make_post, make_reply):

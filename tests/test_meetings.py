@@ -517,6 +517,34 @@ def test_private_feed_lists_rsvps_across_groups_and_revokes(client, circle, make
     assert client.get(reverse("groups:calendar-feed", kwargs={"token": "guess"})).status_code == 404
 
 
+def test_private_feed_is_cached_yet_shows_every_change_at_once(client, circle):
+    group, people = circle
+    meeting = weekly(group, people["Mod"], count=3)
+    first, second = meeting.occurrences.order_by("start")[:2]
+    actions.rsvp(user=people["Ann"], occurrence=first)
+    feed = CalendarFeed.objects.create(user=people["Ann"])
+    url = reverse("groups:calendar-feed", kwargs={"token": feed.token})
+    response = client.get(url)
+    etag = response["ETag"]
+    assert client.get(url).content == response.content  # the cached copy
+    # A calendar app that already has this version gets a 304 and no body.
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+
+    def statuses():
+        return sorted(str(event["STATUS"]) for event in parse(client.get(url).content).walk("VEVENT"))
+
+    actions.rsvp(user=people["Ann"], occurrence=second)
+    assert statuses() == ["CONFIRMED", "CONFIRMED"]
+    actions.cancel_occurrence(organiser=people["Mod"], occurrence=second)
+    assert statuses() == ["CANCELLED", "CONFIRMED"]
+    Meeting.objects.filter(pk=meeting.pk).update(title="Renamed circle")
+    assert "Renamed circle" in client.get(url).content.decode()
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 200
+    # Leaving the group takes its dates (and their video link) out of the feed at once.
+    Membership.objects.filter(group=group, user=people["Ann"]).update(status=Membership.Status.LEFT)
+    assert statuses() == []
+
+
 # --- query counts ------------------------------------------------------------------------------------------
 
 
@@ -541,8 +569,9 @@ def test_group_calendar_my_meetings_and_feed_do_not_grow_with_meetings(
         response = warm_client.get(reverse("groups:my-meetings"))
     assert len(response.context["going"]) == min(size * 4, 20)
     feed = CalendarFeed.objects.create(user=member)
-    # Session and user (middleware), the feed's token, the RSVPs with their dates joined.
-    with django_assert_max_num_queries(4):
+    # Session and user (middleware), the feed's token, the member's groups, the RSVPs with
+    # their dates joined.
+    with django_assert_max_num_queries(5):
         assert warm_client.get(reverse("groups:calendar-feed", kwargs={"token": feed.token})).status_code == 200
 
 

@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from community.models import CrisisLine
-from groups.queries import my_upcoming, recent_posts_for
+from groups.queries import active_memberships, my_upcoming, recent_posts_for
 
 # Shown when the database cannot be read or staff have switched every line off: the
 # crisis page must never fail and never be empty.
@@ -17,8 +17,9 @@ FALLBACK_CRISIS_LINES = [
 def home(request):
     context = {}
     if request.user.is_authenticated:
-        context["recent_posts"] = recent_posts_for(request.user)
-        context["next_meetings"] = my_upcoming(request.user, after=timezone.now(), limit=5)
+        memberships = active_memberships(request.user)
+        context["recent_posts"] = recent_posts_for(request.user, memberships=memberships)
+        context["next_meetings"] = my_upcoming(request.user, after=timezone.now(), limit=5, group_ids=list(memberships))
     return render(request, "community/home.html", context)
 
 

@@ -11,6 +11,10 @@ from groups.models.groups import Group
 TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(available_timezones())]
 
 
+# The longest a meeting may last; queries for dates still running rely on it.
+MAX_DURATION_MINUTES = 720
+
+
 class Meeting(models.Model):
     """A meeting series (or a single meeting): the rule, in the organiser's time zone.
 
@@ -53,7 +57,8 @@ class Meeting(models.Model):
         ordering = ["starts_on", "start_time"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(duration_minutes__gte=1, duration_minutes__lte=720), name="meeting_duration_range"
+                condition=models.Q(duration_minutes__gte=1, duration_minutes__lte=MAX_DURATION_MINUTES),
+                name="meeting_duration_range",
             ),
             models.CheckConstraint(
                 condition=models.Q(capacity__isnull=True) | models.Q(capacity__gte=1), name="meeting_capacity_positive"

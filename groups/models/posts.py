@@ -91,7 +91,8 @@ class Reply(models.Model):
         return f"Reply {self.pk} to {self.post_id}"
 
     def get_absolute_url(self):
-        return self.post.get_absolute_url() + f"#reply-{self.pk}"
+        # The thread's page that starts at this reply (threads show replies in pages).
+        return self.post.get_absolute_url() + f"?from={self.pk}#reply-{self.pk}"
 
     @property
     def group(self):

@@ -8,7 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from community.errors import ActionRefused
@@ -55,7 +57,10 @@ def queue(request):
     group = filters.get("group")
     items = actions.queue_for(request.user, group_id=group.pk if group else None, kind=filters.get("kind", ""))
     page = page_by_ids(items, per_page=25, number=request.GET.get("page"))
-    rows = [(item, QueueDecisionForm(auto_id=f"id_item{item.pk}_%s")) for item in page.object_list]
+    # Every item's decision form is the same but for its ids: render it once and set the
+    # ids per item (25 radio-button forms rendered one by one took 70 ms a page).
+    decision_form = render_to_string("_form_fields.html", {"form": QueueDecisionForm(auto_id="id_item{item}_%s")})
+    rows = [(item, mark_safe(decision_form.replace("{item}", str(item.pk)))) for item in page.object_list]  # noqa: S308
     query = request.GET.copy()
     query.pop("page", None)
     return render(

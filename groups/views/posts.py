@@ -81,7 +81,10 @@ def _after_writing(request, item, published_message: str) -> None:
 
 
 def _thread_context(request, group, post, reply_form=None):
-    replies = queries.thread_replies(user=request.user, post=post)
+    page = queries.thread_replies(
+        user=request.user, post=post, start_at=request.GET.get("from"), before=request.GET.get("before")
+    )
+    replies = page.replies
     queries.attach_reactions(user=request.user, post=post, replies=replies)
     moderates = can_moderate(request.user, group)
     post.shown_author = author_label(post, viewer_moderates=moderates)
@@ -90,6 +93,7 @@ def _thread_context(request, group, post, reply_form=None):
         "group": group,
         "post": post,
         "replies": replies,
+        "reply_page": page,
         "can_moderate": moderates,
         "cannot_post": why_cannot_participate(request.user, group),
         "reply_form": reply_form or ReplyForm(group=group),
