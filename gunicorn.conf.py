@@ -16,11 +16,6 @@ keepalive = 5
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
 wsgi_app = "community.wsgi:application"
-# Load Django once in the master and fork workers from it: workers share its memory, and
-# a recycled worker starts in milliseconds instead of importing everything again. Safe
-# because nothing opens a database or Redis connection at import time. A code change then
-# needs a restart of the master, not just a HUP.
-preload_app = True
 # Our middleware logs one line per request without paths; gunicorn's access log would
 # repeat the path (which can hold a feed token), so it stays off.
 accesslog = None

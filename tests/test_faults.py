@@ -14,8 +14,9 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from community.emails import queue_email
-from community.models import EmailDelivery
+from community.models import EmailDelivery, Notification
 from community.tasks import email_retry_delay, send_email
+from groups.actions.posts import notify_published
 from groups.models import Reply
 
 CRISIS_HREF = 'href="/help/"'
@@ -170,3 +171,47 @@ def test_tasks_left_running_by_a_dead_worker_are_queued_again(settings, mailoutb
     for ready in DBTaskResult.objects.ready():
         ready.task.call(*ready.args_kwargs["args"], **ready.args_kwargs["kwargs"])
     assert [m.subject for m in mailoutbox] == ["Hello"]
+
+
+# --- telling people about a reply happens in a task ------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_reply_is_announced_by_a_task_once_even_if_the_task_runs_twice(
+    settings, client, make_group, make_member, add_member, make_post
+):
+    settings.TASKS = DATABASE_BACKEND
+    group = make_group()
+    author, replier = make_member("Poster"), make_member("Replier")
+    add_member(group, author)
+    add_member(group, replier)
+    post = make_post(group, author)
+    DBTaskResult.objects.all().delete()
+    client.force_login(replier)
+    response = client.post(
+        reverse("groups:reply-create", kwargs={"group_slug": group.slug, "post_id": post.pk}), {"body": "Same here."}
+    )
+    reply = Reply.objects.get(post=post)
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert post.reply_count == 1  # the count changes at once, in the request
+    assert not Notification.objects.exists()  # the notification waits for a worker
+    queued = DBTaskResult.objects.get()
+    assert queued.args_kwargs["kwargs"] == {"reply_id": reply.pk}
+    # What the worker does; then the same task again, as after a worker killed mid-run.
+    for _ in range(2):
+        queued.task.call(**queued.args_kwargs["kwargs"])
+    notification = Notification.objects.get()
+    assert (notification.recipient, notification.kind, notification.reply) == (author, "reply_to_post", reply)
+
+
+@pytest.mark.django_db
+def test_a_reply_removed_before_its_task_runs_is_announced_to_nobody(make_group, make_member, add_member, make_post):
+    group = make_group()
+    author, replier = make_member("Poster"), make_member("Replier")
+    add_member(group, author)
+    add_member(group, replier)
+    reply = Reply.objects.create(post=make_post(group, author), author=replier, body="x", body_html="x")
+    Reply.objects.filter(pk=reply.pk).update(status="removed")
+    assert notify_published(reply_id=reply.pk) == 0
+    assert not Notification.objects.exists()

@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -141,15 +142,58 @@ def create_reply(*, author, post: Post, body: str, content_warning: str = "", is
 
 
 def announce_published(item: Post | Reply) -> None:
-    """What follows when a post or reply becomes visible: counts, activity, notifications.
-    Called when it is published at once, or later when a moderator approves it."""
+    """What follows when a post or reply becomes visible. Called inside the action's
+    transaction when it is published at once, or later when a moderator approves it.
+
+    The reply count and the thread's activity change at once; telling people (mentions,
+    followers, the thread) is a task, queued in the same transaction so that it runs only
+    if the post or reply is saved, and never holds up the author's request.
+    """
+    from groups.tasks import announce
+
     if isinstance(item, Post):
-        _announce_post(item)
+        announce.enqueue(post_id=item.pk)
     else:
-        _announce_reply(item)
+        Post.objects.filter(pk=item.post_id).update(reply_count=F("reply_count") + 1, last_activity_at=timezone.now())
+        announce.enqueue(reply_id=item.pk)
 
 
-def _announce_post(post: Post) -> None:
+ANNOUNCEMENT_KINDS = {
+    "post": [Notification.Kind.MENTION, Notification.Kind.NEW_POST],
+    "reply": [Notification.Kind.MENTION, Notification.Kind.REPLY_TO_POST, Notification.Kind.REPLY_IN_THREAD],
+}
+
+
+def notify_published(*, post_id: int | None = None, reply_id: int | None = None) -> int:
+    """Notify the people a visible post or reply concerns; the number notified.
+
+    Nothing happens if it is no longer published (deleted or removed before the task ran)
+    or if its notifications exist already: a task run twice (a worker killed after its
+    work, then requeued) tells nobody twice. The row lock keeps two runs from racing.
+    """
+    with transaction.atomic():
+        if reply_id is not None:
+            item = (
+                Reply.objects.select_for_update(of=("self",))
+                .select_related("post__group", "post__author", "author")
+                .filter(pk=reply_id, status=ContentStatus.PUBLISHED)
+                .first()
+            )
+            already = Notification.objects.filter(reply=item, kind__in=ANNOUNCEMENT_KINDS["reply"])
+        else:
+            item = (
+                Post.objects.select_for_update(of=("self",))
+                .select_related("group", "author")
+                .filter(pk=post_id, status=ContentStatus.PUBLISHED)
+                .first()
+            )
+            already = Notification.objects.filter(post=item, reply=None, kind__in=ANNOUNCEMENT_KINDS["post"])
+        if item is None or already.exists():
+            return 0
+        return len(_announce_post(item) if reply_id is None else _announce_reply(item))
+
+
+def _announce_post(post: Post) -> list:
     group, author = post.group, post.author
     followers = [
         m.user
@@ -159,41 +203,48 @@ def _announce_post(post: Post) -> None:
         .select_related("user")
     ]
     mentioned = mentioned_members(text=post.body, group=group, author=author)
-    notify(recipients=mentioned, kind=Notification.Kind.MENTION, group=group, post=post)
-    notify(
-        recipients=[u for u in followers if u not in mentioned], kind=Notification.Kind.NEW_POST, group=group, post=post
-    )
+    return [
+        *notify(recipients=mentioned, kind=Notification.Kind.MENTION, group=group, post=post),
+        *notify(
+            recipients=[u for u in followers if u not in mentioned],
+            kind=Notification.Kind.NEW_POST,
+            group=group,
+            post=post,
+        ),
+    ]
 
 
-def _announce_reply(reply: Reply) -> None:
+def _announce_reply(reply: Reply) -> list:
     post = reply.post
     group, author = post.group, reply.author
-    Post.objects.filter(pk=post.pk).update(reply_count=F("reply_count") + 1, last_activity_at=timezone.now())
     mentioned = mentioned_members(text=reply.body, group=group, author=author)
-    earlier_repliers = {
-        r.author
-        for r in post.replies.filter(status=ContentStatus.PUBLISHED, author__isnull=False)
-        .exclude(author=author)
-        .exclude(pk=reply.pk)
-        .select_related("author")
-    }
+    # Each earlier replier once, however long the thread.
+    earlier_repliers = set(
+        get_user_model().objects.filter(
+            pk__in=post.replies.filter(status=ContentStatus.PUBLISHED, author__isnull=False)
+            .exclude(author_id=reply.author_id)
+            .values("author_id")
+        )
+    )
     readers = set(_active_members(group, [u.pk for u in earlier_repliers] + [post.author_id]))
     post_author = [post.author] if post.author and post.author != author and post.author_id in readers else []
-    notify(recipients=mentioned, kind=Notification.Kind.MENTION, group=group, post=post, reply=reply)
-    notify(
-        recipients=[u for u in post_author if u not in mentioned],
-        kind=Notification.Kind.REPLY_TO_POST,
-        group=group,
-        post=post,
-        reply=reply,
-    )
-    notify(
-        recipients=[u for u in earlier_repliers if u.pk in readers and u not in mentioned and u not in post_author],
-        kind=Notification.Kind.REPLY_IN_THREAD,
-        group=group,
-        post=post,
-        reply=reply,
-    )
+    return [
+        *notify(recipients=mentioned, kind=Notification.Kind.MENTION, group=group, post=post, reply=reply),
+        *notify(
+            recipients=[u for u in post_author if u not in mentioned],
+            kind=Notification.Kind.REPLY_TO_POST,
+            group=group,
+            post=post,
+            reply=reply,
+        ),
+        *notify(
+            recipients=[u for u in earlier_repliers if u.pk in readers and u not in mentioned and u not in post_author],
+            kind=Notification.Kind.REPLY_IN_THREAD,
+            group=group,
+            post=post,
+            reply=reply,
+        ),
+    ]
 
 
 def _require_slow_mode_passed(author, post: Post) -> None:
