@@ -30,7 +30,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from community.models import CareEntry, Treatment
+from community.models import CareEntry, Notification, Treatment
 from groups import schedule
 from groups.models import (
     CalendarFeed,
@@ -71,11 +71,12 @@ class Sizes:
     entries: int
     log_entries: int
     reports: int
+    notifications: int = 0
 
 
 SIZES = {
-    "large": Sizes(20_000, 400, 200_000, 1_000_000, 300_000, 3_000, 10_000, 20_000, 2_000),
-    "medium": Sizes(2_000, 40, 20_000, 100_000, 30_000, 300, 1_000, 2_000, 200),
+    "large": Sizes(20_000, 400, 200_000, 1_000_000, 300_000, 3_000, 10_000, 20_000, 2_000, 200_000),
+    "medium": Sizes(2_000, 40, 20_000, 100_000, 30_000, 300, 1_000, 2_000, 200, 20_000),
 }
 
 TOPIC_NAMES = ["Living with TRD", "Esketamine", "TMS", "Carers", "New diagnosis", "Self-care", "Evenings"]
@@ -210,6 +211,7 @@ class _Builder:
         self.memberships()
         self.posts_and_replies()
         self.reactions()
+        self.notifications()
         self.meetings()
         self.directory()
         self.moderation()
@@ -463,6 +465,31 @@ class _Builder:
             )
         with _given_timestamps(Reaction._meta.get_field("created_at")):
             self._insert(Reaction, rows, len(rows))
+        self.progress.finish()
+
+    def notifications(self) -> None:
+        """Years of "new reply" notifications, most of them read: the header counts a
+        member's unread ones on every page, so the table must be as big as a real one."""
+        self.progress.start("notifications")
+        rng = self.rng
+        rows = []
+        for _ in range(self.sizes.notifications if self.reply_sample else 0):
+            reply_id, post_id = rng.choice(self.reply_sample)
+            group_id = self._group_of_post(post_id)
+            created = self.now - timedelta(minutes=rng.randint(1, 700 * 24 * 60))
+            rows.append(
+                Notification(
+                    recipient_id=rng.choice(self.members_of.get(group_id) or self.user_ids[:1]),
+                    kind=Notification.Kind.REPLY_IN_THREAD,
+                    group_id=group_id,
+                    post_id=post_id,
+                    reply_id=reply_id,
+                    created_at=created,
+                    read_at=None if rng.random() < 0.1 else created + timedelta(hours=rng.randint(1, 72)),
+                )
+            )
+        with _given_timestamps(Notification._meta.get_field("created_at")):
+            self._insert(Notification, rows, len(rows))
         self.progress.finish()
 
     # --- meetings ---------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db.models import Expression, Q
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -31,14 +31,6 @@ from groups.models import Group, Post, Reply
 from groups.permissions import readable_group_ids, searchable_content_q
 
 SEARCH_CONFIG = "english"
-ARTICLE_VECTOR = (
-    SearchVector("title", weight="A", config=SEARCH_CONFIG)
-    + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
-    + SearchVector("body", weight="C", config=SEARCH_CONFIG)
-)
-GROUP_VECTOR = SearchVector("name", weight="A", config=SEARCH_CONFIG) + SearchVector(
-    "description", "about", weight="B", config=SEARCH_CONFIG
-)
 # Matches up to this many are all ranked. A common word can match most posts: then only
 # the newest RANK_WINDOW matches are ranked, so a search never reads every match.
 RANK_ALL_UP_TO = 1000
@@ -46,9 +38,9 @@ RANK_WINDOW = 200
 
 
 class StoredSearchVector(Expression):
-    """The ``search_vector`` column that migration 0006 adds to groups_post and
-    groups_reply on PostgreSQL (kept by a trigger, GIN-indexed). The groups models do not
-    declare it, so it is named here, on the query's own table."""
+    """The ``search_vector`` column that migrations 0006 and 0010 add to posts, replies,
+    articles and groups on PostgreSQL (kept by a trigger, GIN-indexed, weighted there).
+    The models do not declare it, so it is named here, on the query's own table."""
 
     output_field = SearchVectorField()
 
@@ -101,7 +93,7 @@ class Search:
         of the newest RANK_WINDOW (read newest first, which a common word makes quick).
         """
         if not settings.IS_POSTGRES:
-            return self.matching(queryset, None, fields, fallback_order=["-created_at", "-pk"])
+            return self.matching(queryset, fields, fallback_order=["-created_at", "-pk"])
         query, vector = self.query, StoredSearchVector()
         matches = queryset.alias(document=vector).filter(document=query)
         ids = list(matches.order_by().values_list("pk", flat=True)[: RANK_ALL_UP_TO + 1])
@@ -113,9 +105,10 @@ class Search:
             .order_by("-rank", "-created_at", "-pk")
         )
 
-    def matching(self, queryset, vector, fields: list[str], *, fallback_order: list[str]):
+    def matching(self, queryset, fields: list[str], *, fallback_order: list[str]):
+        """Articles or groups that match, best first (PostgreSQL: the stored vector)."""
         if settings.IS_POSTGRES:
-            query = self.query
+            query, vector = self.query, StoredSearchVector()
             return (
                 queryset.alias(document=vector)
                 .filter(document=query)
@@ -156,7 +149,7 @@ def _snippet(text: str, search: Search) -> SafeString:
 
 def _articles(search: Search, readable, limit: int, offset: int) -> list[Hit]:
     articles = Article.objects.filter(status=Article.Status.PUBLISHED)
-    articles = search.matching(articles, ARTICLE_VECTOR, ["title", "summary", "body"], fallback_order=["order", "pk"])
+    articles = search.matching(articles, ["title", "summary", "body"], fallback_order=["order", "pk"])
     topics = dict(ArticleTopic.choices)
     return [
         Hit(
@@ -173,7 +166,7 @@ def _articles(search: Search, readable, limit: int, offset: int) -> list[Hit]:
 
 def _groups(search: Search, readable, limit: int, offset: int) -> list[Hit]:
     groups = Group.objects.filter(is_listed=True)
-    groups = search.matching(groups, GROUP_VECTOR, ["name", "description", "about"], fallback_order=["name", "pk"])
+    groups = search.matching(groups, ["name", "description", "about"], fallback_order=["name", "pk"])
     return [
         Hit(
             title=_marked(group.name, search),

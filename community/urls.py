@@ -59,6 +59,9 @@ urlpatterns = [
 if settings.BENCHMARK:
     from community.views import bench
 
-    urlpatterns.append(path("bench/floor", bench.floor, name="bench-floor"))
+    urlpatterns += [
+        path("bench/floor", bench.floor, name="bench-floor"),
+        path("bench/floor-signed-in", bench.signed_in_floor, name="bench-floor-signed-in"),
+    ]
 
 handler500 = "community.views.errors.server_error"

@@ -9,11 +9,20 @@ from django.core.management.base import CommandError
 from django.db.models import Count, Q
 
 from community import scale
-from community.models import User
+from community.models import Notification, User
 from groups.models import ContentStatus, Group, Membership, Occurrence, Post, QueueItem, Reply, Rsvp
 
 TINY = scale.Sizes(
-    members=40, groups=5, posts=80, replies=400, reactions=60, meetings=8, entries=12, log_entries=20, reports=6
+    members=40,
+    groups=5,
+    posts=80,
+    replies=400,
+    reactions=60,
+    meetings=8,
+    entries=12,
+    log_entries=20,
+    reports=6,
+    notifications=50,
 )
 
 
@@ -28,6 +37,7 @@ def test_scale_seed_makes_the_sizes_asked_for(tiny_community):
     assert Post.objects.count() == TINY.posts
     # Reply counts are drawn at random and scaled to the total, so the total is close, not exact.
     assert abs(Reply.objects.count() - TINY.replies) <= TINY.posts
+    assert Notification.objects.count() == TINY.notifications
     long_thread = Post.objects.get(title=scale.LONG_THREAD_TITLE, group__slug=scale.BUSY_GROUP_SLUG)
     assert long_thread.replies.filter(status=ContentStatus.PUBLISHED).count() == scale.LONG_THREAD_REPLIES
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from groups.models import Invite, JoinQuestion, Membership
 
@@ -125,3 +126,39 @@ def test_invite_link_works_then_is_refused_once_expired(open_session, make_membe
     assert late.page.get_by_text("This invite link has expired.").is_visible()
     late.check("invite-expired")
     assert not Membership.objects.filter(user=latecomer).exists()
+
+
+def test_long_thread_reads_in_pages_and_a_reply_link_lands_on_its_page(
+    open_session, make_member, make_group, add_member, make_post
+):
+    from groups.models import Reply
+
+    group = make_group("Evening check-in", slug="evening")
+    ash, poster = make_member("Ash"), make_member("Poster")
+    add_member(group, ash)
+    add_member(group, poster)
+    post = make_post(group, poster, title="What helped today")
+    start = timezone.now() - timedelta(hours=2)
+    replies = Reply.objects.bulk_create(
+        Reply(post=post, author=poster, body=f"Small win number {n}.", body_html=f"<p>Small win number {n}.</p>")
+        for n in range(1, 61)
+    )
+    for n, reply in enumerate(replies):
+        Reply.objects.filter(pk=reply.pk).update(created_at=start + timedelta(minutes=n))
+    type(post).objects.filter(pk=post.pk).update(reply_count=len(replies))
+
+    me = open_session("ash")
+    me.login_as(ash)
+    me.goto(post.get_absolute_url())
+    assert me.page.get_by_text("Small win number 50.").is_visible()
+    assert me.page.get_by_text("Small win number 51.").count() == 0
+    assert me.page.get_by_role("heading", name="60 replies").is_visible()
+    me.page.get_by_role("link", name="Later replies").click()
+    assert me.page.get_by_text("Small win number 60.").is_visible()
+    assert me.page.get_by_text("Small win number 50.").count() == 0
+    me.check("thread-later-replies")
+    me.page.get_by_role("link", name="Earlier replies").click()
+    assert me.page.get_by_text("Small win number 1.", exact=True).is_visible()
+    # A link to one reply (as in a notification) opens the page that starts with it.
+    me.goto(replies[54].get_absolute_url())
+    expect(me.page.get_by_text("Small win number 55.")).to_be_in_viewport()
