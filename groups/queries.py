@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from groups.models import ContentStatus, Group, Membership, Occurrence, Post, PostRead, Reaction, Reply, Rsvp
-from groups.models.meetings import MAX_DURATION_MINUTES
 from groups.permissions import author_label, blocked_by_viewer, can_moderate, is_folded, visible_content_q
 
 POSTS_PER_PAGE = 20
@@ -115,20 +114,28 @@ def post_list_page(*, user, group: Group, cursor: str = ""):
 @dataclass
 class ReplyPage:
     """One page of a thread's replies, with the reply ids that open the pages around it:
-    ``?before=<earlier_before>`` for the page above, ``?from=<later_from>`` for the one below."""
+    ``?before=<earlier_before>`` for the page above, ``?from=<later_from>`` for the one
+    below, and ``first_number``, the position of its first reply in the thread."""
 
     replies: list
     earlier_before: int | None = None
     later_from: int | None = None
+    first_number: int = 1
+
+    @property
+    def is_last(self) -> bool:
+        return self.later_from is None
 
 
-def thread_replies(*, user, post: Post, start_at=None, before=None) -> ReplyPage:
+def thread_replies(*, user, post: Post, start_at=None, before=None, latest: bool = False) -> ReplyPage:
     """A page of the replies the user may see, oldest first, each with its author label.
     Deleted replies stay as markers; held ones show to their author and moderators.
 
-    Keyset pages on (created_at, id), anchored on a reply of this thread: ``start_at`` is
-    the first reply of the page (where a link to a reply lands), ``before`` the reply just
-    after it. An anchor from another thread is ignored, so a page cannot probe other posts.
+    Keyset pages on (created_at, id). ``start_at`` is the first reply of the page (where
+    a link to a reply lands), ``before`` the reply just after it, ``latest`` the last
+    page. An anchor counts only if the user may see it in this thread: anything else
+    (another thread's reply, a held reply of someone else) gives the first page, so the
+    address cannot tell whether such a reply exists.
     """
     group = post.group
     moderates = can_moderate(user, group)
@@ -137,27 +144,34 @@ def thread_replies(*, user, post: Post, start_at=None, before=None) -> ReplyPage
         .select_related("author")
         .annotate(author_blocked=blocked_by_viewer(user))
     )
+
+    def earlier_than(reply) -> Q:
+        return Q(created_at__lt=reply["created_at"]) | Q(created_at=reply["created_at"], id__lt=reply["pk"])
+
     anchor_id = _reply_id(before) or _reply_id(start_at)
-    anchor = Reply.objects.filter(pk=anchor_id, post=post).values("created_at", "pk").first() if anchor_id else None
+    anchor = replies.filter(pk=anchor_id).values("created_at", "pk").first() if anchor_id else None
     page = ReplyPage(replies=[])
-    if anchor:
-        earlier = Q(created_at__lt=anchor["created_at"]) | Q(created_at=anchor["created_at"], id__lt=anchor["pk"])
-    if anchor and _reply_id(before):
-        rows = list(replies.filter(earlier).order_by("-created_at", "-id")[: REPLIES_PER_PAGE + 1])
+    if (anchor and _reply_id(before)) or (latest and not anchor):
+        newest_first = replies.filter(earlier_than(anchor)) if anchor else replies
+        rows = list(newest_first.order_by("-created_at", "-id")[: REPLIES_PER_PAGE + 1])
         page.replies = rows[:REPLIES_PER_PAGE][::-1]
-        page.later_from = anchor["pk"]
+        page.later_from = anchor["pk"] if anchor else None
         if len(rows) > REPLIES_PER_PAGE:
             page.earlier_before = page.replies[0].pk
+            first = {"created_at": page.replies[0].created_at, "pk": page.replies[0].pk}
+            page.first_number = replies.filter(earlier_than(first)).count() + 1
     else:
         if anchor:
-            if replies.filter(earlier).exists():
+            page.first_number = replies.filter(earlier_than(anchor)).count() + 1
+            if page.first_number > 1:
                 page.earlier_before = anchor["pk"]
-            replies = replies.exclude(earlier)
+            replies = replies.exclude(earlier_than(anchor))
         rows = list(replies.order_by("created_at", "id")[: REPLIES_PER_PAGE + 1])
         page.replies = rows[:REPLIES_PER_PAGE]
         if len(rows) > REPLIES_PER_PAGE:
             page.later_from = rows[REPLIES_PER_PAGE].pk
-    for reply in page.replies:
+    for number, reply in enumerate(page.replies, start=page.first_number):
+        reply.number = number
         reply.shown_author = author_label(reply, viewer_moderates=moderates)
         reply.folded = is_folded(reply)
         reply.dom_prefix = f"reply-{reply.pk}"  # unique ids for per-reply forms
@@ -232,13 +246,10 @@ def recent_posts_for(user, *, memberships: dict, limit: int = 8):
 def upcoming_occurrences(*, group_ids, after, before=None, limit: int | None = None):
     """Coming dates (cancelled ones included, marked) of the given groups' meetings."""
     occurrences = (
-        # The lower bound on start changes nothing in the result (no date lasts longer) but
-        # lets PostgreSQL walk the start index from now instead of from the first date ever.
-        Occurrence.objects.filter(
-            meeting__group_id__in=group_ids,
-            end__gt=after,
-            start__gt=after - timedelta(minutes=MAX_DURATION_MINUTES),
-        )
+        # The lower bound on start changes nothing in the result (no date lasts a day: at
+        # most MAX_DURATION_MINUTES, plus an hour where the clocks go back) but lets
+        # PostgreSQL walk the start index from yesterday instead of from the first date ever.
+        Occurrence.objects.filter(meeting__group_id__in=group_ids, end__gt=after, start__gt=after - timedelta(days=1))
         .select_related("meeting", "meeting__group")
         .order_by("start", "id")
     )

@@ -211,7 +211,12 @@ def test_a_reply_removed_before_its_task_runs_is_announced_to_nobody(make_group,
     author, replier = make_member("Poster"), make_member("Replier")
     add_member(group, author)
     add_member(group, replier)
-    reply = Reply.objects.create(post=make_post(group, author), author=replier, body="x", body_html="x")
+    post = make_post(group, author)
+    reply = Reply.objects.create(post=post, author=replier, body="x", body_html="x")
     Reply.objects.filter(pk=reply.pk).update(status="removed")
+    assert notify_published(reply_id=reply.pk) == 0
+    # Nor a reply whose post moderators removed in the meantime.
+    Reply.objects.filter(pk=reply.pk).update(status="published")
+    type(post).objects.filter(pk=post.pk).update(status="removed")
     assert notify_published(reply_id=reply.pk) == 0
     assert not Notification.objects.exists()

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from community.models import Notification
 from community.notifications import unsubscribe_token
-from groups.models import Post, Reaction, Reply, Revision
+from groups.models import Post, PostRead, Reaction, Reply, Revision
 from groups.queries import REPLIES_PER_PAGE
 
 
@@ -299,11 +299,39 @@ def test_long_threads_show_replies_in_pages_both_ways(client, circle, make_post,
     assert shown(client.get(post.get_absolute_url(), {"before": back.context["reply_page"].earlier_before})) == shown(
         first
     )
-    # A link to one reply (notifications, emails) opens the page that starts with it.
+    # A link to one reply (notifications, emails) opens the page that starts with it,
+    # numbered by its place in the thread.
     linked = client.get(replies[75].get_absolute_url())
     assert shown(linked)[0] == "Reply 75"
-    assert f'id="reply-{replies[75].pk}"' in linked.content.decode()
+    assert f'id="reply-{replies[75].pk}" aria-label="Reply 76"' in linked.content.decode()
     assert "Held words" not in "".join(shown(first))
+    newest = client.get(post.get_absolute_url(), {"latest": "1"})
+    assert shown(newest) == [f"Reply {n}" for n in range(70, 120)]
+    assert newest.context["reply_page"].first_number == 71
+    # Someone else's held reply is no anchor: the address cannot tell that it exists.
+    probe = client.get(post.get_absolute_url(), {"from": held.pk})
+    assert shown(probe) == shown(first)
+    assert probe.context["reply_page"].earlier_before is None
+
+
+def test_opening_a_long_thread_leaves_replies_on_later_pages_unread(client, circle, make_post, make_reply):
+    group, people = circle
+    post = make_post(group, people["Author"])
+    Reply.objects.bulk_create(
+        Reply(post=post, author=people["Reader"], body=f"Reply {n}", body_html="<p>x</p>")
+        for n in range(REPLIES_PER_PAGE)
+    )
+    late = make_reply(post, people["Reader"], body="Are you still with us?")
+    notification = Notification.objects.get(recipient=people["Author"], reply=late)
+    client.force_login(people["Author"])
+    client.get(post.get_absolute_url())  # the first page: the reply to them is on the next
+    notification.refresh_from_db()
+    assert notification.read_at is None
+    assert not PostRead.objects.filter(user=people["Author"], post=post).exists()
+    client.get(late.get_absolute_url())
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+    assert PostRead.objects.filter(user=people["Author"], post=post).exists()
 
 
 @pytest.mark.parametrize("query", [{"from": "nonsense"}, {"before": "99999999999999999999"}, {"from": "-3"}])

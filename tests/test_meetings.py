@@ -527,8 +527,10 @@ def test_private_feed_is_cached_yet_shows_every_change_at_once(client, circle):
     response = client.get(url)
     etag = response["ETag"]
     assert client.get(url).content == response.content  # the cached copy
-    # A calendar app that already has this version gets a 304 and no body.
-    assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+    # A calendar app that already has this version gets a 304 and no body, still private.
+    not_modified = client.get(url, headers={"if-none-match": etag})
+    assert (not_modified.status_code, not_modified.content) == (304, b"")
+    assert not_modified["Cache-Control"] == "private, max-age=900"
 
     def statuses():
         return sorted(str(event["STATUS"]) for event in parse(client.get(url).content).walk("VEVENT"))

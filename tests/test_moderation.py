@@ -334,6 +334,20 @@ def test_rejection_tells_the_author_which_rule_and_allows_one_appeal(client, cir
     assert Notification.objects.filter(recipient=people["Newbie"], kind="appeal_decided").exists()
 
 
+def test_a_rejected_reply_restored_on_appeal_counts_once_and_is_announced_once(circle, make_post, make_reply):
+    group, people = circle
+    post = make_post(group, people["Owner"], title="Ask")
+    reply = make_reply(post, people["Newbie"], body="My answer")  # a first post: held
+    assert reply.status == "held"
+    mod.reject_item(moderator=people["Mod"], item=QueueItem.objects.get(reply=reply), reason="unkind")
+    decision = ModerationLog.objects.get(action=A.REJECTED)
+    mod.appeal_decision(user=people["Newbie"], decision=decision, text="Please look again.")
+    mod.decide_appeal(moderator=people["Mod Two"], item=QueueItem.objects.get(kind="appeal"), grant=True)
+    post.refresh_from_db()
+    assert post.reply_count == 1
+    assert Notification.objects.filter(recipient=people["Owner"], reply=reply, kind="reply_to_post").count() == 1
+
+
 def test_only_the_person_decided_about_can_appeal(client, circle):
     group, people = circle
     decision = mod.warn_member(moderator=people["Mod"], group=group, user=people["Regular"], reason="unkind")

@@ -1,7 +1,7 @@
 from functools import lru_cache
 
 from django import template
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import mark_safe
 
 from community.markdown import render_markdown
@@ -26,8 +26,8 @@ _ID_PLACEHOLDER = 987654321987654321
 
 
 @lru_cache(maxsize=4096)
-def _url_with_placeholder(name: str, prefix: tuple) -> str:
-    return reverse(name, args=[*prefix, _ID_PLACEHOLDER])
+def _url_with_placeholder(name: str, prefix: tuple, script_prefix: str, urlconf) -> str:
+    return reverse(name, args=[*prefix, _ID_PLACEHOLDER], urlconf=urlconf)
 
 
 @register.simple_tag
@@ -40,7 +40,7 @@ def row_url(name: str, *args) -> str:
     ``<int:...>`` segment accepts, so the result is what reverse() would give.
     """
     *prefix, row_id = args
-    url = _url_with_placeholder(name, tuple(prefix))
+    url = _url_with_placeholder(name, tuple(prefix), get_script_prefix(), get_urlconf())
     placeholder = str(_ID_PLACEHOLDER)
     if url.count(placeholder) != 1:  # a slug that happens to hold the placeholder
         return reverse(name, args=args)

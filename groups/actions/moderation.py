@@ -599,10 +599,11 @@ def _reverse(decision: ModerationLog, moderator) -> None:
 
             content.status = ContentStatus.PUBLISHED
             content.save(update_fields=["status"])
-            if isinstance(content, Reply):
-                Post.objects.filter(pk=content.post_id).update(reply_count=F("reply_count") + 1)
             if decision.action == Action.REJECTED:
+                # Never shown before: counted and announced as on a first publication.
                 announce_published(content)
+            elif isinstance(content, Reply):
+                Post.objects.filter(pk=content.post_id).update(reply_count=F("reply_count") + 1)
     elif decision.action in (Action.MUTED, Action.MEMBER_REMOVED, Action.BANNED):
         membership = Membership.objects.select_for_update().get(group=decision.group, user=decision.target_user)
         if decision.action == Action.MUTED:

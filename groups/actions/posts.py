@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from community.errors import ActionRefused
@@ -147,7 +147,9 @@ def announce_published(item: Post | Reply) -> None:
 
     The reply count and the thread's activity change at once; telling people (mentions,
     followers, the thread) is a task, queued in the same transaction so that it runs only
-    if the post or reply is saved, and never holds up the author's request.
+    if the post or reply is saved, and never holds up the author's request. That relies on
+    the tasks backend storing tasks in this database (django-tasks-db) or running them at
+    once (immediate): a backend outside the database could run it before the commit.
     """
     from groups.tasks import announce
 
@@ -167,8 +169,8 @@ ANNOUNCEMENT_KINDS = {
 def notify_published(*, post_id: int | None = None, reply_id: int | None = None) -> int:
     """Notify the people a visible post or reply concerns; the number notified.
 
-    Nothing happens if it is no longer published (deleted or removed before the task ran)
-    or if its notifications exist already: a task run twice (a worker killed after its
+    Nothing happens if it (or a reply's post) is no longer published (deleted or removed
+    before the task ran) or if its notifications exist already: a task run twice (a worker killed after its
     work, then requeued) tells nobody twice. The row lock keeps two runs from racing.
     """
     with transaction.atomic():
@@ -176,7 +178,7 @@ def notify_published(*, post_id: int | None = None, reply_id: int | None = None)
             item = (
                 Reply.objects.select_for_update(of=("self",))
                 .select_related("post__group", "post__author", "author")
-                .filter(pk=reply_id, status=ContentStatus.PUBLISHED)
+                .filter(pk=reply_id, status=ContentStatus.PUBLISHED, post__status=ContentStatus.PUBLISHED)
                 .first()
             )
             already = Notification.objects.filter(reply=item, kind__in=ANNOUNCEMENT_KINDS["reply"])
@@ -376,13 +378,21 @@ def toggle_reaction(*, user, kind: str, post: Post | None = None, reply: Reply |
     return True
 
 
-def mark_read(*, user, post: Post) -> None:
-    """Record that the user has read the post now: one upsert, safe when two tabs race."""
+def mark_read(*, user, post: Post, reply_ids, reached_end: bool) -> None:
+    """Record what the user has just read of a thread: the notifications about the post
+    itself and about the replies on the page shown, and, once they have reached the
+    newest replies, the whole thread (its "new" marker in the post list). A reply meant
+    for them on a later page stays unread until they get there.
+
+    The thread's mark is one upsert, safe when two tabs race."""
     now = timezone.now()
-    PostRead.objects.bulk_create(
-        [PostRead(user=user, post=post, read_at=now)],
-        update_conflicts=True,
-        unique_fields=["user", "post"],
-        update_fields=["read_at"],
-    )
-    Notification.objects.filter(recipient=user, post=post, read_at__isnull=True).update(read_at=now)
+    if reached_end:
+        PostRead.objects.bulk_create(
+            [PostRead(user=user, post=post, read_at=now)],
+            update_conflicts=True,
+            unique_fields=["user", "post"],
+            update_fields=["read_at"],
+        )
+    Notification.objects.filter(recipient=user, post=post, read_at__isnull=True).filter(
+        Q(reply__isnull=True) | Q(reply_id__in=list(reply_ids))
+    ).update(read_at=now)

@@ -312,17 +312,21 @@ def calendar_feed(request, token):
     # keep it under a digest of its inputs, so that any change gives a fresh one.
     name = "My support group meetings"
     digest = feed_digest(name, occurrences, link_allowed=link_allowed)
-    etag = f'"{digest}"'
-    if (not_modified := get_conditional_response(request, etag=etag)) is not None:
-        return not_modified
-    cache_key = f"calendar-feed:{feed.pk}:{digest}"
-    body = cache.get(cache_key)
-    if body is None:
-        body = personal_feed(name, occurrences, link_allowed=link_allowed)
-        cache.set(cache_key, body, FEED_CACHE_SECONDS)
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    # Private to this member: no shared caches; apps may poll, so a short freshness.
-    response["Cache-Control"] = "private, max-age=900"
-    response["X-Robots-Tag"] = "noindex"
-    response["ETag"] = etag
+    # Weak: the same events, though DTSTAMP differs between copies built at other times.
+    headers = {
+        "ETag": f'W/"{digest}"',
+        # Private to this member: no shared caches; apps may poll, so a short freshness.
+        "Cache-Control": "private, max-age=900",
+        "X-Robots-Tag": "noindex",
+    }
+    response = get_conditional_response(request, etag=headers["ETag"])
+    if response is None:
+        cache_key = f"calendar-feed:{feed.pk}:{digest}"
+        body = cache.get(cache_key)
+        if body is None:
+            body = personal_feed(name, occurrences, link_allowed=link_allowed)
+            cache.set(cache_key, body, FEED_CACHE_SECONDS)
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    for header, value in headers.items():  # on a 304 too
+        response[header] = value
     return response

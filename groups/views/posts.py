@@ -82,7 +82,11 @@ def _after_writing(request, item, published_message: str) -> None:
 
 def _thread_context(request, group, post, reply_form=None):
     page = queries.thread_replies(
-        user=request.user, post=post, start_at=request.GET.get("from"), before=request.GET.get("before")
+        user=request.user,
+        post=post,
+        start_at=request.GET.get("from"),
+        before=request.GET.get("before"),
+        latest="latest" in request.GET,
     )
     replies = page.replies
     queries.attach_reactions(user=request.user, post=post, replies=replies)
@@ -105,8 +109,10 @@ def _thread_context(request, group, post, reply_form=None):
 def post_detail(request, group_slug, post_id):
     group = get_group_for_reader(request.user, group_slug)
     post = get_post_for_viewer(request.user, group, post_id)
-    actions.mark_read(user=request.user, post=post)
-    return render(request, "groups/post_detail.html", _thread_context(request, group, post))
+    context = _thread_context(request, group, post)
+    page = context["reply_page"]
+    actions.mark_read(user=request.user, post=post, reply_ids=[r.pk for r in page.replies], reached_end=page.is_last)
+    return render(request, "groups/post_detail.html", context)
 
 
 @login_required
