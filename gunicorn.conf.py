@@ -6,8 +6,11 @@ Every value can be changed with an environment variable of the same purpose.
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-# Sync workers suit a server-rendered Django site; two per core is a sound start.
-workers = int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() * 2 + 1))
+# Sync workers suit a server-rendered Django site. Its pages are mostly Python (templates),
+# so one worker per core plus one keeps the cores busy without making them take turns:
+# on the 2-core benchmark machine 3 workers gave 15-25% lower p95 than 5 (docs/performance.md).
+# Where the database is on another machine and requests wait on it longer, raise it.
+workers = int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
