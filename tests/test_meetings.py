@@ -547,6 +547,28 @@ def test_private_feed_is_cached_yet_shows_every_change_at_once(client, circle):
     assert statuses() == []
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"description": "Bring a cup of tea."},
+        {"video_url": "https://video.example.org/new-room"},
+        {"kind": "in_person", "place_name": "Library room 2", "address": "1 Main St"},
+        {"link_opens_minutes_before": 15},
+        {"sequence": 7},
+    ],
+)
+def test_any_change_to_what_the_feed_shows_gives_a_fresh_feed(client, circle, change):
+    group, people = circle
+    meeting = weekly(group, people["Mod"], count=2)
+    actions.rsvp(user=people["Ann"], occurrence=meeting.occurrences.first())
+    url = reverse("groups:calendar-feed", kwargs={"token": CalendarFeed.objects.create(user=people["Ann"]).token})
+    before = client.get(url)
+    Meeting.objects.filter(pk=meeting.pk).update(**change)
+    after = client.get(url)
+    assert after["ETag"] != before["ETag"]
+    assert after.content != before.content
+
+
 # --- query counts ------------------------------------------------------------------------------------------
 
 
@@ -571,9 +593,9 @@ def test_group_calendar_my_meetings_and_feed_do_not_grow_with_meetings(
         response = warm_client.get(reverse("groups:my-meetings"))
     assert len(response.context["going"]) == min(size * 4, 20)
     feed = CalendarFeed.objects.create(user=member)
-    # Session and user (middleware), the feed's token, the member's groups, the RSVPs with
-    # their dates joined.
-    with django_assert_max_num_queries(5):
+    # Session and user (middleware), the feed's token, the member's groups, the values the
+    # feed's digest is made of, and (nothing cached yet) the RSVPs with their dates joined.
+    with django_assert_max_num_queries(6):
         assert warm_client.get(reverse("groups:calendar-feed", kwargs={"token": feed.token})).status_code == 200
 
 

@@ -13,8 +13,8 @@ from community.errors import ActionRefused
 from groups import queries, schedule
 from groups.actions import meetings as actions
 from groups.forms_meetings import CancelOccurrenceForm, MeetingForm, MoveOccurrenceForm
-from groups.ical import feed_digest, meeting_calendar, personal_feed
-from groups.models import CalendarFeed, Membership, Occurrence, Rsvp, SeriesRsvp
+from groups.ical import FEED_INPUTS, feed_digest, meeting_calendar, personal_feed
+from groups.models import CalendarFeed, Membership, Rsvp, SeriesRsvp
 from groups.permissions import (
     can_moderate,
     can_see_video_link,
@@ -293,6 +293,15 @@ def calendar_feed_settings(request):
     raise Http404("Use the buttons on the meetings page.")
 
 
+def _build_feed(name: str, rsvps: list[Rsvp]) -> bytes:
+    statuses = {rsvp.occurrence_id: rsvp.status for rsvp in rsvps}
+
+    def link_allowed(occurrence):
+        return statuses[occurrence.pk] == Rsvp.Status.CONFIRMED and occurrence.meeting.link_opens_minutes_before is None
+
+    return personal_feed(name, [rsvp.occurrence for rsvp in rsvps], link_allowed=link_allowed)
+
+
 def calendar_feed(request, token):
     """A member's private feed for calendar apps: no login (apps cannot log in), so the
     long random token in the address is the key. A revoked token is a 404."""
@@ -302,16 +311,10 @@ def calendar_feed(request, token):
     user = feed.user
     since = timezone.now() - timedelta(days=FEED_PAST_DAYS)
     rsvps = queries.my_rsvps(user, after=since)
-    statuses = {rsvp.occurrence_id: rsvp.status for rsvp in rsvps}
-    occurrences: list[Occurrence] = [rsvp.occurrence for rsvp in rsvps]
-
-    def link_allowed(occurrence):
-        return statuses[occurrence.pk] == Rsvp.Status.CONFIRMED and occurrence.meeting.link_opens_minutes_before is None
-
     # Building the file is most of the cost (50 ms for 100 dates) and calendar apps poll:
     # keep it under a digest of its inputs, so that any change gives a fresh one.
     name = "My support group meetings"
-    digest = feed_digest(name, occurrences, link_allowed=link_allowed)
+    digest = feed_digest(name, rsvps.values_list(*FEED_INPUTS))
     # Weak: the same events, though DTSTAMP differs between copies built at other times.
     headers = {
         "ETag": f'W/"{digest}"',
@@ -324,7 +327,7 @@ def calendar_feed(request, token):
         cache_key = f"calendar-feed:{feed.pk}:{digest}"
         body = cache.get(cache_key)
         if body is None:
-            body = personal_feed(name, occurrences, link_allowed=link_allowed)
+            body = _build_feed(name, list(rsvps))
             cache.set(cache_key, body, FEED_CACHE_SECONDS)
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     for header, value in headers.items():  # on a 304 too
