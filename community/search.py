@@ -179,6 +179,8 @@ def _groups(search: Search, readable, limit: int, offset: int) -> list[Hit]:
 
 
 def _posts(search: Search, readable, limit: int, offset: int) -> list[Hit]:
+    if readable == set():  # a visitor, or a member of no group: nothing to search
+        return []
     posts = Post.objects.filter(searchable_content_q(readable))
     posts = search.ranked(posts, ["title", "body"])
     return [
@@ -195,6 +197,8 @@ def _posts(search: Search, readable, limit: int, offset: int) -> list[Hit]:
 
 
 def _replies(search: Search, readable, limit: int, offset: int) -> list[Hit]:
+    if readable == set():
+        return []
     replies = Reply.objects.filter(searchable_content_q(readable, replies=True))
     replies = search.ranked(replies, ["body"])
     return [
