@@ -14,7 +14,7 @@ from groups import queries, schedule
 from groups.actions import meetings as actions
 from groups.forms_meetings import CancelOccurrenceForm, MeetingForm, MoveOccurrenceForm
 from groups.ical import FEED_INPUTS, feed_digest, meeting_calendar, personal_feed
-from groups.models import CalendarFeed, Membership, Rsvp, SeriesRsvp
+from groups.models import CalendarFeed, Rsvp, SeriesRsvp
 from groups.permissions import (
     can_moderate,
     can_see_video_link,
@@ -22,7 +22,6 @@ from groups.permissions import (
     get_group_for_reader,
     get_meeting_for_reader,
     get_occurrence_for_reader,
-    readable_group_ids,
 )
 
 CALENDAR_WEEKS = 8
@@ -261,14 +260,9 @@ def meeting_ics(request, group_slug, meeting_id):
 def my_meetings(request):
     """The member's next dates across all their groups, and what else is coming."""
     now = timezone.now()
-    group_ids = readable_group_ids(request.user)
-    if group_ids is None:  # staff: their own groups here, not every group on the site
-        group_ids = set(
-            Membership.objects.filter(user=request.user, status=Membership.Status.ACTIVE).values_list(
-                "group_id", flat=True
-            )
-        )
-    going = queries.my_upcoming(request.user, after=now)
+    # The member's own groups, staff included (not every group on the site), read once.
+    group_ids = queries.active_group_ids(request.user)
+    going = queries.my_upcoming(request.user, after=now, group_ids=group_ids)
     going_ids = {rsvp.occurrence_id for rsvp in going}
     coming = [
         o
