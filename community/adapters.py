@@ -4,10 +4,15 @@ from django.shortcuts import render
 from community.emails import queue_email
 
 
-def suspended_response(request, user):
+def suspended_response(request, user, *, at_risk: bool = False, kept_text: str = ""):
     """The page a suspended member sees instead of being logged in (with the crisis link,
-    as every page has)."""
-    return render(request, "community/suspended.html", {"suspended_user": user}, status=403)
+    as every page has; the full crisis panel after crisis words, and what they had written)."""
+    return render(
+        request,
+        "community/suspended.html",
+        {"suspended_user": user, "show_crisis_support": at_risk, "kept_text": kept_text},
+        status=403,
+    )
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -13,7 +13,12 @@ def site(request):
         context["show_crisis_support"] = session.pop(CRISIS_SUPPORT_KEY)
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        context["unread_notifications"] = user.notifications.filter(read_at__isnull=True).count()
+        from groups.permissions import visible_notifications_q
+
+        # Counted with the list's own filter, so the number never counts what the list hides.
+        context["unread_notifications"] = user.notifications.filter(
+            visible_notifications_q(user), read_at__isnull=True
+        ).count()
         context["moderation_queue_count"] = moderation_queue_count(user)
     return context
 

@@ -38,15 +38,17 @@ def collect_member_data(user) -> dict:
         Rsvp,
         SeriesRsvp,
     )
+    from groups.models.moderation import MEMBER_VISIBLE_ACTIONS
 
     posts = list(Post.objects.filter(author=user).select_related("group").order_by("created_at", "id"))
     replies = list(Reply.objects.filter(author=user).select_related("post__group").order_by("created_at", "id"))
     revisions = Revision.objects.filter(post__author=user) | Revision.objects.filter(reply__author=user)
+    # The same rule as the member's decisions page: what they may learn about themselves.
     decisions = (
         ModerationLog.objects.filter(target_user=user)
         | ModerationLog.objects.filter(post__author=user)
         | ModerationLog.objects.filter(reply__author=user)
-    )
+    ).filter(action__in=MEMBER_VISIBLE_ACTIONS)
     return {
         "format_version": EXPORT_FORMAT_VERSION,
         "exported_at": _when(timezone.now()),

@@ -34,10 +34,14 @@ class SuspensionMiddleware:
             from django.contrib.auth import logout
 
             from community.adapters import suspended_response
+            from groups.views.posts import screen_refused_submission
 
             suspended = user
+            # Crisis words come before the refusal: a post or reply sent from a suspended
+            # account still reaches the group's moderators, and the member keeps the text.
+            at_risk, kept_text = screen_refused_submission(request, suspended)
             logout(request)
-            return suspended_response(request, suspended)
+            return suspended_response(request, suspended, at_risk=at_risk, kept_text=kept_text)
         return self.get_response(request)
 
 

@@ -42,7 +42,12 @@ def notify(
 
     Call inside the action's transaction; emails are queued for after the commit.
     """
-    recipients = [user for user in {user.pk: user for user in recipients}.values() if user.is_active]
+    # Nobody whose account is closed or suspended is notified (nor emailed) of anything.
+    recipients = [
+        user
+        for user in {user.pk: user for user in recipients}.values()
+        if user.is_active and not user.suspension_in_force()
+    ]
     notifications = Notification.objects.bulk_create(
         [
             Notification(
@@ -70,6 +75,7 @@ def notification_subject(notification: Notification) -> str:
         Notification.Kind.JOIN_APPROVED: f"Welcome to {group}",
         Notification.Kind.JOIN_DECLINED: f"About your request to join {group}",
         Notification.Kind.HELD: f"Your post in {group} is waiting for review",
+        Notification.Kind.APPROVED: f"Your post in {group} was approved and others can see it now",
         Notification.Kind.UNDER_REVIEW: f"Your post in {group} is being reviewed",
         Notification.Kind.MODERATION: f"A moderator's decision in {group}",
         Notification.Kind.APPEAL_DECIDED: f"Your appeal in {group} was decided",
@@ -120,15 +126,30 @@ def email_notification(notification: Notification) -> None:
             "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
+        notification_id=notification.pk,
     )
 
 
+def still_deliverable(notification_id: int) -> bool:
+    """Checked when the email is about to go: the member may still see what it announces
+    (not removed, hidden or deleted since, still in the group, not suspended)."""
+    from groups.permissions import can_see_notification
+
+    notification = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    return notification is not None and can_see_notification(notification.recipient, notification)
+
+
 def send_digest(user) -> int:
-    """Email one digest of the user's notifications not emailed yet; returns how many."""
+    """Email one digest of the user's notifications not emailed yet; returns how many.
+    Only what the member may still see goes in it, and nothing to a suspended account."""
+    from groups.permissions import visible_notifications_q
+
+    if not user.is_active or user.suspension_in_force():
+        return 0
     with transaction.atomic():
         pending = list(
             Notification.objects.select_for_update(of=("self",))
-            .filter(recipient=user, emailed_at__isnull=True, read_at__isnull=True)
+            .filter(visible_notifications_q(user), recipient=user, emailed_at__isnull=True, read_at__isnull=True)
             .select_related(
                 "group",
                 "post",
@@ -162,21 +183,51 @@ def send_digest(user) -> int:
     return len(pending)
 
 
-def alert_moderators_of_risk(*, group, queue_url: str) -> None:
+RISK_ALERT_WHAT = {
+    "own_words": (
+        "A member wrote words that suggest they may be at risk. What they wrote is at the top of your "
+        'moderation queue, marked "possible risk". They were shown the crisis resources at once.'
+    ),
+    "refused": (
+        "A member wrote words that suggest they may be at risk, in a message the site did not publish (a limit, "
+        "a mute, a lock or a form error stopped it). Their words are kept for you at the top of your queue, marked "
+        '"possible risk". They were shown the crisis resources at once.'
+    ),
+    "report": (
+        "A member reported that someone may be at risk. The report is at the top of your moderation queue, "
+        'marked "possible risk". The person it is about has not been shown anything: nobody has pointed them to '
+        "the crisis resources yet."
+    ),
+    "escalated": (
+        'A moderator passed a "possible risk" item to site staff. It is at the top of your moderation queue. '
+        "Please look at it soon."
+    ),
+}
+
+
+def alert_moderators_of_risk(*, group, queue_url: str, what: str, exclude=None) -> None:
     """Email the group's moderators (and, where it has none, staff) that something may
-    need them now. It carries no post text and no author: only where to look."""
+    need them now. It carries no post text and no author: only what happened and where
+    to look. ``exclude`` (the member concerned) is never alerted about themselves; a
+    moderator who wrote crisis words is someone the other moderators should hear about."""
     from groups.models import Membership
 
+    exclude_id = getattr(exclude, "pk", None)
     moderators = [
         m.user
         for m in Membership.objects.filter(
             group=group, status=Membership.Status.ACTIVE, role__in=[Membership.Role.MODERATOR, Membership.Role.OWNER]
-        ).select_related("user")
-    ] or list(get_user_model().objects.filter(is_staff=True, is_active=True))
+        )
+        .exclude(user_id=exclude_id)
+        .select_related("user")
+    ]
+    if what == "escalated" or not moderators:
+        moderators = list(get_user_model().objects.filter(is_staff=True, is_active=True).exclude(pk=exclude_id))
     body = render_to_string(
         "community/emails/risk_alert.txt",
         {
             "group": group,
+            "what": RISK_ALERT_WHAT[what],
             "queue_url": settings.SITE_URL + queue_url,
             "SITE_NAME": settings.SITE_NAME,
             "crisis_url": settings.SITE_URL + reverse("community:crisis"),

@@ -30,6 +30,7 @@ def send_email(
     headers: dict | None = None,
     idempotency_key: str = "",
     attempt: int = 1,
+    notification_id: int | None = None,
 ) -> str:
     """Send one email at most once per ``idempotency_key``, retrying with backoff.
 
@@ -39,7 +40,11 @@ def send_email(
     has long succeeded.
     """
     from community.models import EmailDelivery
+    from community.notifications import still_deliverable
 
+    if notification_id is not None and not still_deliverable(notification_id):
+        logger.info("email dropped: what it announced is no longer visible to its recipient")
+        return "dropped"
     delivery = None
     if idempotency_key:
         delivery, _ = EmailDelivery.objects.get_or_create(key=idempotency_key)
@@ -66,6 +71,7 @@ def send_email(
                 "headers": headers or {},
                 "idempotency_key": idempotency_key,
                 "attempt": attempt + 1,
+                "notification_id": notification_id,
             },
         )
     if delivery is not None:

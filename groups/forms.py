@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 
 from groups.models import Group, GroupProposal, Post, Reply, Topic
@@ -36,7 +38,21 @@ class JoinForm(forms.Form):
         return [self.cleaned_data[f"answer_{index}"] for index in range(len(self.questions))]
 
 
-class PostForm(forms.ModelForm):
+class SubmitOnceMixin(forms.Form):
+    """A random key in a hidden field: the same form sent twice (a double click, a retry)
+    makes one post or reply, not two (the posting actions look the key up)."""
+
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
+
+    def __init__(self, *args, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["submission_key"]
+        else:
+            self.fields["submission_key"].initial = uuid.uuid4().hex
+
+
+class PostForm(SubmitOnceMixin, forms.ModelForm):
     title = forms.CharField(max_length=TITLE_MAX)
     body = forms.CharField(
         label="What would you like to say?",
@@ -55,7 +71,7 @@ class PostForm(forms.ModelForm):
         labels = {"is_anonymous": 'Post anonymously (members see "Anonymous member"; moderators can see it is you)'}
 
     def __init__(self, *args, group=None, editing=False, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, editing=editing, **kwargs)
         if editing or (group is not None and not group.allow_anonymous):
             del self.fields["is_anonymous"]
 
@@ -66,7 +82,7 @@ class PostForm(forms.ModelForm):
         return title
 
 
-class ReplyForm(forms.ModelForm):
+class ReplyForm(SubmitOnceMixin, forms.ModelForm):
     body = forms.CharField(
         label="Your reply",
         max_length=BODY_MAX,
@@ -84,7 +100,7 @@ class ReplyForm(forms.ModelForm):
         labels = {"is_anonymous": "Reply anonymously"}
 
     def __init__(self, *args, group=None, editing=False, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, editing=editing, **kwargs)
         if editing or (group is not None and not group.allow_anonymous):
             del self.fields["is_anonymous"]
 

@@ -36,19 +36,26 @@ class ReportForm(forms.Form):
 
 
 class QueueDecisionForm(forms.Form):
-    DECISIONS = [
-        ("approve", "Approve / keep"),
-        ("reject", "Reject / remove"),
-        ("uphold", "Keep the decision (appeal)"),
-        ("grant", "Reverse the decision (appeal)"),
-    ]
-    decision = forms.ChoiceField(choices=DECISIONS, widget=forms.RadioSelect)
-    reason = forms.ChoiceField(label="Reason", choices=[("", "Choose a reason"), *Reason.choices], required=False)
+    """The decision on one queue item; its choices are those that fit the item's kind
+    (``groups.actions.moderation.decision_choices``)."""
+
+    decision = forms.ChoiceField(choices=[], widget=forms.RadioSelect)
+    reason = forms.ChoiceField(
+        label="Reason (for removing, rejecting or warning)",
+        choices=[("", "Choose a reason"), *Reason.choices],
+        required=False,
+    )
     note = note_field()
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = list(choices)
+        if not any(value in ("reject", "warn") for value, _ in choices):
+            del self.fields["reason"]
 
     def clean(self):
         data = super().clean()
-        if data.get("decision") == "reject" and not data.get("reason"):
+        if data.get("decision") in ("reject", "warn") and not data.get("reason"):
             self.add_error("reason", "Choose the reason the member will see.")
         return data
 

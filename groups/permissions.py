@@ -150,6 +150,26 @@ def get_group_for_reader(user, group_slug: str) -> Group:
     return group
 
 
+def get_group_for_writer(user, group_slug: str) -> Group:
+    """The group a member sends a post or reply to: one they may read, or one they were a
+    member of (removed, banned or left since the form was opened). The second kind may not
+    post, but what they sent is still read for crisis words before they are told so."""
+    group = Group.objects.filter(slug=group_slug).first()
+    if group is None or not (can_read(user, group) or was_member(user, group)):
+        raise Http404("No such group.")
+    return group
+
+
+def was_member(user, group: Group) -> bool:
+    """Someone who was a member of ``group`` and is no longer (left, removed or banned)."""
+    membership = membership_of(user, group)
+    return membership is not None and membership.status in (
+        Membership.Status.LEFT,
+        Membership.Status.REMOVED,
+        Membership.Status.BANNED,
+    )
+
+
 def get_group_for_moderator(user, group_slug: str) -> Group:
     group = Group.objects.filter(slug=group_slug).first()
     if group is None or not can_moderate(user, group):
@@ -258,6 +278,48 @@ def can_see_video_link(user, occurrence, rsvp, *, now=None) -> bool:
         return False
     opens = meeting.link_opens_minutes_before
     return opens is None or now >= occurrence.start - timedelta(minutes=opens)
+
+
+# --- notifications: what a member may still see listed, emailed or counted ---------------------
+
+
+def visible_notifications_q(user) -> Q:
+    """List filter for ``user``'s notifications (the list, the unread count, digests and
+    emails not yet sent all use it): the same rule as opening the post or reply.
+
+    A decision about the member stays visible to them. Anything else needs the group to
+    be readable (an active member, or staff) and its post and reply to be visible: a
+    removed, held (unless theirs), hidden-by-reports or deleted item disappears, and so
+    does everything from a group they left or were removed from."""
+    if is_site_staff(user):
+        readable = Q()
+        moderates = Q()
+    else:
+        active = Membership.objects.filter(user=user.pk, status=Membership.Status.ACTIVE)
+        readable = Q(group_id__in=active.values("group_id"))
+        moderates = Q(
+            group_id__in=active.filter(role__in=[Membership.Role.MODERATOR, Membership.Role.OWNER]).values("group_id")
+        )
+
+    def shown(prefix: str) -> Q:
+        status = f"{prefix}__status"
+        return (
+            Q(**{f"{prefix}__isnull": True})
+            | Q(**{status: ContentStatus.PUBLISHED})
+            | Q(**{status: ContentStatus.HELD, f"{prefix}__author": user.pk})
+            | (moderates & Q(**{f"{status}__in": [ContentStatus.HELD, ContentStatus.REMOVED]}))
+        )
+
+    return Q(decision__isnull=False) | (readable & shown("post") & shown("reply"))
+
+
+def can_see_notification(user, notification) -> bool:
+    """The object check that goes with ``visible_notifications_q`` (one query)."""
+    from community.models import Notification
+
+    if not user.is_active or user.suspension_in_force():
+        return False
+    return Notification.objects.filter(visible_notifications_q(user), pk=notification.pk, recipient=user).exists()
 
 
 def searchable_content_q(readable: set[int] | None, *, replies: bool = False) -> Q:

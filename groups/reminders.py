@@ -2,12 +2,13 @@
 
 Each reminder is claimed with a conditional UPDATE (``... WHERE reminded_x_at IS NULL``)
 before its email is queued, so two workers, or a worker that restarts halfway, can never
-send the same reminder twice. Cancelled dates and people who left the group are skipped.
+send the same reminder twice. Cancelled dates, people who left the group and suspended accounts are skipped.
 """
 
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -38,7 +39,8 @@ def send_due_reminders(*, now=None) -> int:
             occurrence__meeting__group__memberships__user=F("user"),
             occurrence__meeting__group__memberships__status=Membership.Status.ACTIVE,
             **{f"{field}__isnull": True},
-        ).select_related("user", "occurrence", "occurrence__meeting", "occurrence__meeting__group")
+        ).exclude(get_user_model().suspended_q("user__", now=now))
+        due = due.select_related("user", "occurrence", "occurrence__meeting", "occurrence__meeting__group")
         for rsvp in due:
             with transaction.atomic():
                 claimed = Rsvp.objects.filter(pk=rsvp.pk, **{f"{field}__isnull": True}).update(**{field: now})

@@ -1,5 +1,6 @@
 """Reading a post or reply before it is saved: crisis phrases and watched words."""
 
+import re
 from dataclasses import dataclass, field
 
 from community.lib import contains_phrase, normalise_for_matching
@@ -31,12 +32,40 @@ FALLBACK_CRISIS_PHRASES = [
 ]  # fmt: skip
 
 
+# Plans people make with their clinicians, which some crisis phrases ("made a plan") would
+# otherwise catch. They are taken out of the text before the crisis phrases are matched, so
+# "I made a safety plan with my therapist" is not flagged, while "I made a plan to end it"
+# still is. A missed flag costs far more than a needless one: keep this list to phrases that
+# are clearly about care. (Matched on normalised text: lower case, no apostrophes.)
+_CARERS = (
+    "doctor|doctors|therapist|psychiatrist|psychologist|counsellor|counselor|nurse|care team|team|gp|clinic|"
+    "prescriber|provider|treatment team|case manager|social worker"
+)
+SAFE_PHRASES = [
+    re.compile(r"\b(?:safety|crisis|treatment|care|wellness|recovery|relapse prevention|coping) plans?\b"),
+    re.compile(rf"\b(?:made|make|making|have|had) (?:a |our |my )?plans? (?:with|for) (?:my|our|the) (?:{_CARERS})\b"),
+    re.compile(rf"\bplans? (?:with|for) (?:my|our|the) (?:{_CARERS})\b"),
+]
+
+
+def without_safe_phrases(normalised_text: str) -> str:
+    for pattern in SAFE_PHRASES:
+        normalised_text = pattern.sub(" | ", normalised_text)
+    return normalised_text
+
+
+def has_crisis_language(*texts: str) -> bool:
+    """Whether the texts suggest someone may be at risk (one small query)."""
+    text = without_safe_phrases(normalise_for_matching(" \n ".join(t or "" for t in texts)))
+    phrases = list(CrisisPhrase.objects.filter(is_active=True).values_list("phrase", flat=True))
+    return any(contains_phrase(text, phrase) for phrase in phrases or FALLBACK_CRISIS_PHRASES)
+
+
 def screen(*texts: str) -> Screening:
     """Check the texts against the staff-edited lists (two small queries)."""
     text = normalise_for_matching(" \n ".join(texts))
     result = Screening()
-    phrases = list(CrisisPhrase.objects.filter(is_active=True).values_list("phrase", flat=True))
-    result.is_risk = any(contains_phrase(text, phrase) for phrase in phrases or FALLBACK_CRISIS_PHRASES)
+    result.is_risk = has_crisis_language(*texts)
     for word in WatchedWord.objects.all():
         if not contains_phrase(text, word.phrase):
             continue

@@ -108,6 +108,15 @@ class User(AbstractUser):
     def __str__(self):
         return self.display_name or f"Member {self.pk}"
 
+    @staticmethod
+    def suspended_q(prefix: str = "", now=None) -> models.Q:
+        """Filter for accounts whose suspension is in force (``suspension_in_force`` as a
+        list filter); ``prefix`` is the path to the user, e.g. "recipient__"."""
+        return models.Q(**{f"{prefix}is_suspended": True}) & (
+            models.Q(**{f"{prefix}suspended_until__isnull": True})
+            | models.Q(**{f"{prefix}suspended_until__gt": now or timezone.now()})
+        )
+
     def suspension_in_force(self, now=None) -> bool:
         if not self.is_suspended:
             return False

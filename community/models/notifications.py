@@ -14,6 +14,7 @@ class Notification(models.Model):
         JOIN_APPROVED = "join_approved", "Your request to join was approved"
         JOIN_DECLINED = "join_declined", "Your request to join was declined"
         HELD = "held", "Your post is waiting for review"
+        APPROVED = "approved", "Your post was approved"
         UNDER_REVIEW = "under_review", "Your post is being reviewed"
         MODERATION = "moderation", "A moderator's decision about you or your post"
         APPEAL_DECIDED = "appeal_decided", "Your appeal was decided"

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from community.models import Notification
 from community.notifications import notification_subject, notification_url, user_from_unsubscribe_token
-from groups.permissions import readable_group_ids
+from groups.permissions import visible_notifications_q
 
 NOTIFICATIONS_SHOWN = 50
 
@@ -24,10 +24,9 @@ class NotificationSettingsForm(forms.ModelForm):
 
 @login_required
 def notification_list(request):
-    readable = readable_group_ids(request.user)
     items = []
     notifications = (
-        Notification.objects.filter(recipient=request.user)
+        Notification.objects.filter(visible_notifications_q(request.user), recipient=request.user)
         .select_related(
             "group",
             "post",
@@ -42,14 +41,12 @@ def notification_list(request):
         .order_by("-created_at", "-id")[:NOTIFICATIONS_SHOWN]
     )
     for notification in notifications:
-        # Someone who has left a group keeps the notice but no longer sees its post titles.
-        may_read = readable is None or notification.group_id in readable
         items.append(
             {
                 "notification": notification,
                 "subject": notification_subject(notification),
-                "title": notification.post.title if may_read and notification.post_id else "",
-                "url": notification_url(notification) if may_read else notification.group.get_absolute_url(),
+                "title": notification.post.title if notification.post_id else "",
+                "url": notification_url(notification),
             }
         )
     return render(request, "community/notification_list.html", {"items": items})

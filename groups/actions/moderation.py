@@ -5,6 +5,7 @@ acting at once cannot both win), writes its own moderation-log entry, and tells 
 person concerned what happened and why.
 """
 
+from collections import Counter
 from datetime import timedelta
 
 from django.conf import settings
@@ -94,12 +95,47 @@ def enter_new_content(*, item: Post | Reply, group: Group, hold_reason: str, scr
     else:
         return
     why = "; ".join(part for part in [HoldReason(hold_reason).label if hold_reason else "", screening.why] if part)
-    QueueItem.objects.create(group=group, kind=kind, is_risk=screening.is_risk, why=why, **target)
+    # A moderator's own words go to the other moderators, not back to them.
+    QueueItem.objects.create(group=group, kind=kind, is_risk=screening.is_risk, why=why, not_for=author, **target)
     if hold_reason:
         entry = ModerationLog.objects.filter(action=Action.HELD, **target).latest("id")
         _tell(author, entry, kind=Notification.Kind.HELD)
     if screening.is_risk:
-        alert_moderators_of_risk(group=group, queue_url=reverse("moderation:queue"))
+        alert_moderators_of_risk(group=group, queue_url=reverse("moderation:queue"), what="own_words", exclude=author)
+
+
+KEPT_TEXT_MAX = 20_000
+
+
+@transaction.atomic
+def record_refused_risk(*, author, group: Group, texts: list[str], refusal: str, post: Post | None = None) -> QueueItem:
+    """Crisis words in something that was refused (a limit, a mute, a lock, a watched word,
+    a form error): nothing is published, but the words reach a human. The text is kept on
+    the queue item for the group's moderators, at the top of the queue, and they are alerted.
+
+    The author's authority is not checked on purpose: whoever they are, a person who may be
+    at risk is never turned away unheard. Call it only for a group the author belongs or
+    belonged to (the views make sure of that)."""
+    text = "\n\n".join(part.strip() for part in texts if part and part.strip())[:KEPT_TEXT_MAX]
+    item = QueueItem.objects.create(
+        group=group,
+        kind=QueueItem.Kind.REFUSED_RISK,
+        is_risk=True,
+        why=f"Not published: {refusal}"[:200],
+        kept_text=text,
+        member=author,
+        post=post,
+        not_for=author,
+    )
+    log(
+        action=Action.FLAGGED_RISK,
+        group=group,
+        target_user=author,
+        post=post,
+        note="Crisis language in a message that was not published",
+    )
+    alert_moderators_of_risk(group=group, queue_url=reverse("moderation:queue"), what="refused", exclude=author)
+    return item
 
 
 def log_blocked(*, author, group: Group, words: str) -> None:
@@ -154,6 +190,9 @@ def approve_item(*, moderator, item: QueueItem, note: str = "") -> QueueItem:
         _publish_held(moderator=moderator, content=_content_of(item), group=item.group, note=note)
     elif item.kind == kind.REPORT:
         _close_reports(item, Report.Status.DISMISSED)
+        content = item.report.post or item.report.reply
+        if content is not None:
+            _unhide_after_reports(content)
         log(
             action=Action.REPORT_DISMISSED,
             actor=moderator,
@@ -163,6 +202,8 @@ def approve_item(*, moderator, item: QueueItem, note: str = "") -> QueueItem:
             target_user=item.report.reported_user,
             note=note,
         )
+    elif item.kind in (kind.FLAGGED_POST, kind.FLAGGED_REPLY):
+        pass  # kept as it is; the flag is settled
     elif item.kind == kind.JOIN_REQUEST:
         from groups.actions.membership import decide_join_request
 
@@ -170,6 +211,129 @@ def approve_item(*, moderator, item: QueueItem, note: str = "") -> QueueItem:
     elif item.kind == kind.APPEAL:
         raise ActionRefused("Decide an appeal with 'keep the decision' or 'reverse it'.")
     _close(item, moderator)
+    return item
+
+
+def decision_choices(item: QueueItem) -> list[tuple[str, str]]:
+    """The choices that fit a queue item, in the order the queue shows them (one place:
+    the queue's forms and ``decide_item`` both read it)."""
+    kind = QueueItem.Kind
+    care = [("checked_in", "I checked in with them"), ("escalate", "Pass to site staff")]
+    if item.escalated_at:
+        care = care[:1]
+    if item.kind == kind.JOIN_REQUEST:
+        return [("approve", "Approve"), ("decline", "Decline, with a message")]
+    if item.kind in (kind.HELD_POST, kind.HELD_REPLY):
+        return [("approve", "Publish"), ("reject", "Reject, with a reason")]
+    if item.kind == kind.APPEAL:
+        return [("uphold", "Keep the decision"), ("grant", "Reverse the decision")]
+    if item.kind == kind.REFUSED_RISK:
+        return care
+    has_content = bool(item.post_id or item.reply_id)
+    if item.is_risk:
+        choices = [*care, ("approve", "Keep it: no action needed")]
+        return [*choices, ("reject", "Remove it, with care and a reason")] if has_content else choices
+    if item.kind == kind.REPORT and has_content:
+        return [
+            ("approve", "Keep it (dismiss the report)"),
+            ("reject", "Remove it, with a reason"),
+            ("warn", "Warn the author and keep it"),
+        ]
+    if item.kind == kind.REPORT:
+        return [("approve", "Dismiss the report"), ("warn", "Warn the member")]
+    return [("approve", "Keep it"), ("reject", "Remove it, with a reason")]
+
+
+NEEDS_REASON = {"reject", "warn"}
+
+
+def decide_item(*, moderator, item: QueueItem, decision: str, reason: str = "", note: str = "") -> QueueItem:
+    """Carry out one of ``decision_choices(item)``; anything else is refused."""
+    if decision not in dict(decision_choices(item)):
+        raise ActionRefused("That choice does not fit this item. Reload the queue and choose again.")
+    if decision in NEEDS_REASON:
+        _require_reason(reason)
+    if decision == "approve":
+        return approve_item(moderator=moderator, item=item, note=note)
+    if decision in ("reject", "decline"):
+        return reject_item(moderator=moderator, item=item, reason=reason, note=note)
+    if decision in ("uphold", "grant"):
+        decide_appeal(moderator=moderator, item=item, grant=decision == "grant", response=note)
+        return item
+    if decision == "warn":
+        return _warn_from_item(moderator=moderator, item=item, reason=reason, note=note)
+    if decision == "escalate":
+        return escalate_item(moderator=moderator, item=item, note=note)
+    return checked_in(moderator=moderator, item=item, note=note)
+
+
+def _member_of_item(item: QueueItem):
+    content = _content_of(item) if (item.post_id or item.reply_id) else None
+    if item.member_id:
+        return item.member
+    if item.report_id and item.report.reported_user_id:
+        return item.report.reported_user
+    return content.author if content is not None else None
+
+
+@transaction.atomic
+def checked_in(*, moderator, item: QueueItem, note: str = "") -> QueueItem:
+    """A moderator reached out to a member who may be at risk: the item is settled, and
+    the log says so (the member is not notified: the check-in itself was the message)."""
+    item = _lock_open_item(item.pk, moderator)
+    if not item.is_risk:
+        raise ActionRefused("Check-ins settle possible-risk items only.")
+    log(
+        action=Action.CHECKED_IN,
+        actor=moderator,
+        group=item.group,
+        target_user=_member_of_item(item),
+        post=item.post,
+        reply=item.reply,
+        note=note,
+    )
+    if item.report_id:
+        _close_reports(item, Report.Status.ACTIONED)
+    _close(item, moderator)
+    return item
+
+
+@transaction.atomic
+def escalate_item(*, moderator, item: QueueItem, note: str = "") -> QueueItem:
+    """Pass a possible-risk item to site staff: it stays open, marked, and staff are alerted."""
+    item = _lock_open_item(item.pk, moderator)
+    if not item.is_risk or item.escalated_at:
+        raise ActionRefused("Only a possible-risk item not yet passed on can go to staff.")
+    item.escalated_at = timezone.now()
+    item.save(update_fields=["escalated_at"])
+    log(
+        action=Action.ESCALATED,
+        actor=moderator,
+        group=item.group,
+        target_user=_member_of_item(item),
+        post=item.post,
+        reply=item.reply,
+        note=note,
+    )
+    alert_moderators_of_risk(
+        group=item.group, queue_url=reverse("moderation:queue"), what="escalated", exclude=_member_of_item(item)
+    )
+    return item
+
+
+def _warn_from_item(*, moderator, item: QueueItem, reason: str, note: str) -> QueueItem:
+    with transaction.atomic():
+        item = _lock_open_item(item.pk, moderator)
+        author = _member_of_item(item)
+        if author is None:
+            raise ActionRefused("There is nobody to warn: the account is gone.")
+        warn_member(moderator=moderator, group=item.group, user=author, reason=reason, note=note)
+        if item.report_id:
+            _close_reports(item, Report.Status.ACTIONED)
+            content = item.report.post or item.report.reply
+            if content is not None:
+                _unhide_after_reports(content)
+        _close(item, moderator)
     return item
 
 
@@ -183,7 +347,8 @@ def _publish_held(*, moderator, content, group: Group, note: str) -> None:
     content.hold_reason = ""
     content.save(update_fields=["status", "hold_reason"])
     target = {"post": content} if isinstance(content, Post) else {"reply": content}
-    log(action=Action.APPROVED, actor=moderator, group=group, target_user=content.author, note=note, **target)
+    entry = log(action=Action.APPROVED, actor=moderator, group=group, target_user=content.author, note=note, **target)
+    _tell(content.author, entry, kind=Notification.Kind.APPROVED)
     announce_published(content)
     # Anything else queued for the same item is settled by this decision.
     QueueItem.objects.filter(
@@ -194,9 +359,10 @@ def _publish_held(*, moderator, content, group: Group, note: str) -> None:
 @transaction.atomic
 def reject_item(*, moderator, item: QueueItem, reason: str, note: str = "") -> QueueItem:
     """Reject held content, act on a report by removing the content, or decline a request."""
-    _require_reason(reason)
     item = _lock_open_item(item.pk, moderator)
     kind = QueueItem.Kind
+    if item.kind != kind.JOIN_REQUEST:
+        _require_reason(reason)
     if item.kind in (kind.HELD_POST, kind.HELD_REPLY, kind.FLAGGED_POST, kind.FLAGGED_REPLY):
         _take_down(
             moderator=moderator,
@@ -247,7 +413,20 @@ def _take_down(*, moderator, content, group: Group, reason: str, note: str, acti
 
 
 def _close_reports(item: QueueItem, status: str) -> None:
-    Report.objects.filter(pk=item.report_id).update(status=status)
+    """Settle every open report the item stands for (reports about one thing share it)."""
+    _open_reports_like(item.report).update(status=status)
+
+
+def _unhide_after_reports(content: Post | Reply) -> None:
+    """A report dismissed: content hidden only because of reports is shown again."""
+    content = type(content).objects.select_for_update().get(pk=content.pk)
+    if content.status != ContentStatus.HELD or content.hold_reason != HoldReason.REPORTS:
+        return
+    content.status = ContentStatus.PUBLISHED
+    content.hold_reason = ""
+    content.save(update_fields=["status", "hold_reason"])
+    if isinstance(content, Reply):
+        Post.objects.filter(pk=content.post_id).update(reply_count=F("reply_count") + 1)
 
 
 @transaction.atomic
@@ -340,42 +519,81 @@ def create_report(
         membership = membership_of(member, group)
         if membership is None or not membership.is_active:
             raise ActionRefused("You can only report members of a group you share.")
-    try:
-        with transaction.atomic():
-            report = Report.objects.create(
-                reporter=reporter,
-                group=group,
-                post=post,
-                reply=reply,
-                reported_user=author,
-                reason=reason,
-                note=note.strip(),
+    with transaction.atomic():
+        # One report at a time per reported item, so that the count that hides it, the
+        # single queue item and the "under review" notice are exact however many arrive.
+        if content is not None:
+            content = type(content).objects.select_for_update().get(pk=content.pk)
+        else:
+            Membership.objects.select_for_update().filter(group=group, user=member).first()
+        target = {"post": post, "reply": reply} if content is not None else {"post": None, "reply": None}
+        try:
+            with transaction.atomic():
+                report = Report.objects.create(
+                    reporter=reporter, group=group, reported_user=author, reason=reason, note=note.strip(), **target
+                )
+        except IntegrityError:
+            raise ActionRefused("You have already reported this. A moderator will look at it.") from None
+        is_risk = reason == Report.Reason.AT_RISK
+        item = _open_report_item(report)
+        raised_to_risk = is_risk and not (item and item.is_risk)
+        if item is None:
+            item = QueueItem.objects.create(
+                group=group, kind=QueueItem.Kind.REPORT, report=report, is_risk=is_risk, **target
             )
-            is_risk = reason == Report.Reason.AT_RISK
-            QueueItem.objects.create(
-                group=group,
-                kind=QueueItem.Kind.REPORT,
-                report=report,
-                is_risk=is_risk,
-                why=report.get_reason_display(),
-                post=post,
-                reply=reply,
-            )
-            if content is not None:
-                _hide_if_reported_enough(content, group)
-            if is_risk:
-                alert_moderators_of_risk(group=group, queue_url=reverse("moderation:queue"))
-    except IntegrityError:
-        raise ActionRefused("You have already reported this. A moderator will look at it.") from None
+        elif is_risk:
+            item.is_risk = True
+        item.why = _reports_summary(report)
+        item.save(update_fields=["is_risk", "why"])
+        if content is not None:
+            _hide_if_reported_enough(content, group, item)
+        if raised_to_risk:
+            alert_moderators_of_risk(group=group, queue_url=reverse("moderation:queue"), what="report")
     return report
 
 
-def _hide_if_reported_enough(content: Post | Reply, group: Group) -> None:
+def _open_reports_like(report: Report):
+    """The open reports about the same post, reply or member as ``report``."""
+    if report.post_id:
+        return Report.objects.filter(status=Report.Status.OPEN, post_id=report.post_id)
+    if report.reply_id:
+        return Report.objects.filter(status=Report.Status.OPEN, reply_id=report.reply_id)
+    return Report.objects.filter(
+        status=Report.Status.OPEN,
+        group_id=report.group_id,
+        reported_user_id=report.reported_user_id,
+        post__isnull=True,
+        reply__isnull=True,
+    )
+
+
+def _open_report_item(report: Report) -> QueueItem | None:
+    """The open queue item that reports about the same thing share (one per thing)."""
+    return (
+        QueueItem.objects.select_for_update()
+        .filter(status=QueueItem.Status.OPEN, kind=QueueItem.Kind.REPORT, report__in=_open_reports_like(report))
+        .first()
+    )
+
+
+def _reports_summary(report: Report) -> str:
+    """ "Reported by 3 members: Spam (2), Something else (1)": how many and why, never who."""
+    reasons = Counter(_open_reports_like(report).values_list("reason", flat=True))
+    total = sum(reasons.values())
+    parts = ", ".join(f"{Report.Reason(reason).label} ({count})" for reason, count in reasons.most_common())
+    return f"Reported by {total} member{'s' if total != 1 else ''}: {parts}"[:200]
+
+
+def _hide_if_reported_enough(content: Post | Reply, group: Group, item: QueueItem) -> None:
+    """Hide published content that enough members reported, until a moderator decides
+    on the report's queue item. Call with the content's row locked."""
     target = {"post": content} if isinstance(content, Post) else {"reply": content}
     reporters = Report.objects.filter(status=Report.Status.OPEN, **target).values("reporter").distinct().count()
     if reporters < settings.REPORTS_TO_HIDE or content.status != ContentStatus.PUBLISHED:
         return
     type(content).objects.filter(pk=content.pk).update(status=ContentStatus.HELD, hold_reason=HoldReason.REPORTS)
+    if isinstance(content, Reply):
+        Post.objects.filter(pk=content.post_id).update(reply_count=F("reply_count") - 1)
     entry = log(
         action=Action.HIDDEN_BY_REPORTS,
         group=group,
@@ -384,8 +602,8 @@ def _hide_if_reported_enough(content: Post | Reply, group: Group) -> None:
         **target,
     )
     _tell(content.author, entry, kind=Notification.Kind.UNDER_REVIEW)
-    kind = QueueItem.Kind.HELD_POST if isinstance(content, Post) else QueueItem.Kind.HELD_REPLY
-    QueueItem.objects.create(group=group, kind=kind, why=HoldReason.REPORTS.label, **target)
+    item.why = f"{item.why[:160]} · hidden until you decide"
+    item.save(update_fields=["why"])
 
 
 # --- members ---------------------------------------------------------------------------------
@@ -647,4 +865,5 @@ def queue_for(moderator, *, group_id: int | None = None, kind: str = ""):
         "appeal",
         "appeal__decision",
         "appeal__appellant",
+        "member",
     ).order_by("-is_risk", "created_at", "id")

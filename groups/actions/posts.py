@@ -69,6 +69,17 @@ def _hold_reason(*, author, group, screening) -> str:
     return ""
 
 
+def review_notice(*, author, group) -> str:
+    """What the post and reply forms tell a member before they write, when a moderator
+    will read what they send first ("" when it will be published at once)."""
+    hold = _hold_reason(author=author, group=group, screening=Screening())
+    if hold == HoldReason.NEW_MEMBER:
+        return "Your first posts in this group are read by a moderator before others see them."
+    if hold == HoldReason.STRICT:
+        return "In this group a moderator reads every post and reply before others see it."
+    return ""
+
+
 def _screen_or_refuse(*, author, group, texts) -> Screening:
     screening = screen(*texts)
     if screening.block_message:
@@ -77,18 +88,44 @@ def _screen_or_refuse(*, author, group, texts) -> Screening:
     return screening
 
 
-def create_post(*, author, group, title: str, body: str, content_warning: str = "", is_anonymous: bool = False) -> Post:
+def _lock_author(author) -> None:
+    """Serialise one member's submissions (call inside the transaction): the new-account
+    limit and the double-click check below then hold however many arrive at once."""
+    get_user_model().objects.select_for_update().filter(pk=author.pk).first()
+
+
+def _already_submitted(model, *, author, submission_key: str):
+    """The item this same form made before (a double click), if any. Call after ``_lock_author``."""
+    if not submission_key:
+        return None
+    return model.objects.filter(author=author, submission_key=submission_key).first()
+
+
+def create_post(
+    *,
+    author,
+    group,
+    title: str,
+    body: str,
+    content_warning: str = "",
+    is_anonymous: bool = False,
+    submission_key: str = "",
+) -> Post:
     """Publish a post, or hold it for a moderator when the group's rules say so.
 
     The returned post says what happened: ``status`` (published or held) and ``is_risk``
-    (crisis language: the view shows the author crisis resources at once).
+    (crisis language: the view shows the author crisis resources at once). The same form
+    sent twice (``submission_key``) returns the post the first one made.
     """
     _require_participation(author, group)
-    _require_within_new_account_limits(author, group=group, text=body)
     if is_anonymous and not group.allow_anonymous:
         raise ActionRefused("This group does not allow anonymous posts.")
     screening = _screen_or_refuse(author=author, group=group, texts=[title, body, content_warning])
     with transaction.atomic():
+        _lock_author(author)
+        if existing := _already_submitted(Post, author=author, submission_key=submission_key):
+            return existing
+        _require_within_new_account_limits(author)
         hold = _hold_reason(author=author, group=group, screening=screening)
         post = Post.objects.create(
             group=group,
@@ -102,6 +139,7 @@ def create_post(*, author, group, title: str, body: str, content_warning: str = 
             hold_reason=hold,
             is_risk=screening.is_risk,
             last_activity_at=timezone.now(),
+            submission_key=submission_key,
         )
         enter_new_content(item=post, group=group, hold_reason=hold, screening=screening)
         if not hold:
@@ -109,12 +147,22 @@ def create_post(*, author, group, title: str, body: str, content_warning: str = 
     return post
 
 
-def create_reply(*, author, post: Post, body: str, content_warning: str = "", is_anonymous: bool = False) -> Reply:
+def create_reply(
+    *,
+    author,
+    post: Post,
+    body: str,
+    content_warning: str = "",
+    is_anonymous: bool = False,
+    submission_key: str = "",
+) -> Reply:
     group = post.group
     _require_participation(author, group)
-    _require_within_new_account_limits(author, group=group, text=body)
     screening = _screen_or_refuse(author=author, group=group, texts=[body, content_warning])
     with transaction.atomic():
+        _lock_author(author)
+        if existing := _already_submitted(Reply, author=author, submission_key=submission_key):
+            return existing
         post = Post.objects.select_for_update(of=("self",)).select_related("group", "author").get(pk=post.pk)
         if post.is_locked:
             raise ActionRefused("This post is locked, so it takes no new replies.")
@@ -122,6 +170,7 @@ def create_reply(*, author, post: Post, body: str, content_warning: str = "", is
             raise ActionRefused("You can reply once this post is published.")
         if is_anonymous and not group.allow_anonymous:
             raise ActionRefused("This group does not allow anonymous posts.")
+        _require_within_new_account_limits(author)
         _require_slow_mode_passed(author, post)
         hold = _hold_reason(author=author, group=group, screening=screening)
         reply = Reply.objects.create(
@@ -134,6 +183,7 @@ def create_reply(*, author, post: Post, body: str, content_warning: str = "", is
             status=ContentStatus.HELD if hold else ContentStatus.PUBLISHED,
             hold_reason=hold,
             is_risk=screening.is_risk,
+            submission_key=submission_key,
         )
         enter_new_content(item=reply, group=group, hold_reason=hold, screening=screening)
         if not hold:
@@ -269,8 +319,9 @@ def _require_slow_mode_passed(author, post: Post) -> None:
         )
 
 
-def _require_within_new_account_limits(author, *, group, text: str) -> None:
-    """New accounts may post only a few items an hour (SAFETY.md rule 11)."""
+def _require_within_new_account_limits(author) -> None:
+    """New accounts may post only a few items an hour, to blunt abuse. Call after
+    ``_lock_author``, so that a burst of submissions cannot all pass the count at once."""
     if timezone.now() - author.date_joined >= timedelta(hours=settings.NEW_ACCOUNT_HOURS):
         return
     since = timezone.now() - timedelta(hours=1)
@@ -301,8 +352,23 @@ def _require_author(user, item) -> None:
         raise ActionRefused("This can no longer be changed.")
 
 
-@transaction.atomic
+def _screen_edit(*, item: Post | Reply, group, screening) -> None:
+    """An edit is read like new words: crisis language or flagged words put the item in
+    the queue again (a hold word in an edit flags it; it stays where it is)."""
+    if screening.is_risk or screening.flag_words or screening.hold_words:
+        item.is_risk = item.is_risk or screening.is_risk
+        enter_new_content(item=item, group=group, hold_reason="", screening=screening)
+
+
 def edit_post(*, user, post: Post, title: str, body: str, content_warning: str) -> Post:
+    screening = _screen_or_refuse(author=user, group=post.group, texts=[title, body, content_warning])
+    with transaction.atomic():
+        return _edit_post(
+            user=user, post=post, title=title, body=body, content_warning=content_warning, screening=screening
+        )
+
+
+def _edit_post(*, user, post: Post, title: str, body: str, content_warning: str, screening) -> Post:
     post = Post.objects.select_for_update(of=("self",)).select_related("group").get(pk=post.pk)
     _require_author(user, post)
     _require_participation(user, post.group)
@@ -312,12 +378,18 @@ def edit_post(*, user, post: Post, title: str, body: str, content_warning: str) 
     post.body_html = render_markdown(body)
     post.content_warning = content_warning.strip()
     post.edited_at = timezone.now()
+    _screen_edit(item=post, group=post.group, screening=screening)
     post.save()
     return post
 
 
-@transaction.atomic
 def edit_reply(*, user, reply: Reply, body: str, content_warning: str) -> Reply:
+    screening = _screen_or_refuse(author=user, group=reply.post.group, texts=[body, content_warning])
+    with transaction.atomic():
+        return _edit_reply(user=user, reply=reply, body=body, content_warning=content_warning, screening=screening)
+
+
+def _edit_reply(*, user, reply: Reply, body: str, content_warning: str, screening) -> Reply:
     reply = Reply.objects.select_for_update(of=("self",)).select_related("post__group").get(pk=reply.pk)
     _require_author(user, reply)
     _require_participation(user, reply.post.group)
@@ -326,6 +398,7 @@ def edit_reply(*, user, reply: Reply, body: str, content_warning: str) -> Reply:
     reply.body_html = render_markdown(body)
     reply.content_warning = content_warning.strip()
     reply.edited_at = timezone.now()
+    _screen_edit(item=reply, group=reply.post.group, screening=screening)
     reply.save()
     return reply
 

@@ -119,6 +119,9 @@ class QueueItem(models.Model):
         REPORT = "report", "Report"
         JOIN_REQUEST = "join_request", "Join request"
         APPEAL = "appeal", "Appeal"
+        # Crisis words in something that was refused (a limit, a mute, a lock...): never
+        # published, kept here for the moderators only.
+        REFUSED_RISK = "refused_risk", "Crisis words in a message that was not published"
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -128,6 +131,14 @@ class QueueItem(models.Model):
     kind = models.CharField(max_length=16, choices=Kind)
     is_risk = models.BooleanField("possible risk", default=False)
     why = models.CharField(max_length=200, blank=True, help_text="What put it here, for the moderator.")
+    # For REFUSED_RISK: what the member tried to send, for the moderators' eyes only.
+    kept_text = models.TextField(blank=True)
+    # Who wrote it, for items that have no post or reply to point at (REFUSED_RISK).
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # A crisis flag a moderator passed to site staff: it shows in staff's queue too.
+    escalated_at = models.DateTimeField(null=True, blank=True)
     post = models.ForeignKey(Post, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     reply = models.ForeignKey(Reply, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     report = models.OneToOneField(Report, on_delete=models.CASCADE, null=True, blank=True, related_name="queue_item")
@@ -193,6 +204,8 @@ class ModerationLog(models.Model):
         APPEAL_UPHELD = "appeal_upheld", "Appeal: decision kept"
         APPEAL_GRANTED = "appeal_granted", "Appeal: decision reversed"
         CLAIMED = "claimed", "Claimed a queue item"
+        CHECKED_IN = "checked_in", "Checked in with the member"
+        ESCALATED = "escalated", "Passed to site staff"
 
     # Who acted; empty for the site's own rules. Kept as a pseudonymous reference
     # (actor_ref) if the account is later deleted.
@@ -255,6 +268,37 @@ class ModerationLog(models.Model):
             return self.target_user.display_name
         return self._former_ref("target_ref")
 
+
+# What a member may learn about themselves (their decisions page and their data export
+# follow this one list). Left out on purpose: flags by crisis phrases or watched words and
+# blocked submissions (the moderators' tools), dismissed reports (they would tell a member
+# that someone reported them), check-ins and escalations (the moderators' own notes), and
+# claims and appeals (bookkeeping).
+MEMBER_VISIBLE_ACTIONS = {
+    ModerationLog.Action.HELD,
+    ModerationLog.Action.HIDDEN_BY_REPORTS,
+    ModerationLog.Action.APPROVED,
+    ModerationLog.Action.REJECTED,
+    ModerationLog.Action.REMOVED,
+    ModerationLog.Action.RESTORED,
+    ModerationLog.Action.LOCKED,
+    ModerationLog.Action.UNLOCKED,
+    ModerationLog.Action.PINNED,
+    ModerationLog.Action.UNPINNED,
+    ModerationLog.Action.SLOW_MODE,
+    ModerationLog.Action.WARNED,
+    ModerationLog.Action.MUTED,
+    ModerationLog.Action.UNMUTED,
+    ModerationLog.Action.MEMBER_REMOVED,
+    ModerationLog.Action.BANNED,
+    ModerationLog.Action.SUSPENDED,
+    ModerationLog.Action.SUSPENSION_LIFTED,
+    ModerationLog.Action.JOIN_APPROVED,
+    ModerationLog.Action.JOIN_DECLINED,
+    ModerationLog.Action.ROLE_CHANGED,
+    ModerationLog.Action.APPEAL_UPHELD,
+    ModerationLog.Action.APPEAL_GRANTED,
+}
 
 APPEALABLE_ACTIONS = {
     ModerationLog.Action.REJECTED,

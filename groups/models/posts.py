@@ -44,6 +44,8 @@ class Post(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(db_index=False)
+    # A random key each form carries: the same form sent twice (a double click) makes one post.
+    submission_key = models.CharField(max_length=40, blank=True, editable=False)
 
     class Meta:
         indexes = [
@@ -54,6 +56,11 @@ class Post(models.Model):
             # "What is new in my groups" on the home page: walk recent posts, keep the member's groups.
             models.Index(fields=["status", "-last_activity_at", "-id"], name="post_recent_activity_idx"),
             models.Index(fields=["author", "status"], name="post_author_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "submission_key"], condition=~models.Q(submission_key=""), name="post_submitted_once"
+            )
         ]
 
     def __str__(self):
@@ -78,6 +85,7 @@ class Reply(models.Model):
     hold_reason = models.CharField(max_length=16, choices=HoldReason, blank=True)
     is_risk = models.BooleanField("possible risk", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    submission_key = models.CharField(max_length=40, blank=True, editable=False)
     edited_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -85,6 +93,11 @@ class Reply(models.Model):
         indexes = [
             models.Index(fields=["post", "created_at", "id"], name="reply_post_order_idx"),
             models.Index(fields=["author", "status"], name="reply_author_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "submission_key"], condition=~models.Q(submission_key=""), name="reply_submitted_once"
+            )
         ]
 
     def __str__(self):

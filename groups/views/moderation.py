@@ -29,6 +29,7 @@ from groups.forms_moderation import (
     SuspendForm,
 )
 from groups.models import Group, Membership, ModerationLog, ModeratorNote, QueueItem
+from groups.models.moderation import MEMBER_VISIBLE_ACTIONS
 from groups.permissions import (
     can_moderate,
     get_group_for_moderator,
@@ -57,10 +58,16 @@ def queue(request):
     group = filters.get("group")
     items = actions.queue_for(request.user, group_id=group.pk if group else None, kind=filters.get("kind", ""))
     page = page_by_ids(items, per_page=25, number=request.GET.get("page"))
-    # Every item's decision form is the same but for its ids: render it once and set the
-    # ids per item (25 radio-button forms rendered one by one took 70 ms a page).
-    decision_form = render_to_string("_form_fields.html", {"form": QueueDecisionForm(auto_id="id_item{item}_%s")})
-    rows = [(item, mark_safe(decision_form.replace("{item}", str(item.pk)))) for item in page.object_list]  # noqa: S308
+    # Items of a kind share one decision form but for its ids: each form is rendered once
+    # and the ids set per item (25 radio-button forms rendered one by one took 70 ms a page).
+    rendered = {}
+    rows = []
+    for item in page.object_list:
+        choices = tuple(actions.decision_choices(item))
+        if choices not in rendered:
+            form = QueueDecisionForm(choices=choices, auto_id="id_item{item}_%s")
+            rendered[choices] = render_to_string("_form_fields.html", {"form": form})
+        rows.append((item, mark_safe(rendered[choices].replace("{item}", str(item.pk)))))  # noqa: S308
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -95,25 +102,31 @@ def item_decide(request, item_id):
     item = get_object_or_404(QueueItem, pk=item_id)
     if not can_moderate(request.user, item.group):
         raise Http404("No such item.")
-    form = QueueDecisionForm(request.POST)
+    form = QueueDecisionForm(request.POST, choices=actions.decision_choices(item))
     if not form.is_valid():
         messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
         return redirect(f"{_queue_url()}#item-{item_id}")
     data = form.cleaned_data
     try:
-        if data["decision"] == "approve":
-            actions.approve_item(moderator=request.user, item=item, note=data["note"])
-        elif data["decision"] == "reject":
-            actions.reject_item(moderator=request.user, item=item, reason=data["reason"], note=data["note"])
-        else:
-            actions.decide_appeal(
-                moderator=request.user, item=item, grant=data["decision"] == "grant", response=data["note"]
-            )
+        actions.decide_item(
+            moderator=request.user,
+            item=item,
+            decision=data["decision"],
+            reason=data.get("reason", ""),
+            note=data["note"],
+        )
     except ActionRefused as refused:
         messages.error(request, refused.message)
     else:
-        messages.success(request, "Done. The decision is in the log and the member has been told.")
+        messages.success(request, DECIDED_MESSAGES.get(data["decision"], DECIDED_MESSAGES[""]))
     return redirect(_queue_url())
+
+
+DECIDED_MESSAGES = {
+    "checked_in": "Thank you for checking in. The item is closed and the log says so.",
+    "escalate": "Passed to site staff; they have been alerted. The item stays in the queue until someone closes it.",
+    "": "Done. The decision is in the log and the member has been told.",
+}
 
 
 @login_required
@@ -193,15 +206,7 @@ def my_decisions(request):
     """What moderators decided about the member's content or membership, with the rule,
     the note and an appeal where one is possible. Reporters are never named."""
     entries = (
-        ModerationLog.objects.filter(target_user=request.user)
-        .exclude(
-            action__in=[
-                ModerationLog.Action.CLAIMED,
-                ModerationLog.Action.APPEALED,
-                ModerationLog.Action.FLAGGED_RISK,
-                ModerationLog.Action.FLAGGED_WORD,
-            ]
-        )
+        ModerationLog.objects.filter(target_user=request.user, action__in=MEMBER_VISIBLE_ACTIONS)
         .select_related("group", "post", "reply", "appeal")
         .order_by("-created_at", "-id")[:100]
     )

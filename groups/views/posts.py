@@ -9,20 +9,24 @@ from groups import queries
 from groups.actions import moderation
 from groups.actions import posts as actions
 from groups.forms import PostForm, ReplyForm
-from groups.models import ContentStatus, Reason
+from groups.models import ContentStatus, Group, Reason
 from groups.permissions import (
     author_label,
     can_moderate,
+    can_read,
     get_group_for_moderator,
     get_group_for_reader,
+    get_group_for_writer,
     get_post_for_author,
     get_post_for_viewer,
     get_reply_for_author,
     get_reply_for_viewer,
     is_folded,
     membership_of,
+    was_member,
     why_cannot_participate,
 )
+from groups.screening import has_crisis_language
 
 
 @login_required
@@ -47,34 +51,72 @@ def post_list(request, group_slug):
     )
 
 
+def _submit(request, *, group, form, texts: list[str], act, post=None):
+    """Try to publish what the member sent, after reading it for crisis words first.
+
+    Returns ``(item, at_risk)``; ``item`` is None when something refused it. Whatever
+    refuses it (membership, a mute, the form, any rule in the action), crisis words reach a
+    human: the words are kept for the group's moderators and the page shows crisis help.
+    """
+    at_risk = has_crisis_language(*texts)
+    refusal = why_cannot_participate(request.user, group)
+    item = None
+    if not refusal:
+        if not form.is_valid():
+            refusal = "; ".join(str(error) for errors in form.errors.values() for error in errors)
+        else:
+            try:
+                item = act(form.cleaned_data)
+            except ActionRefused as refused:
+                form.add_error(None, refused.message)
+                refusal = refused.message
+    if item is None and at_risk:
+        moderation.record_refused_risk(author=request.user, group=group, texts=texts, refusal=refusal, post=post)
+    return item, at_risk
+
+
 @login_required
 def post_create(request, group_slug):
-    group = get_group_for_reader(request.user, group_slug)
+    if request.method == "POST":
+        # Someone removed while the form was open still reaches this page: their words
+        # are read for crisis language before they are told they cannot post.
+        group = get_group_for_writer(request.user, group_slug)
+    else:
+        group = get_group_for_reader(request.user, group_slug)
     cannot_post = why_cannot_participate(request.user, group)
     form = PostForm(request.POST if request.method == "POST" else None, group=group)
-    if request.method == "POST" and not cannot_post and form.is_valid():
-        try:
-            post = actions.create_post(author=request.user, group=group, **form.cleaned_data)
-        except ActionRefused as refused:
-            form.add_error(None, refused.message)
-        else:
-            _after_writing(request, post, "Your post is published.")
+    at_risk = False
+    if request.method == "POST":
+        post, at_risk = _submit(
+            request,
+            group=group,
+            form=form,
+            texts=[request.POST.get(name, "") for name in ("title", "body", "content_warning")],
+            act=lambda data: actions.create_post(author=request.user, group=group, **data),
+        )
+        if post is not None:
+            _after_writing(request, post, "Your post is published.", at_risk=at_risk)
             return redirect(post)
     status = 400 if request.method == "POST" else 200
-    return render(
-        request, "groups/post_form.html", {"group": group, "form": form, "cannot_post": cannot_post}, status=status
-    )
+    context = {
+        "group": group,
+        "form": form,
+        "cannot_post": cannot_post,
+        "show_crisis_support": at_risk,
+        "review_notice": "" if cannot_post else actions.review_notice(author=request.user, group=group),
+    }
+    return render(request, "groups/post_form.html", context, status=status)
 
 
-def _after_writing(request, item, published_message: str) -> None:
+def _after_writing(request, item, published_message: str, *, at_risk: bool) -> None:
     """Tell the author what happened; after crisis words, show crisis resources at once."""
-    if item.is_risk:
+    if at_risk or item.is_risk:
         request.session[CRISIS_SUPPORT_KEY] = True
     if item.status == ContentStatus.HELD:
         messages.info(
             request,
             "Thank you. A moderator will read this before others see it; until then only you and the moderators can. "
-            "You will get a notification.",
+            "You will get a notification when they have.",
         )
     else:
         messages.success(request, published_message)
@@ -93,13 +135,15 @@ def _thread_context(request, group, post, reply_form=None):
     moderates = can_moderate(request.user, group)
     post.shown_author = author_label(post, viewer_moderates=moderates)
     post.folded = is_folded(post)
+    cannot_post = why_cannot_participate(request.user, group)
     return {
         "group": group,
         "post": post,
         "replies": replies,
         "reply_page": page,
         "can_moderate": moderates,
-        "cannot_post": why_cannot_participate(request.user, group),
+        "cannot_post": cannot_post,
+        "review_notice": "" if cannot_post else actions.review_notice(author=request.user, group=group),
         "reply_form": reply_form or ReplyForm(group=group),
         "moderation_reasons": Reason.choices,
     }
@@ -118,18 +162,43 @@ def post_detail(request, group_slug, post_id):
 @login_required
 @require_POST
 def reply_create(request, group_slug, post_id):
-    group = get_group_for_reader(request.user, group_slug)
-    post = get_post_for_viewer(request.user, group, post_id)
+    group = get_group_for_writer(request.user, group_slug)
     form = ReplyForm(request.POST, group=group)
-    if form.is_valid():
-        try:
-            reply = actions.create_reply(author=request.user, post=post, **form.cleaned_data)
-        except ActionRefused as refused:
-            form.add_error(None, refused.message)
-        else:
-            _after_writing(request, reply, "Your reply is posted.")
-            return redirect(reply)
-    return render(request, "groups/post_detail.html", _thread_context(request, group, post, form), status=400)
+    texts = [request.POST.get(name, "") for name in ("body", "content_warning")]
+    if not can_read(request.user, group):
+        # Removed while the thread was open: they may no longer read it, but crisis words
+        # they sent still reach a human, and they keep their text.
+        _, at_risk = _submit(request, group=group, form=form, texts=texts, act=None)
+        return _refused_page(request, group, form, at_risk=at_risk)
+    post = get_post_for_viewer(request.user, group, post_id)
+    reply, at_risk = _submit(
+        request,
+        group=group,
+        form=form,
+        texts=texts,
+        act=lambda data: actions.create_reply(author=request.user, post=post, **data),
+        post=post,
+    )
+    if reply is not None:
+        _after_writing(request, reply, "Your reply is posted.", at_risk=at_risk)
+        return redirect(reply)
+    context = _thread_context(request, group, post, form)
+    context["show_crisis_support"] = at_risk
+    return render(request, "groups/post_detail.html", context, status=400)
+
+
+def _refused_page(request, group, form, *, at_risk: bool):
+    return render(
+        request,
+        "groups/writing_refused.html",
+        {
+            "group": group,
+            "form": form,
+            "cannot_post": why_cannot_participate(request.user, group),
+            "show_crisis_support": at_risk,
+        },
+        status=403,
+    )
 
 
 @login_required
@@ -137,18 +206,23 @@ def post_edit(request, group_slug, post_id):
     group = get_group_for_reader(request.user, group_slug)
     post = get_post_for_author(request.user, group, post_id)
     form = PostForm(request.POST if request.method == "POST" else None, instance=post, group=group, editing=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.edit_post(user=request.user, post=post, **form.cleaned_data)
-        except ActionRefused as refused:
-            form.add_error(None, refused.message)
-        else:
-            messages.success(request, "Your changes are saved.")
+    at_risk = False
+    if request.method == "POST":
+        edited, at_risk = _submit(
+            request,
+            group=group,
+            form=form,
+            texts=[request.POST.get(name, "") for name in ("title", "body", "content_warning")],
+            act=lambda data: actions.edit_post(user=request.user, post=post, **data),
+            post=post,
+        )
+        if edited is not None:
+            _after_editing(request, at_risk=at_risk)
             return redirect(post)
     return render(
         request,
         "groups/post_form.html",
-        {"group": group, "form": form, "post": post},
+        {"group": group, "form": form, "post": post, "show_crisis_support": at_risk},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -158,20 +232,31 @@ def reply_edit(request, group_slug, reply_id):
     group = get_group_for_reader(request.user, group_slug)
     reply = get_reply_for_author(request.user, group, reply_id)
     form = ReplyForm(request.POST if request.method == "POST" else None, instance=reply, group=group, editing=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.edit_reply(user=request.user, reply=reply, **form.cleaned_data)
-        except ActionRefused as refused:
-            form.add_error(None, refused.message)
-        else:
-            messages.success(request, "Your changes are saved.")
+    at_risk = False
+    if request.method == "POST":
+        edited, at_risk = _submit(
+            request,
+            group=group,
+            form=form,
+            texts=[request.POST.get(name, "") for name in ("body", "content_warning")],
+            act=lambda data: actions.edit_reply(user=request.user, reply=reply, **data),
+            post=reply.post,
+        )
+        if edited is not None:
+            _after_editing(request, at_risk=at_risk)
             return redirect(reply)
     return render(
         request,
         "groups/reply_form.html",
-        {"group": group, "form": form, "reply": reply},
+        {"group": group, "form": form, "reply": reply, "show_crisis_support": at_risk},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _after_editing(request, *, at_risk: bool) -> None:
+    if at_risk:
+        request.session[CRISIS_SUPPORT_KEY] = True
+    messages.success(request, "Your changes are saved.")
 
 
 @login_required
@@ -264,3 +349,29 @@ def reply_history(request, group_slug, reply_id):
         "groups/history.html",
         {"group": group, "item": reply, "post": reply.post, "revisions": reply.revisions.all()},
     )
+
+
+WRITING_ROUTES = {"groups:post-create", "groups:reply-create", "groups:post-edit", "groups:reply-edit"}
+
+
+def screen_refused_submission(request, user) -> tuple[bool, str]:
+    """For a request refused before any view ran (a suspended account): if it was a post or
+    reply with crisis words, keep the words for the group's moderators. Returns whether
+    there were crisis words, and the text to give back to the member."""
+    from django.urls import Resolver404, resolve
+
+    if request.method != "POST":
+        return False, ""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False, ""
+    if match.view_name not in WRITING_ROUTES:
+        return False, ""
+    texts = [request.POST.get(name, "") for name in ("title", "body", "content_warning")]
+    if not has_crisis_language(*texts):
+        return False, request.POST.get("body", "")
+    group = Group.objects.filter(slug=match.kwargs.get("group_slug", "")).first()
+    if group is not None and (can_read(user, group) or was_member(user, group)):
+        moderation.record_refused_risk(author=user, group=group, texts=texts, refusal="the account is suspended")
+    return True, request.POST.get("body", "")
