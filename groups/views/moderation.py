@@ -28,7 +28,7 @@ from groups.forms_moderation import (
     SlowModeForm,
     SuspendForm,
 )
-from groups.models import Group, Membership, ModerationLog, ModeratorNote, QueueItem
+from groups.models import ContentStatus, Group, Membership, ModerationLog, ModeratorNote, Post, QueueItem
 from groups.models.moderation import MEMBER_VISIBLE_ACTIONS
 from groups.permissions import (
     can_moderate,
@@ -245,6 +245,10 @@ def _report(request, *, group, target_label, back_url, **target):
                 request,
                 "Thank you. A moderator will look at it; the person you reported is not told who reported them.",
             )
+            post = target.get("post")
+            if post is not None and not Post.objects.filter(pk=post.pk, status=ContentStatus.PUBLISHED).exists():
+                # Enough reports hid it until a moderator looks: back to the group's posts.
+                return redirect("groups:post-list", group_slug=group.slug)
             return redirect(back_url)
     status = 400 if request.method == "POST" else 200
     return render(
