@@ -51,7 +51,8 @@ def test_author_is_told_when_a_held_post_is_approved_without_its_text(
     notice = Notification.objects.get(recipient=people["Author"], kind=Notification.Kind.APPROVED)
     assert notice.post == post
     emails = [m for m in mail.outbox if m.to == [people["Author"].email]]
-    assert len(emails) == 1 and "approved" in emails[0].subject
+    assert len(emails) == 1
+    assert "approved" in emails[0].subject
     assert "PRIVATE-BODY" not in emails[0].body
     client.force_login(people["Author"])
     assert "was approved" in client.get(reverse("community:notification-list")).content.decode()
@@ -356,7 +357,8 @@ def test_a_moderator_can_pass_a_crisis_flag_to_staff(circle, make_post, staff, d
     with django_capture_on_commit_callbacks(execute=True):
         mod.decide_item(moderator=people["Mod"], item=item, decision="escalate", note="Worried")
     item.refresh_from_db()
-    assert item.escalated_at and item.status == QueueItem.Status.OPEN
+    assert item.escalated_at
+    assert item.status == QueueItem.Status.OPEN
     assert [m.to for m in mail.outbox if "Possible risk" in m.subject] == [[staff.email]]
     assert ModerationLog.objects.filter(action=A.ESCALATED, actor=people["Mod"]).exists()
     mod.decide_item(moderator=staff, item=item, decision="checked_in", note="Called them")
