@@ -74,7 +74,7 @@ class ArticleForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("status") == Article.Status.PUBLISHED:
-            # SAFETY.md rule 12: a published page names its sources and its last review.
+            # docs/safety.md rule 12: a published page names its sources and its last review.
             if not cleaned.get("last_reviewed"):
                 self.add_error("last_reviewed", "A published page needs the date it was last reviewed.")
             if not cleaned.get("reviewer"):

@@ -334,7 +334,7 @@ LOGGING = {
 }
 
 # --- Community rules --------------------------------------------------------------------
-# Accounts younger than this many hours have new-account limits (SAFETY.md rule 11).
+# Accounts younger than this many hours have new-account limits (docs/safety.md rule 11).
 NEW_ACCOUNT_HOURS = env_int("NEW_ACCOUNT_HOURS", 24)
 NEW_ACCOUNT_POSTS_PER_HOUR = env_int("NEW_ACCOUNT_POSTS_PER_HOUR", 5)
 # Content reported by this many different members is hidden until a moderator looks.

@@ -268,7 +268,7 @@ def get_occurrence_for_reader(user, group: Group, meeting_id: int, occurrence_id
 
 
 def can_see_video_link(user, occurrence, rsvp, *, now=None) -> bool:
-    """SAFETY.md rule 9: the link only for a confirmed RSVP, not for a cancelled or past
+    """docs/safety.md rule 9: the link only for a confirmed RSVP, not for a cancelled or past
     date, and (where the organiser chose) only from some minutes before the start."""
     now = now or timezone.now()
     meeting = occurrence.meeting

@@ -384,7 +384,7 @@ def test_unsubscribe_link_works_for_anyone_holding_it(world):
 
 @pytest.mark.django_db
 def test_video_link_never_shows_without_an_rsvp(world):
-    """SAFETY.md rule 9: nobody in the world above has RSVP'd, so no page, file or feed
+    """docs/safety.md rule 9: nobody in the world above has RSVP'd, so no page, file or feed
     shows the link, to anyone (except to the moderators in the form that sets it)."""
     for namespace, name, _row in ALL_GETS:
         url = reverse(f"{namespace}:{name}", kwargs=kwargs_for(name, world))

@@ -633,7 +633,7 @@ def test_many_people_wanting_the_last_seat_at_once_never_overfill(make_group, ma
 
 
 def test_every_meeting_page_shows_the_meeting_rules(client, circle):
-    """SAFETY.md rule 9: confidentiality, no recording and "I" statements on every meeting page."""
+    """docs/safety.md rule 9: confidentiality, no recording and "I" statements on every meeting page."""
     group, people = circle
     meeting = weekly(group, people["Mod"], count=1)
     client.force_login(people["Ann"])

@@ -154,7 +154,7 @@ def test_request_log_line_names_the_route_and_no_personal_data(member_client, me
 
 @pytest.mark.django_db
 def test_guidelines_carry_the_safe_messaging_rules(client):
-    """SAFETY.md rules 5 and 6: no method details, no graphic imagery, no glamorising,
+    """docs/safety.md rules 5 and 6: no method details, no graphic imagery, no glamorising,
     content warnings, confidentiality and no recording."""
     html = client.get(reverse("community:guidelines")).content.decode()
     for rule in [

@@ -1,7 +1,7 @@
 """A member's control over their own data: exports, account deletion and blocking.
 
 Each action is one transaction. Deletion in particular must leave either the whole old
-account or the whole new state after a crash (DESIGN.md, "Nothing is lost silently").
+account or the whole new state after a crash: a member gets what they chose, never half of it.
 """
 
 import secrets

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-# The US set from SAFETY.md rule 1; staff change these in the admin without code.
+# The US set from docs/safety.md rule 1; staff change these in the admin without code.
 DEFAULT_LINES = [
     {
         "name": "988 Suicide & Crisis Lifeline",

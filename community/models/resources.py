@@ -58,7 +58,7 @@ class Article(models.Model):
         ordering = ["order", "title"]
         indexes = [models.Index(fields=["status", "order"], name="article_status_order_idx")]
         constraints = [
-            # SAFETY.md rule 12: a published page always says when and by whom it was reviewed.
+            # docs/safety.md rule 12: a published page always says when and by whom it was reviewed.
             models.CheckConstraint(
                 condition=~models.Q(status="published")
                 | (models.Q(last_reviewed__isnull=False) & ~models.Q(reviewer="")),

@@ -15,7 +15,7 @@ from community.models import CareEntry, CareReport
 from community.permissions import require_staff
 from groups.permissions import is_site_staff
 
-# Official locators we point to from every directory page (SAFETY.md rule 12).
+# Official locators we point to from every directory page (docs/safety.md rule 12).
 OFFICIAL_LOCATORS = [
     {
         "name": "SPRAVATO® REMS: certified treatment centers",

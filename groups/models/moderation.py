@@ -8,7 +8,7 @@ from groups.models.posts import Post, Reply
 
 
 class Reason(models.TextChoices):
-    """Why a moderator acted: the community guidelines and SAFETY.md, in plain words.
+    """Why a moderator acted: the community guidelines and docs/safety.md, in plain words.
     Members see the label; the guidelines page has an anchor for each."""
 
     UNKIND = "unkind", "Unkind, harassing or bullying"
@@ -45,7 +45,7 @@ class WatchedWord(models.Model):
 
 class CrisisPhrase(models.Model):
     """Words that suggest someone may be at risk: the author sees crisis resources at
-    once and the item goes to the top of the queue as "possible risk" (SAFETY.md rule 3)."""
+    once and the item goes to the top of the queue as "possible risk" (docs/safety.md rule 3)."""
 
     phrase = models.CharField(max_length=100, unique=True)
     is_active = models.BooleanField(default=True)

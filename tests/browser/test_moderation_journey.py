@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from groups.actions.moderation import suspend_account
-from groups.models import Membership, ModerationLog, Post
+from groups.models import Membership, ModerationLog, Post, Reply
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 A = ModerationLog.Action
@@ -60,8 +60,13 @@ def test_first_post_is_held_then_approved_and_visible(open_session, circle):
     maple.goto("/moderation/")
     assert maple.page.get_by_text("Post waiting for review · Living with TRD").is_visible()
     maple.check("queue-held")
-    decide(maple, "Post waiting for review · Living with TRD", "Approve / keep")
+    decide(maple, "Post waiting for review · Living with TRD", "Publish")
     assert maple.page.get_by_text("Nothing is waiting.").is_visible()
+
+    # The promise "you will get a notification" is kept.
+    fern.goto("/notifications/")
+    assert fern.page.get_by_role("link", name="Your post in Living with TRD was approved").is_visible()
+    fern.check("approved-notification")
 
     river.goto("/groups/trd/posts/")
     assert river.page.get_by_role("link", name="Hello from Fern").is_visible()
@@ -117,7 +122,7 @@ def test_report_leads_to_removal_then_the_author_appeals(open_session, circle, m
     decide(
         maple,
         "Report · Living with TRD",
-        "Reject / remove",
+        "Remove it, with a reason",
         reason="Telling others to change treatment, or misinformation about treatment",
         note="Please share what worked for you instead.",
     )
@@ -191,3 +196,41 @@ def test_suspended_account_is_refused_at_login(open_session, circle, staff):
     assert visitor.page.get_by_role("banner").get_by_role("link", name="Get help now").is_visible()
     visitor.check("suspended")
     assert ModerationLog.objects.filter(action=A.SUSPENDED, target_user=people["River"]).exists()
+
+
+def test_a_new_account_over_its_limit_writing_crisis_words_is_heard(open_session, circle, make_post, make_member):
+    group, people = circle
+    group.hold_first_posts = 0
+    group.save()
+    post = make_post(group, people["River"], title="How is everyone tonight?")
+    newcomer = make_member("Sage", date_joined=timezone.now())
+    Membership.objects.create(group=group, user=newcomer, status="active", rules_accepted_at=timezone.now())
+    for n in range(5):
+        Reply.objects.create(post=post, author=newcomer, body=f"Earlier {n}", body_html="", status="published")
+
+    sage = open_session("sage")
+    sage.login_as(newcomer)
+    sage.goto(post.get_absolute_url())
+    sage.page.get_by_label("Your reply").fill("I can't go on, I want to die.")
+    sage.page.get_by_role("button", name="Post reply").click()
+    # Refused by the limit, but crisis help comes first and nothing typed is lost.
+    assert sage.page.get_by_text("New accounts can post a few times an hour").is_visible()
+    assert sage.page.get_by_role("heading", name="Thank you for sharing this. You are not alone.").is_visible()
+    assert sage.page.get_by_label("Your reply").input_value() == "I can't go on, I want to die."
+    sage.check("limit-with-crisis-panel")
+
+    maple = open_session("maple")
+    maple.login_as(people["Maple"])
+    maple.goto("/moderation/")
+    first = maple.page.locator("article.queue-item").first
+    assert "Crisis words in a message that was not published" in first.inner_text()
+    first.get_by_text("open to read").click()
+    assert first.get_by_text("I want to die").is_visible()
+    maple.check("queue-refused-risk")
+    decide(
+        maple,
+        "Possible risk Crisis words in a message that was not published · Living with TRD",
+        "I checked in with them",
+    )
+    assert maple.page.get_by_text("Thank you for checking in").is_visible()
+    assert not Reply.objects.filter(body__contains="want to die").exists()
