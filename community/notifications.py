@@ -67,6 +67,7 @@ def notify(
 
 def notification_subject(notification: Notification) -> str:
     group = notification.group.name
+    item = "reply" if notification.reply_id else "post"
     return {
         Notification.Kind.REPLY_TO_POST: f"New reply in {group}",
         Notification.Kind.REPLY_IN_THREAD: f"New reply in {group}",
@@ -74,9 +75,9 @@ def notification_subject(notification: Notification) -> str:
         Notification.Kind.NEW_POST: f"New post in {group}",
         Notification.Kind.JOIN_APPROVED: f"Welcome to {group}",
         Notification.Kind.JOIN_DECLINED: f"About your request to join {group}",
-        Notification.Kind.HELD: f"Your post in {group} is waiting for review",
-        Notification.Kind.APPROVED: f"Your post in {group} was approved and others can see it now",
-        Notification.Kind.UNDER_REVIEW: f"Your post in {group} is being reviewed",
+        Notification.Kind.HELD: f"Your {item} in {group} is waiting for review",
+        Notification.Kind.APPROVED: f"Your {item} in {group} was approved and others can see it now",
+        Notification.Kind.UNDER_REVIEW: f"Your {item} in {group} is being reviewed",
         Notification.Kind.MODERATION: f"A moderator's decision in {group}",
         Notification.Kind.APPEAL_DECIDED: f"Your appeal in {group} was decided",
         Notification.Kind.MEETING_CHANGED: f"A meeting in {group} was cancelled or moved",
@@ -216,9 +217,13 @@ def alert_moderators_of_risk(*, group, queue_url: str, what: str, exclude=None) 
     moderators = [
         m.user
         for m in Membership.objects.filter(
-            group=group, status=Membership.Status.ACTIVE, role__in=[Membership.Role.MODERATOR, Membership.Role.OWNER]
+            group=group,
+            status=Membership.Status.ACTIVE,
+            role__in=[Membership.Role.MODERATOR, Membership.Role.OWNER],
+            user__is_active=True,
         )
         .exclude(user_id=exclude_id)
+        .exclude(get_user_model().suspended_q("user__"))
         .select_related("user")
     ]
     if what == "escalated" or not moderators:

@@ -193,6 +193,15 @@ def get_post_for_viewer(user, group: Group, post_id: int) -> Post:
     return post
 
 
+def visible_post(user, group: Group, post_id) -> Post | None:
+    """``get_post_for_viewer`` without the 404: the post, or None. Call after ``can_read``."""
+    return (
+        Post.objects.select_related("group", "author")
+        .filter(visible_content_q(user, group), group=group, pk=post_id)
+        .first()
+    )
+
+
 def get_reply_for_viewer(user, group: Group, reply_id: int) -> Reply:
     if not can_read(user, group):
         raise Http404("No such reply.")
@@ -310,7 +319,8 @@ def visible_notifications_q(user) -> Q:
             | (moderates & Q(**{f"{status}__in": [ContentStatus.HELD, ContentStatus.REMOVED]}))
         )
 
-    return Q(decision__isnull=False) | (readable & shown("post") & shown("reply"))
+    # A declined request is news to someone who is, by then, not a member.
+    return Q(decision__isnull=False) | Q(kind="join_declined") | (readable & shown("post") & shown("reply"))
 
 
 def can_see_notification(user, notification) -> bool:

@@ -35,28 +35,35 @@ FALLBACK_CRISIS_PHRASES = [
 # Plans people make with their clinicians, which some crisis phrases ("made a plan") would
 # otherwise catch. They are taken out of the text before the crisis phrases are matched, so
 # "I made a safety plan with my therapist" is not flagged, while "I made a plan to end it"
-# still is. A missed flag costs far more than a needless one: keep this list to phrases that
-# are clearly about care. (Matched on normalised text: lower case, no apostrophes.)
-_CARERS = (
-    "doctor|doctors|therapist|psychiatrist|psychologist|counsellor|counselor|nurse|care team|team|gp|clinic|"
-    "prescriber|provider|treatment team|case manager|social worker"
+# still is. A missed flag costs far more than a needless one, so these are narrow: a named
+# kind of care plan, or a plan "with my doctor" that ends there (a full stop, a comma, "and",
+# the end, or "to" and a word about treatment: "to taper"), never "with my doctor's pills"
+# or "for the nurse to find me". They are
+# matched on the lower-cased text with its punctuation, before it is normalised.
+_CARER = (
+    "doctor|therapist|psychiatrist|psychologist|counsellor|counselor|nurse|care team|treatment team|gp|"
+    "prescriber|provider|case manager|social worker|care coordinator"
+)
+_ENDS_HERE = (
+    r"(?=\s*(?:[.!?,;:)]|and\b|$|to (?:taper|try|start|stop|change|switch|increase|lower|reduce|add|keep|review)\b))"
 )
 SAFE_PHRASES = [
     re.compile(r"\b(?:safety|crisis|treatment|care|wellness|recovery|relapse prevention|coping) plans?\b"),
-    re.compile(rf"\b(?:made|make|making|have|had) (?:a |our |my )?plans? (?:with|for) (?:my|our|the) (?:{_CARERS})\b"),
-    re.compile(rf"\bplans? (?:with|for) (?:my|our|the) (?:{_CARERS})\b"),
+    re.compile(rf"\b(?:made|make|making|have|had) (?:a |our |my )?plan with (?:my|our) (?:{_CARER}){_ENDS_HERE}"),
+    re.compile(rf"\ba plan with (?:my|our) (?:{_CARER}){_ENDS_HERE}"),
 ]
 
 
-def without_safe_phrases(normalised_text: str) -> str:
+def without_safe_phrases(text: str) -> str:
+    text = (text or "").casefold().replace("\u2019", "'")
     for pattern in SAFE_PHRASES:
-        normalised_text = pattern.sub(" | ", normalised_text)
-    return normalised_text
+        text = pattern.sub(" | ", text)
+    return text
 
 
 def has_crisis_language(*texts: str) -> bool:
     """Whether the texts suggest someone may be at risk (one small query)."""
-    text = without_safe_phrases(normalise_for_matching(" \n ".join(t or "" for t in texts)))
+    text = normalise_for_matching(without_safe_phrases(" \n ".join(t or "" for t in texts)))
     phrases = list(CrisisPhrase.objects.filter(is_active=True).values_list("phrase", flat=True))
     return any(contains_phrase(text, phrase) for phrase in phrases or FALLBACK_CRISIS_PHRASES)
 

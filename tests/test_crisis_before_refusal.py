@@ -14,6 +14,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from community.errors import ActionRefused
 from groups.actions import moderation as mod
 from groups.models import ContentStatus, Membership, Post, QueueItem, Reply, WatchedWord
 from groups.models.posts import BODY_MAX
@@ -176,3 +177,82 @@ def test_refused_crisis_item_never_shows_to_members_and_is_closed_by_a_check_in(
     # The thread never shows the words to anyone.
     client.force_login(post.author)
     assert "want to die" not in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_a_reply_to_a_thread_removed_while_writing_still_reaches_a_human(
+    client, circle, django_capture_on_commit_callbacks
+):
+    group, writer, moderator, post = circle
+    mod.remove_content(moderator=moderator, content=post, reason="off_topic")
+    client.force_login(writer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _submit(client, group, post, kind="reply", body=CRISIS)
+    assert response.status_code == 403
+    _assert_reached_a_human(group, writer, moderator, response, CRISIS)
+    # The item does not point at the removed thread, and removing it did not settle it.
+    assert mod.queue_for(moderator)[0].status == QueueItem.Status.OPEN
+
+
+def test_an_edit_sent_after_removal_from_the_group_still_reaches_a_human(
+    client, circle, make_post, django_capture_on_commit_callbacks
+):
+    group, writer, moderator, post = circle
+    mine = make_post(group, writer, title="Mine", body="Ordinary words")
+    _removed(group, writer, post)
+    client.force_login(writer)
+    url = reverse("groups:post-edit", kwargs={"group_slug": group.slug, "post_id": mine.pk})
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"title": "Mine", "body": CRISIS, "content_warning": ""})
+    assert response.status_code == 403
+    _assert_reached_a_human(group, writer, moderator, response, CRISIS)
+    mine.refresh_from_db()
+    assert mine.body == "Ordinary words"
+
+
+def test_removing_a_thread_does_not_close_a_refused_crisis_reply_to_it(client, circle):
+    group, writer, moderator, post = circle
+    _locked(group, writer, post)
+    client.force_login(writer)
+    _submit(client, group, post, kind="reply", body=CRISIS)
+    mod.remove_content(moderator=moderator, content=post, reason="off_topic")
+    assert QueueItem.objects.get(kind=QueueItem.Kind.REFUSED_RISK).status == QueueItem.Status.OPEN
+
+
+def test_refused_crisis_messages_sent_again_make_one_item_and_one_alert(
+    client, circle, django_capture_on_commit_callbacks
+):
+    group, writer, moderator, post = circle
+    _locked(group, writer, post)
+    client.force_login(writer)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            _submit(client, group, post, kind="reply", body=CRISIS)
+        _submit(client, group, post, kind="reply", body="Still here. I want to die.")
+    item = QueueItem.objects.get(kind=QueueItem.Kind.REFUSED_RISK)
+    assert "Still here" in item.kept_text
+    assert item.kept_text.count("tonight") == 1
+    assert len([m for m in mail.outbox if "Possible risk" in m.subject]) == 1
+
+
+def test_a_moderator_cannot_close_a_crisis_item_about_their_own_words(circle, make_post, make_member, add_member):
+    group, writer, moderator, post = circle
+    add_member(group, make_member("Mod Two"), role="moderator")
+    own = make_post(group, moderator, body="I want to die")
+    item = QueueItem.objects.get(post=own)
+    with pytest.raises(ActionRefused):
+        mod.decide_item(moderator=moderator, item=item, decision="checked_in")
+    item.refresh_from_db()
+    assert item.status == QueueItem.Status.OPEN
+
+
+def test_the_only_moderator_suspended_means_staff_are_alerted(
+    circle, make_post, staff, django_capture_on_commit_callbacks
+):
+    group, writer, moderator, post = circle
+    mod.suspend_account(staff=staff, user=moderator, days=2, reason_text="A break")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        make_post(group, writer, body="I want to die")
+    assert [m.to for m in mail.outbox if "Possible risk" in m.subject] == [[staff.email]]

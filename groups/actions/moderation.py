@@ -116,13 +116,26 @@ def record_refused_risk(*, author, group: Group, texts: list[str], refusal: str,
     The author's authority is not checked on purpose: whoever they are, a person who may be
     at risk is never turned away unheard. Call it only for a group the author belongs or
     belonged to (the views make sure of that)."""
-    text = "\n\n".join(part.strip() for part in texts if part and part.strip())[:KEPT_TEXT_MAX]
+    text = "\n\n".join(part.strip() for part in texts if part and part.strip())
+    # One open item per member and group: a second refused message (a retry, a double
+    # click) adds its words to it instead of another item and another alert.
+    Membership.objects.select_for_update().filter(group=group, user=author).first()
+    item = (
+        QueueItem.objects.select_for_update()
+        .filter(kind=QueueItem.Kind.REFUSED_RISK, member=author, group=group, status=QueueItem.Status.OPEN)
+        .first()
+    )
+    if item is not None:
+        if text not in item.kept_text:
+            item.kept_text = f"{item.kept_text}\n\n---\n\n{text}"[:KEPT_TEXT_MAX]
+            item.save(update_fields=["kept_text"])
+        return item
     item = QueueItem.objects.create(
         group=group,
         kind=QueueItem.Kind.REFUSED_RISK,
         is_risk=True,
         why=f"Not published: {refusal}"[:200],
-        kept_text=text,
+        kept_text=text[:KEPT_TEXT_MAX],
         member=author,
         post=post,
         not_for=author,
@@ -149,6 +162,16 @@ def log_blocked(*, author, group: Group, words: str) -> None:
 
 
 def _lock_open_item(item_id: int, moderator) -> QueueItem:
+    """Lock an open item for a decision. The post or reply it is about is locked first, in
+    the same order as a report takes them, so that a report arriving meanwhile waits
+    instead of deadlocking. An item about a moderator's own words is for someone else."""
+    ids = QueueItem.objects.filter(pk=item_id).values("post_id", "reply_id", "report__post_id", "report__reply_id")
+    for row in ids:
+        post_id, reply_id = row["post_id"] or row["report__post_id"], row["reply_id"] or row["report__reply_id"]
+        if reply_id:
+            Reply.objects.select_for_update().filter(pk=reply_id).first()
+        elif post_id:
+            Post.objects.select_for_update().filter(pk=post_id).first()
     item = (
         QueueItem.objects.select_for_update(of=("self",))
         .select_related("group", "handled_by", "post", "reply", "reply__post", "report", "membership", "appeal")
@@ -160,6 +183,8 @@ def _lock_open_item(item_id: int, moderator) -> QueueItem:
     if item.status == QueueItem.Status.DONE:
         who = item.handled_by.display_name if item.handled_by else "another moderator"
         raise ActionRefused(f"Already handled by {who}.")
+    if item.not_for_id == moderator.pk:
+        raise ActionRefused("Another moderator decides this one: it is about you or your own decision.")
     return item
 
 
@@ -192,7 +217,7 @@ def approve_item(*, moderator, item: QueueItem, note: str = "") -> QueueItem:
         _close_reports(item, Report.Status.DISMISSED)
         content = item.report.post or item.report.reply
         if content is not None:
-            _unhide_after_reports(content)
+            _unhide_after_reports(content, moderator=moderator, group=item.group)
         log(
             action=Action.REPORT_DISMISSED,
             actor=moderator,
@@ -224,7 +249,8 @@ def decision_choices(item: QueueItem) -> list[tuple[str, str]]:
     if item.kind == kind.JOIN_REQUEST:
         return [("approve", "Approve"), ("decline", "Decline, with a message")]
     if item.kind in (kind.HELD_POST, kind.HELD_REPLY):
-        return [("approve", "Publish"), ("reject", "Reject, with a reason")]
+        held = [("approve", "Publish"), ("reject", "Reject, with a reason")]
+        return [*care, *held] if item.is_risk else held
     if item.kind == kind.APPEAL:
         return [("uphold", "Keep the decision"), ("grant", "Reverse the decision")]
     if item.kind == kind.REFUSED_RISK:
@@ -294,6 +320,10 @@ def checked_in(*, moderator, item: QueueItem, note: str = "") -> QueueItem:
     )
     if item.report_id:
         _close_reports(item, Report.Status.ACTIONED)
+        content = item.report.post or item.report.reply
+        if content is not None:
+            # Checking in settles the worry, not the content: anything hidden by reports shows again.
+            _unhide_after_reports(content, moderator=moderator, group=item.group)
     _close(item, moderator)
     return item
 
@@ -332,7 +362,7 @@ def _warn_from_item(*, moderator, item: QueueItem, reason: str, note: str) -> Qu
             _close_reports(item, Report.Status.ACTIONED)
             content = item.report.post or item.report.reply
             if content is not None:
-                _unhide_after_reports(content)
+                _unhide_after_reports(content, moderator=moderator, group=item.group)
         _close(item, moderator)
     return item
 
@@ -404,9 +434,10 @@ def _take_down(*, moderator, content, group: Group, reason: str, note: str, acti
     )
     # Settle every open queue item and report about this content with the same decision
     # (an appeal is a separate question and stays open).
-    QueueItem.objects.filter(status=QueueItem.Status.OPEN, **target).exclude(kind=QueueItem.Kind.APPEAL).update(
-        status=QueueItem.Status.DONE, handled_by=moderator, handled_at=timezone.now()
-    )
+    # A crisis item about someone else's refused reply to this post is a separate worry too.
+    QueueItem.objects.filter(status=QueueItem.Status.OPEN, **target).exclude(
+        kind__in=[QueueItem.Kind.APPEAL, QueueItem.Kind.REFUSED_RISK]
+    ).update(status=QueueItem.Status.DONE, handled_by=moderator, handled_at=timezone.now())
     Report.objects.filter(status=Report.Status.OPEN, **target).update(status=Report.Status.ACTIONED)
     _tell(content.author, entry)
     return entry
@@ -417,8 +448,9 @@ def _close_reports(item: QueueItem, status: str) -> None:
     _open_reports_like(item.report).update(status=status)
 
 
-def _unhide_after_reports(content: Post | Reply) -> None:
-    """A report dismissed: content hidden only because of reports is shown again."""
+def _unhide_after_reports(content: Post | Reply, *, moderator, group: Group) -> None:
+    """Reports settled without removing it: content hidden only because of reports is
+    shown again, and its author, who was told it was under review, is told so."""
     content = type(content).objects.select_for_update().get(pk=content.pk)
     if content.status != ContentStatus.HELD or content.hold_reason != HoldReason.REPORTS:
         return
@@ -427,6 +459,16 @@ def _unhide_after_reports(content: Post | Reply) -> None:
     content.save(update_fields=["status", "hold_reason"])
     if isinstance(content, Reply):
         Post.objects.filter(pk=content.post_id).update(reply_count=F("reply_count") + 1)
+    target = {"post": content} if isinstance(content, Post) else {"reply": content}
+    entry = log(
+        action=Action.RESTORED,
+        actor=moderator,
+        group=group,
+        target_user=content.author,
+        note="Reviewed after reports and kept",
+        **target,
+    )
+    _tell(content.author, entry)
 
 
 @transaction.atomic
@@ -543,13 +585,19 @@ def create_report(
             )
         elif is_risk:
             item.is_risk = True
-        item.why = _reports_summary(report)
+        item.why = _reports_summary(report) + (
+            " · hidden until you decide" if content and _held_by_reports(content) else ""
+        )
         item.save(update_fields=["is_risk", "why"])
         if content is not None:
             _hide_if_reported_enough(content, group, item)
         if raised_to_risk:
             alert_moderators_of_risk(group=group, queue_url=reverse("moderation:queue"), what="report")
     return report
+
+
+def _held_by_reports(content: Post | Reply) -> bool:
+    return content.status == ContentStatus.HELD and content.hold_reason == HoldReason.REPORTS
 
 
 def _open_reports_like(report: Report):
@@ -784,8 +832,6 @@ def decide_appeal(*, moderator, item: QueueItem, grant: bool, response: str = ""
     item = _lock_open_item(item.pk, moderator)
     if item.kind != QueueItem.Kind.APPEAL:
         raise ActionRefused("This is not an appeal.")
-    if item.not_for_id == moderator.pk:
-        raise ActionRefused("Another moderator decides appeals against your own decisions.")
     appeal = Appeal.objects.select_for_update(of=("self",)).select_related("decision").get(pk=item.appeal_id)
     decision = appeal.decision
     if grant:

@@ -357,6 +357,8 @@ def _screen_edit(*, item: Post | Reply, group, screening) -> None:
     the queue again (a hold word in an edit flags it; it stays where it is)."""
     if screening.is_risk or screening.flag_words or screening.hold_words:
         item.is_risk = item.is_risk or screening.is_risk
+        screening.flag_words = [*screening.flag_words, *screening.hold_words]
+        screening.hold_words = []
         enter_new_content(item=item, group=group, hold_reason="", screening=screening)
 
 

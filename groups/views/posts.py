@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -23,6 +24,7 @@ from groups.permissions import (
     get_reply_for_viewer,
     is_folded,
     membership_of,
+    visible_post,
     was_member,
     why_cannot_participate,
 )
@@ -51,7 +53,7 @@ def post_list(request, group_slug):
     )
 
 
-def _submit(request, *, group, form, texts: list[str], act, post=None):
+def _submit(request, *, group, form, texts: list[str], act, post=None, refusal: str = ""):
     """Try to publish what the member sent, after reading it for crisis words first.
 
     Returns ``(item, at_risk)``; ``item`` is None when something refused it. Whatever
@@ -59,7 +61,7 @@ def _submit(request, *, group, form, texts: list[str], act, post=None):
     human: the words are kept for the group's moderators and the page shows crisis help.
     """
     at_risk = has_crisis_language(*texts)
-    refusal = why_cannot_participate(request.user, group)
+    refusal = refusal or why_cannot_participate(request.user, group)
     item = None
     if not refusal:
         if not form.is_valid():
@@ -165,12 +167,13 @@ def reply_create(request, group_slug, post_id):
     group = get_group_for_writer(request.user, group_slug)
     form = ReplyForm(request.POST, group=group)
     texts = [request.POST.get(name, "") for name in ("body", "content_warning")]
-    if not can_read(request.user, group):
-        # Removed while the thread was open: they may no longer read it, but crisis words
-        # they sent still reach a human, and they keep their text.
-        _, at_risk = _submit(request, group=group, form=form, texts=texts, act=None)
+    post = visible_post(request.user, group, post_id) if can_read(request.user, group) else None
+    if post is None:
+        # Removed from the group, or the thread removed, while the form was open: they may
+        # no longer read it, but crisis words they sent still reach a human, and they keep
+        # their text.
+        _, at_risk = _submit(request, group=group, form=form, texts=texts, act=None, refusal=GONE)
         return _refused_page(request, group, form, at_risk=at_risk)
-    post = get_post_for_viewer(request.user, group, post_id)
     reply, at_risk = _submit(
         request,
         group=group,
@@ -187,6 +190,9 @@ def reply_create(request, group_slug, post_id):
     return render(request, "groups/post_detail.html", context, status=400)
 
 
+GONE = "This is no longer open to you: you left or were removed from the group, or it was removed."
+
+
 def _refused_page(request, group, form, *, at_risk: bool):
     return render(
         request,
@@ -194,17 +200,32 @@ def _refused_page(request, group, form, *, at_risk: bool):
         {
             "group": group,
             "form": form,
-            "cannot_post": why_cannot_participate(request.user, group),
+            "cannot_post": why_cannot_participate(request.user, group) or GONE,
             "show_crisis_support": at_risk,
         },
         status=403,
     )
 
 
+def _refused_edit(request, group_slug: str, form_class):
+    """An edit sent for something the member may no longer change (they were removed, or
+    it was removed): refused, but read for crisis words first, with their text kept."""
+    group = get_group_for_writer(request.user, group_slug)
+    form = form_class(request.POST, group=group, editing=True)
+    texts = [request.POST.get(name, "") for name in ("title", "body", "content_warning")]
+    _, at_risk = _submit(request, group=group, form=form, texts=texts, act=None, refusal=GONE)
+    return _refused_page(request, group, form, at_risk=at_risk)
+
+
 @login_required
 def post_edit(request, group_slug, post_id):
-    group = get_group_for_reader(request.user, group_slug)
-    post = get_post_for_author(request.user, group, post_id)
+    try:
+        group = get_group_for_reader(request.user, group_slug)
+        post = get_post_for_author(request.user, group, post_id)
+    except Http404:
+        if request.method != "POST":
+            raise
+        return _refused_edit(request, group_slug, PostForm)
     form = PostForm(request.POST if request.method == "POST" else None, instance=post, group=group, editing=True)
     at_risk = False
     if request.method == "POST":
@@ -229,8 +250,13 @@ def post_edit(request, group_slug, post_id):
 
 @login_required
 def reply_edit(request, group_slug, reply_id):
-    group = get_group_for_reader(request.user, group_slug)
-    reply = get_reply_for_author(request.user, group, reply_id)
+    try:
+        group = get_group_for_reader(request.user, group_slug)
+        reply = get_reply_for_author(request.user, group, reply_id)
+    except Http404:
+        if request.method != "POST":
+            raise
+        return _refused_edit(request, group_slug, ReplyForm)
     form = ReplyForm(request.POST if request.method == "POST" else None, instance=reply, group=group, editing=True)
     at_risk = False
     if request.method == "POST":
@@ -358,10 +384,13 @@ def screen_refused_submission(request, user) -> tuple[bool, str]:
     """For a request refused before any view ran (a suspended account): if it was a post or
     reply with crisis words, keep the words for the group's moderators. Returns whether
     there were crisis words, and the text to give back to the member."""
+    from django.middleware.csrf import CsrfViewMiddleware
     from django.urls import Resolver404, resolve
 
     if request.method != "POST":
         return False, ""
+    if CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {}) is not None:
+        return False, ""  # not a form of ours
     try:
         match = resolve(request.path_info)
     except Resolver404:
@@ -369,9 +398,10 @@ def screen_refused_submission(request, user) -> tuple[bool, str]:
     if match.view_name not in WRITING_ROUTES:
         return False, ""
     texts = [request.POST.get(name, "") for name in ("title", "body", "content_warning")]
+    kept = "\n\n".join(text for text in texts if text.strip())
     if not has_crisis_language(*texts):
-        return False, request.POST.get("body", "")
+        return False, kept
     group = Group.objects.filter(slug=match.kwargs.get("group_slug", "")).first()
     if group is not None and (can_read(user, group) or was_member(user, group)):
         moderation.record_refused_risk(author=user, group=group, texts=texts, refusal="the account is suspended")
-    return True, request.POST.get("body", "")
+    return True, kept
