@@ -41,7 +41,7 @@ class QueueDecisionForm(forms.Form):
 
     decision = forms.ChoiceField(choices=[], widget=forms.RadioSelect)
     reason = forms.ChoiceField(
-        label="Reason (for removing, rejecting or warning)",
+        label="Reason",
         choices=[("", "Choose a reason"), *Reason.choices],
         required=False,
     )

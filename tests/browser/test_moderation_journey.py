@@ -35,7 +35,7 @@ def decide(session, item_heading, decision, reason=None, note=""):
     card.get_by_text("Decide").first.click()
     card.get_by_label(decision).check()
     if reason:
-        card.get_by_label("Reason").select_option(label=reason)
+        card.get_by_label("Reason", exact=True).select_option(label=reason)
     if note:
         card.get_by_label("Note to the member").fill(note)
     card.get_by_role("button", name="Save decision").click()
