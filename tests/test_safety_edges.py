@@ -530,3 +530,13 @@ def test_a_held_crisis_post_offers_the_care_choices(circle, make_post):
     group.save()
     item = QueueItem.objects.get(post=make_post(group, people["Author"], body="I want to die"))
     assert {v for v, _ in mod.decision_choices(item)} == {"checked_in", "escalate", "approve", "reject"}
+
+
+def test_the_queue_filter_stays_a_filter_whatever_the_items(client, circle, make_post):
+    group, people = circle
+    make_post(group, people["Author"], body="I want to die")
+    client.force_login(people["Mod"])
+    page = client.get(reverse("moderation:queue")).content.decode()
+    filter_form = page[page.index('aria-label="Filter the queue"') : page.index("item waiting")]
+    assert 'name="decision"' not in filter_form
+    assert 'name="kind"' in filter_form

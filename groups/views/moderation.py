@@ -65,8 +65,8 @@ def queue(request):
     for item in page.object_list:
         choices = tuple(actions.decision_choices(item))
         if choices not in rendered:
-            form = QueueDecisionForm(choices=choices, auto_id="id_item{item}_%s")
-            rendered[choices] = render_to_string("_form_fields.html", {"form": form})
+            decision_form = QueueDecisionForm(choices=choices, auto_id="id_item{item}_%s")
+            rendered[choices] = render_to_string("_form_fields.html", {"form": decision_form})
         rows.append((item, mark_safe(rendered[choices].replace("{item}", str(item.pk)))))  # noqa: S308
     query = request.GET.copy()
     query.pop("page", None)
