@@ -177,9 +177,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2id first (see community/hashers.py); older PBKDF2 hashes still verify and are
+# upgraded at the member's next login.
+PASSWORD_HASHERS = [
+    "community.hashers.SteadyArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 if TESTING:
-    # A fast hasher keeps the suite quick; production keeps Django's default.
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A fast hasher keeps the suite quick; the hashing tests ask for the real list.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 
 LOGIN_REDIRECT_URL = "community:home"
 LOGIN_URL = "account_login"

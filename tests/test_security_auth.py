@@ -164,3 +164,20 @@ def test_login_throttling_is_kept_in_the_shared_cache(member):
     assert "Too many failed login attempts" in blocked.content.decode()
     cache.clear()
     assert Client().post(reverse("account_login"), {"login": member.email, "password": PASSWORD}).status_code == 302
+
+
+def test_passwords_are_hashed_with_argon2_and_old_hashes_upgrade_at_login(client, make_member, settings):
+    from django.contrib.auth.hashers import make_password
+
+    settings.PASSWORD_HASHERS = [
+        "community.hashers.SteadyArgon2PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+    member = make_member("Old Hash", email="old-hash@example.org")
+    member.password = make_password("a-long-password-1", hasher="pbkdf2_sha256")
+    member.save()
+    response = client.post(reverse("account_login"), {"login": "old-hash@example.org", "password": "a-long-password-1"})
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.password.startswith("argon2$argon2id$")
+    assert "m=19456,t=2,p=1" in member.password
