@@ -119,7 +119,7 @@ def test_export_request_builds_zip_emails_owner_and_only_owner_can_download(
     assert response.status_code == 302
     export = DataExport.objects.get(user=busy["river"])
     assert export.status == DataExport.Status.READY
-    assert [m.subject for m in mailoutbox] == ["Your data export is ready"]
+    assert [m.subject for m in mailoutbox] == ["[Steady Ground] Your data export is ready"]
     assert "My long winter" not in mailoutbox[0].body
     url = reverse("community:export-download", kwargs={"token": export.token})
     assert url in client.get(reverse("community:privacy-settings")).content.decode()

@@ -7,11 +7,13 @@ account or the whole new state after a crash: a member gets what they chose, nev
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import F, Q
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -58,14 +60,15 @@ def complete_data_export(*, export_id: int, archive: bytes) -> DataExport | None
     export.status = DataExport.Status.READY
     export.ready_at = timezone.now()
     export.save()
+    context = {
+        "user": export.user,
+        "privacy_url": _absolute(reverse("community:privacy-settings")),
+        "expires_at": export.expires_at,
+    }
     queue_email(
         to=[export.user.email],
-        subject="Your data export is ready",
-        body=(
-            "The export of your data that you asked for is ready.\n\n"
-            f"Log in and download it from {_absolute(reverse('community:privacy-settings'))} "
-            f"before {export.expires_at:%B %-d, %Y}. After that it is deleted.\n"
-        ),
+        subject=f"[{settings.SITE_NAME}] Your data export is ready",
+        body=render_to_string("community/emails/data_export_ready.txt", context),
     )
     return export
 
@@ -75,8 +78,6 @@ def purge_expired_exports(*, now=None) -> int:
 
 
 def _absolute(path: str) -> str:
-    from django.conf import settings
-
     return settings.SITE_URL + path
 
 
