@@ -1,4 +1,9 @@
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.conf import settings
 from django.shortcuts import render
 
 from community.emails import queue_email
@@ -15,9 +20,29 @@ def suspended_response(request, user, *, at_risk: bool = False, kept_text: str =
     )
 
 
+@dataclass(frozen=True)
+class EmailSite:
+    """What allauth's email templates read as ``current_site``: the name from SITE_NAME
+    and the domain from SITE_URL (django.contrib.sites is not installed, and the Host
+    header is no source for what an email says)."""
+
+    name: str
+    domain: str
+
+    @classmethod
+    def from_settings(cls) -> "EmailSite":
+        return cls(name=settings.SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc)
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
-        """Render allauth's email here, send it from a task (never in the request)."""
+        """Render allauth's email here, send it from a task (never in the request).
+
+        The context is the one allauth's own send_mail builds (the request, the address
+        and the site, which its templates need), with our site in place of Django's.
+        """
+        site = EmailSite.from_settings()
+        context = {"request": allauth_context.request, "email": email, "current_site": site, **context}
         message = self.render_mail(template_prefix, email, context)
         html = next((body for body, mime in getattr(message, "alternatives", []) if mime == "text/html"), "")
         queue_email(to=list(message.to), subject=message.subject, body=message.body, html=html)

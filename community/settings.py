@@ -203,6 +203,9 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SIGNUP_FORM_CLASS = "community.forms.SignupForm"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+# Tell the owner by email when their password, address or two-factor settings change, so
+# that a change they did not make is noticed (no post text, only what changed and from where).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG or TESTING else "https"
 # allauth's rate limits are on by default; they are listed here so that they are seen.
 ACCOUNT_RATE_LIMITS = {
