@@ -90,10 +90,13 @@ def send_digest(circle, make_post):
 
 
 def send_risk_alert(circle, make_post):
-    from community.notifications import alert_moderators_of_risk
+    from community.notifications import RISK_ALERT_WHAT, alert_moderators_of_risk
 
-    group, _ = circle
-    alert_moderators_of_risk(group=group, queue_url=reverse("moderation:queue"))
+    group, people = circle
+    people["Author"].is_staff = True  # "escalated" goes to staff
+    people["Author"].save()
+    for what in RISK_ALERT_WHAT:
+        alert_moderators_of_risk(group=group, queue_url=reverse("moderation:queue"), what=what)
 
 
 def send_meeting_reminder(circle, make_post):
