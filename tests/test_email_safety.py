@@ -302,3 +302,29 @@ def test_data_export_ready_email_names_the_site_and_carries_the_crisis_line(
     [message] = mailoutbox
     body = assert_safe_email(message)
     assert settings.SITE_URL + reverse("community:privacy-settings") in body
+
+
+@pytest.mark.django_db
+def test_turning_on_two_factor_tells_the_member_by_a_safe_email(
+    client, make_member, mailoutbox, django_capture_on_commit_callbacks
+):
+    from allauth.mfa.totp.internal.auth import (
+        SECRET_SESSION_KEY,
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    make_member("River", email="river@example.org", password="a-long-password-1")
+    client.post(reverse("account_login"), {"login": "river@example.org", "password": "a-long-password-1"})
+    client.post(reverse("account_reauthenticate"), {"password": "a-long-password-1"})  # as the site asks
+    assert client.get(reverse("mfa_activate_totp")).status_code == 200
+    secret = client.session[SECRET_SESSION_KEY]
+    code = format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("mfa_activate_totp"), {"code": code})
+    assert response.status_code == 302
+    assert mailoutbox, "turning on two-factor sends a notice"
+    for message in mailoutbox:
+        assert_safe_email(message)
+    assert any("Authenticator App Activated" in m.subject for m in mailoutbox)
