@@ -10,7 +10,7 @@ from groups import queries
 from groups.actions import moderation
 from groups.actions import posts as actions
 from groups.forms import PostForm, ReplyForm
-from groups.models import ContentStatus, Group, Reason
+from groups.models import ContentStatus, Group, Post, Reason, Reply
 from groups.permissions import (
     author_label,
     can_moderate,
@@ -207,10 +207,13 @@ def _refused_page(request, group, form, *, at_risk: bool):
     )
 
 
-def _refused_edit(request, group_slug: str, form_class):
-    """An edit sent for something the member may no longer change (they were removed, or
-    it was removed): refused, but read for crisis words first, with their text kept."""
+def _refused_edit(request, group_slug: str, form_class, model, item_id: int):
+    """An edit sent by its author for something they may no longer change (they were
+    removed, or it was removed): refused, but read for crisis words first, with their text
+    kept. Anyone else gets the 404 they would have got."""
     group = get_group_for_writer(request.user, group_slug)
+    if not model.objects.filter(author=request.user, pk=item_id).exists():
+        raise Http404("Nothing of yours to edit here.")
     form = form_class(request.POST, group=group, editing=True)
     texts = [request.POST.get(name, "") for name in ("title", "body", "content_warning")]
     _, at_risk = _submit(request, group=group, form=form, texts=texts, act=None, refusal=GONE)
@@ -225,7 +228,7 @@ def post_edit(request, group_slug, post_id):
     except Http404:
         if request.method != "POST":
             raise
-        return _refused_edit(request, group_slug, PostForm)
+        return _refused_edit(request, group_slug, PostForm, Post, post_id)
     form = PostForm(request.POST if request.method == "POST" else None, instance=post, group=group, editing=True)
     at_risk = False
     if request.method == "POST":
@@ -256,7 +259,7 @@ def reply_edit(request, group_slug, reply_id):
     except Http404:
         if request.method != "POST":
             raise
-        return _refused_edit(request, group_slug, ReplyForm)
+        return _refused_edit(request, group_slug, ReplyForm, Reply, reply_id)
     form = ReplyForm(request.POST if request.method == "POST" else None, instance=reply, group=group, editing=True)
     at_risk = False
     if request.method == "POST":
