@@ -1,0 +1,108 @@
+"""Reads of a member's journal, each one query with what its pages need, so that a page
+costs the same number of queries however long the journal is."""
+
+from collections import defaultdict
+from datetime import date, timedelta
+from statistics import mean
+
+from django.db.models import Count
+
+from community.journal.models import (
+    QUESTIONNAIRE_MAX,
+    JournalCheckIn,
+    JournalQuestion,
+    JournalSession,
+    JournalShareLink,
+    JournalTreatment,
+    Questionnaire,
+)
+
+SCALES = ["mood", "sleep", "energy", "anxiety"]
+
+
+def treatments_for(user):
+    """The member's treatments in the order they started, each with ``session_count``."""
+    return (
+        JournalTreatment.objects.filter(user=user)
+        .annotate(session_count=Count("sessions"))
+        .order_by("started_on", "id")
+    )
+
+
+def sessions_for(treatment):
+    return JournalSession.objects.filter(treatment=treatment, user_id=treatment.user_id).order_by("date", "id")
+
+
+def checkins_for(user, *, since: date | None = None):
+    checkins = JournalCheckIn.objects.filter(user=user)
+    if since is not None:
+        checkins = checkins.filter(date__gte=since)
+    return checkins.order_by("date", "id")
+
+
+def questions_for(user):
+    return JournalQuestion.objects.filter(user=user).order_by("done_at", "created_at", "id")
+
+
+def share_links_for(user):
+    """The member's links with how often each was opened and the opens themselves."""
+    return (
+        JournalShareLink.objects.filter(user=user)
+        .annotate(open_count=Count("opens"))
+        .prefetch_related("opens")
+        .order_by("-created_at", "-id")
+    )
+
+
+def _bucket(day: date, weekly: bool) -> date:
+    return day - timedelta(days=day.weekday()) if weekly else day.replace(day=1)
+
+
+def checkin_trend(checkins, *, weekly: bool) -> list[dict]:
+    """Averages of each scale per week (or month), oldest first: the member's own numbers,
+    summed up, with no judgement added."""
+    buckets = defaultdict(list)
+    for checkin in checkins:
+        buckets[_bucket(checkin.date, weekly)].append(checkin)
+    rows = []
+    for start in sorted(buckets):
+        group = buckets[start]
+        row = {"start": start, "count": len(group)}
+        for scale in SCALES:
+            values = [getattr(c, scale) for c in group if getattr(c, scale) is not None]
+            row[scale] = round(mean(values), 1) if values else None
+        rows.append(row)
+    return rows
+
+
+def questionnaire_scores(checkins) -> list[dict]:
+    labels = dict(Questionnaire.choices)
+    return [
+        {
+            "date": c.date,
+            "name": labels.get(c.questionnaire, c.questionnaire),
+            "score": c.questionnaire_score,
+            "max": QUESTIONNAIRE_MAX.get(c.questionnaire, 100),
+        }
+        for c in checkins
+        if c.questionnaire and c.questionnaire_score is not None
+    ]
+
+
+def summary_for(user, *, period_days: int | None, today: date) -> dict:
+    """Everything the clinician summary shows, in three queries."""
+    since = today - timedelta(days=period_days) if period_days else None
+    checkins = list(checkins_for(user, since=since))
+    first = since or (checkins[0].date if checkins else today)
+    return {
+        "since": since,
+        "first": first,
+        "today": today,
+        "period_days": period_days,
+        "treatments": list(treatments_for(user)),
+        "checkin_count": len(checkins),
+        "trend": checkin_trend(checkins, weekly=bool(period_days and period_days <= 90)),
+        "weekly": bool(period_days and period_days <= 90),
+        "scores": questionnaire_scores(checkins),
+        "questions": [q for q in questions_for(user) if q.done_at is None],
+    }
