@@ -54,6 +54,11 @@ def _private(response):
     return response
 
 
+def _posted(request):
+    # An empty POST is still a POST: it must be validated (and refused), not shown as a new form.
+    return request.POST if request.method == "POST" else None
+
+
 def _form_status(request, form) -> int:
     return 400 if request.method == "POST" and form.errors else 200
 
@@ -79,7 +84,7 @@ def journey_home(request):
 
 @login_required
 def treatment_create(request):
-    form = TreatmentForm(request.POST or None)
+    form = TreatmentForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         treatment = actions.record_treatment(user=request.user, data=form.cleaned_data)
         messages.success(request, "Treatment saved to your journal.")
@@ -100,7 +105,7 @@ def treatment_detail(request, treatment_id):
 def treatment_edit(request, treatment_id):
     treatment = get_own_journal_item(request.user, JournalTreatment, treatment_id)
     initial = {name: getattr(treatment, name) for name in actions.TREATMENT_FIELDS}
-    form = TreatmentForm(request.POST or None, initial=initial)
+    form = TreatmentForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         actions.update_treatment(user=request.user, treatment=treatment, data=form.cleaned_data)
         messages.success(request, "Treatment updated.")
@@ -128,7 +133,7 @@ def session_create(request, treatment_id):
     treatment = get_own_journal_item(request.user, JournalTreatment, treatment_id)
     if not treatment.has_sessions:
         raise Http404("Sessions are recorded for esketamine, ketamine, TMS and ECT only.")
-    form = SessionForm(request.POST or None, treatment=treatment, initial={"date": timezone.localdate()})
+    form = SessionForm(_posted(request), treatment=treatment, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         actions.record_session(user=request.user, treatment=treatment, data=form.cleaned_data)
         messages.success(request, "Session saved.")
@@ -142,7 +147,7 @@ def session_edit(request, session_id):
     session = get_own_journal_item(request.user, JournalSession, session_id)
     treatment = session.treatment
     initial = {name: getattr(session, name) for name in actions.SESSION_FIELDS}
-    form = SessionForm(request.POST or None, treatment=treatment, initial=initial)
+    form = SessionForm(_posted(request), treatment=treatment, initial=initial)
     if request.method == "POST" and form.is_valid():
         actions.update_session(user=request.user, session=session, data=form.cleaned_data)
         messages.success(request, "Session updated.")
@@ -178,7 +183,7 @@ def _after_checkin(request, checkin):
 
 @login_required
 def checkin_create(request):
-    form = CheckInForm(request.POST or None, initial={"date": timezone.localdate()})
+    form = CheckInForm(_posted(request), initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         checkin = actions.record_checkin(user=request.user, data=form.cleaned_data)
         messages.success(request, "Check-in saved. Only you can see it.")
@@ -192,7 +197,7 @@ def checkin_create(request):
 def checkin_edit(request, checkin_id):
     checkin = get_own_journal_item(request.user, JournalCheckIn, checkin_id)
     initial = {name: getattr(checkin, name) for name in actions.CHECKIN_FIELDS}
-    form = CheckInForm(request.POST or None, initial=initial)
+    form = CheckInForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         checkin = actions.update_checkin(user=request.user, checkin=checkin, data=form.cleaned_data)
         messages.success(request, "Check-in updated.")
@@ -255,7 +260,7 @@ def summary(request):
 
 @login_required
 def share_list(request):
-    form = ShareLinkForm(request.POST or None)
+    form = ShareLinkForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         _link, token = actions.create_share_link(
             user=request.user,
@@ -310,7 +315,7 @@ def shared_summary(request, token):
 def reminders(request):
     current = JournalReminder.objects.filter(user=request.user).first()
     form = ReminderForm(
-        request.POST or None, initial={"frequency": current.frequency if current else JournalReminder.Frequency.NEVER}
+        _posted(request), initial={"frequency": current.frequency if current else JournalReminder.Frequency.NEVER}
     )
     if request.method == "POST" and form.is_valid():
         actions.set_checkin_reminder(user=request.user, frequency=form.cleaned_data["frequency"])
