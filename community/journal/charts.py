@@ -9,7 +9,7 @@ from community.journal.models import QUESTIONNAIRE_MAX
 
 WIDTH = 720
 LEFT, RIGHT = 44, 12
-PLOT_TOP, PLOT_HEIGHT = 14, 110  # the mood band, 1 at the bottom and 5 at the top
+PLOT_TOP, PLOT_HEIGHT = 24, 110  # the mood band, 1 at the bottom and 5 at the top
 LANE_TOP_GAP, LANE_HEIGHT, LANE_GAP = 26, 20, 6
 AXIS_HEIGHT = 28
 # One calm colour per kind of treatment (all reach 3:1 against the cream background).
@@ -34,6 +34,7 @@ class Bar:
     colour: str
     label_x: float
     label_inside: bool
+    label_anchor: str = "start"
 
     @property
     def text_y(self) -> float:
@@ -49,8 +50,10 @@ class Timeline:
     bars: list[Bar] = field(default_factory=list)
     mood_points: list[tuple[float, float]] = field(default_factory=list)
     score_points: list[tuple[float, float, str]] = field(default_factory=list)
-    ticks: list[tuple[float, str]] = field(default_factory=list)
+    ticks: list[tuple[float, str, str]] = field(default_factory=list)
     mood_gridlines: list[tuple[float, float, str]] = field(default_factory=list)
+    treatments: list = field(default_factory=list)
+    checkins: list = field(default_factory=list)
     plot_bottom: float = 0
     axis_y: float = 0
     lanes_top: float = 0
@@ -72,7 +75,7 @@ class Timeline:
         return not self.bars and not self.mood_points and not self.score_points
 
 
-def _ticks(start: date, end: date, x_of) -> list[tuple[float, str]]:
+def _ticks(start: date, end: date, x_of) -> list[tuple[float, str, str]]:
     """Month (or year) labels along the bottom: at most seven, on round months."""
     months = []
     year, month = start.year, start.month
@@ -82,12 +85,23 @@ def _ticks(start: date, end: date, x_of) -> list[tuple[float, str]]:
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     step = next(s for s in (1, 2, 3, 6, 12, 24, 60, 120) if len(months) / s <= 7)
     shown = [m for m in months if (m.year * 12 + m.month - 1) % step == 0]
-    return [(x_of(m), f"{m:%b %Y}" if step < 12 else f"{m.year}") for m in shown]
+    ticks = []
+    for month in shown:
+        x = x_of(month)
+        # Labels near an edge are anchored inside the picture so that none is cut off.
+        anchor = "end" if x > WIDTH - RIGHT - 30 else "start" if x < LEFT + 30 else "middle"
+        ticks.append((x, f"{month:%b %Y}" if step < 12 else f"{month.year}", anchor))
+    return ticks
 
 
-def build_timeline(treatments, checkins, *, today: date) -> Timeline:
+def build_timeline(treatments, checkins, *, today: date, since: date | None = None) -> Timeline:
+    """The picture from ``since`` (or the first thing recorded) to today. Treatments that
+    ended before ``since`` are left out; one that began earlier starts at the left edge."""
+    if since is not None:
+        treatments = [t for t in treatments if (t.ended_on or today) >= since.replace(day=1)]
+        checkins = [c for c in checkins if c.date >= since]
     starts = [t.started_on for t in treatments] + [c.date for c in checkins]
-    start = min(starts) if starts else today - timedelta(days=30)
+    start = since or (min(starts) if starts else today - timedelta(days=30))
     end = today
     if (end - start).days < 28:
         start = end - timedelta(days=28)
@@ -112,8 +126,16 @@ def build_timeline(treatments, checkins, *, today: date) -> Timeline:
         x1 = x_of(treatment.started_on)
         x2 = max(x_of(treatment.ended_on or end), x1 + 4)
         label = treatment.name if len(treatment.name) <= 28 else treatment.name[:27] + "…"
-        inside = (x2 - x1) > len(label) * 6.6 + 8
+        text_width = len(label) * 6.6
+        inside = (x2 - x1) > text_width + 8
         until = f"{treatment.ended_on:%b %Y}" if treatment.ended_on else "ongoing"
+        # A label that does not fit inside goes after the bar, or before it near the right edge.
+        if inside:
+            label_x, anchor = x1 + 5, "start"
+        elif x2 + 4 + text_width <= WIDTH - RIGHT:
+            label_x, anchor = x2 + 4, "start"
+        else:
+            label_x, anchor = max(x1 - 4, LEFT + text_width), "end"
         timeline.bars.append(
             Bar(
                 x=x1,
@@ -122,8 +144,9 @@ def build_timeline(treatments, checkins, *, today: date) -> Timeline:
                 label=label,
                 title=f"{treatment.name}: {treatment.started_on:%b %Y} to {until}",
                 colour=KIND_COLOURS.get(treatment.kind, KIND_COLOURS["other"]),
-                label_x=x1 + 5 if inside else min(x2 + 4, WIDTH - RIGHT - len(label) * 6.6),
+                label_x=label_x,
                 label_inside=inside,
+                label_anchor=anchor,
             )
         )
     timeline.mood_points = [(x_of(c.date), y_of_mood(c.mood)) for c in checkins if c.mood is not None]
@@ -133,4 +156,6 @@ def build_timeline(treatments, checkins, *, today: date) -> Timeline:
             share = min(c.questionnaire_score / top, 1)
             timeline.score_points.append((x_of(c.date), plot_bottom - share * PLOT_HEIGHT, f"{c.questionnaire_score}"))
     timeline.ticks = _ticks(start, end, x_of)
+    timeline.treatments = treatments
+    timeline.checkins = checkins
     return timeline

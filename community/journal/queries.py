@@ -54,16 +54,27 @@ def share_links_for(user):
     )
 
 
-def _bucket(day: date, weekly: bool) -> date:
-    return day - timedelta(days=day.weekday()) if weekly else day.replace(day=1)
+def _bucket(day: date, step: str) -> date:
+    if step == "week":
+        return day - timedelta(days=day.weekday())
+    if step == "month":
+        return day.replace(day=1)
+    return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
 
 
-def checkin_trend(checkins, *, weekly: bool) -> list[dict]:
-    """Averages of each scale per week (or month), oldest first: the member's own numbers,
-    summed up, with no judgement added."""
+def trend_step(first: date, today: date) -> str:
+    """Weeks for up to three months of check-ins, months up to a year, then quarters, so
+    that the trend stays a short table that fits the one page."""
+    days = (today - first).days
+    return "week" if days <= 91 else "month" if days <= 400 else "quarter"
+
+
+def checkin_trend(checkins, *, step: str) -> list[dict]:
+    """Averages of each scale per week, month or quarter, oldest first: the member's own
+    numbers, summed up, with no judgement added."""
     buckets = defaultdict(list)
     for checkin in checkins:
-        buckets[_bucket(checkin.date, weekly)].append(checkin)
+        buckets[_bucket(checkin.date, step)].append(checkin)
     rows = []
     for start in sorted(buckets):
         group = buckets[start]
@@ -94,6 +105,7 @@ def summary_for(user, *, period_days: int | None, today: date) -> dict:
     since = today - timedelta(days=period_days) if period_days else None
     checkins = list(checkins_for(user, since=since))
     first = since or (checkins[0].date if checkins else today)
+    step = trend_step(checkins[0].date if checkins else today, today)
     return {
         "since": since,
         "first": first,
@@ -101,8 +113,8 @@ def summary_for(user, *, period_days: int | None, today: date) -> dict:
         "period_days": period_days,
         "treatments": list(treatments_for(user)),
         "checkin_count": len(checkins),
-        "trend": checkin_trend(checkins, weekly=bool(period_days and period_days <= 90)),
-        "weekly": bool(period_days and period_days <= 90),
+        "trend": checkin_trend(checkins, step=step),
+        "step": step,
         "scores": questionnaire_scores(checkins),
         "questions": [q for q in questions_for(user) if q.done_at is None],
     }

@@ -1,7 +1,8 @@
 """My treatment journey: short function views. Every row is fetched with
 ``get_own_journal_item`` (404 for anyone but its member); writes go through actions.py."""
 
-from django.conf import settings
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -44,6 +45,8 @@ from community.journal.queries import (
 from community.permissions import get_own_journal_item
 
 RECENT_CHECKINS = 14
+# The timeline's ranges: (label, days back from today, or None for everything).
+CHART_RANGES = {"3m": ("3 months", 91), "1y": ("1 year", 365), "all": ("Everything", None)}
 NEW_SHARE_URL_KEY = "journal_new_share_url"
 # Search engines and caches are told to keep away from a shared summary.
 NO_INDEX = "noindex, nofollow, noarchive, nosnippet"
@@ -63,18 +66,33 @@ def _form_status(request, form) -> int:
     return 400 if request.method == "POST" and form.errors else 200
 
 
+def _chart_range(request, checkins, today) -> str:
+    """The range asked for, or by default the last three months when there are check-ins
+    in them (so that their line is readable), otherwise everything."""
+    key = request.GET.get("range")
+    if key in CHART_RANGES:
+        return key
+    recent = today - timedelta(days=CHART_RANGES["3m"][1])
+    return "3m" if checkins and checkins[-1].date >= recent else "all"
+
+
 @login_required
 def journey_home(request):
+    today = timezone.localdate()
     treatments = list(treatments_for(request.user))
     checkins = list(checkins_for(request.user))
+    chart_range = _chart_range(request, checkins, today)
+    days = CHART_RANGES[chart_range][1]
+    timeline = build_timeline(treatments, checkins, today=today, since=today - timedelta(days=days) if days else None)
     context = {
         "treatments": treatments,
         "recent_checkins": checkins[-RECENT_CHECKINS:][::-1],
         "checkin_count": len(checkins),
         "questions": list(questions_for(request.user)),
         "question_form": QuestionForm(),
-        "timeline": build_timeline(treatments, checkins, today=timezone.localdate()),
-        "chart_checkins": checkins,
+        "timeline": timeline,
+        "chart_range": chart_range,
+        "chart_ranges": [(key, label) for key, (label, _days) in CHART_RANGES.items()],
     }
     return _private(render(request, "community/journal/home.html", context))
 
@@ -268,7 +286,9 @@ def share_list(request):
             days_valid=form.cleaned_data["days_valid"],
             show_display_name=form.cleaned_data["show_display_name"],
         )
-        request.session[NEW_SHARE_URL_KEY] = settings.SITE_URL + reverse("journal:shared", kwargs={"token": token})
+        request.session[NEW_SHARE_URL_KEY] = request.build_absolute_uri(
+            reverse("journal:shared", kwargs={"token": token})
+        )
         return redirect("journal:share-list")
     context = {
         "form": form,

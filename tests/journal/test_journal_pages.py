@@ -109,7 +109,7 @@ def test_the_timeline_is_an_svg_with_a_table_beside_it(member_client, member, ma
     make_treatment(member, kind="tms", name="TMS course", started_on=date(2024, 2, 1))
     make_checkin(member, mood=2, questionnaire="phq9", questionnaire_score=20, date=TODAY - timedelta(days=3))
     make_checkin(member, mood=4)
-    page = member_client.get(reverse("journal:home")).content.decode()
+    page = member_client.get(reverse("journal:home") + "?range=all").content.decode()
     assert '<svg class="timeline-svg"' in page
     assert 'role="img"' in page
     assert "<polyline" in page
@@ -118,6 +118,24 @@ def test_the_timeline_is_an_svg_with_a_table_beside_it(member_client, member, ma
     assert "Treatments on the timeline" in page
     assert "<td>Jan 2023</td>" in page.replace("\n", "")
     assert "ongoing" in page
+
+
+def test_the_timeline_shows_the_last_three_months_by_default_when_there_are_recent_check_ins(
+    member_client, member, make_treatment, make_checkin
+):
+    make_treatment(member, name="Old pills", started_on=date(2021, 1, 1), ended_on=date(2021, 6, 1))
+    make_treatment(member, kind="esketamine", name="Spravato", started_on=date(2022, 1, 1))
+    make_checkin(member, mood=2, date=TODAY - timedelta(days=200))
+    make_checkin(member, mood=4, date=TODAY - timedelta(days=2))
+    page = member_client.get(reverse("journal:home")).content.decode()
+    chart = page.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert "Spravato" in chart
+    assert "Old pills" not in chart
+    assert chart.count("<circle") == 1  # only the recent check-in
+    assert 'aria-current="true">3 months' in page
+    everything = member_client.get(reverse("journal:home") + "?range=all").content.decode()
+    assert "Old pills" in everything.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert member_client.get(reverse("journal:home") + "?range=<script>").status_code == 200
 
 
 def test_an_empty_journal_invites_the_first_step(member_client):
@@ -210,7 +228,7 @@ def test_a_share_link_shows_the_summary_read_only_without_a_name_and_records_ope
     response = member_client.post(reverse("journal:share-list"), {"period": "", "days_valid": "7"}, follow=True)
     page = response.content.decode()
     url = page.split('id="new-share-url" readonly value="', 1)[1].split('"', 1)[0]
-    path = url.removeprefix("http://127.0.0.1:8000")
+    path = url.removeprefix("http://testserver")
     assert "cannot be shown again" in page
     # Shown once only.
     assert 'id="new-share-url"' not in member_client.get(reverse("journal:share-list")).content.decode()
