@@ -118,3 +118,14 @@ def summary_for(user, *, period_days: int | None, today: date) -> dict:
         "scores": questionnaire_scores(checkins),
         "questions": [q for q in questions_for(user) if q.done_at is None],
     }
+
+
+def line_to_copy(treatment, *, session_count: int, today: date) -> str:
+    """A short line a member may copy into a group post on purpose (for example "Week 4 of
+    TMS"): the treatment's name and where they are in it, nothing else from the journal."""
+    if treatment.has_sessions and session_count:
+        return f"Session {session_count} of {treatment.name}"
+    if treatment.ended_on is None:
+        weeks = max(1, (today - treatment.started_on).days // 7 + 1)
+        return f"Week {weeks} of {treatment.name}"
+    return f"{treatment.name}, {treatment.started_on:%B %Y} to {treatment.ended_on:%B %Y}"

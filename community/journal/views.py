@@ -36,6 +36,7 @@ from community.journal.models import (
 )
 from community.journal.queries import (
     checkins_for,
+    line_to_copy,
     questions_for,
     sessions_for,
     share_links_for,
@@ -115,7 +116,9 @@ def treatment_create(request):
 @login_required
 def treatment_detail(request, treatment_id):
     treatment = get_own_journal_item(request.user, JournalTreatment, treatment_id)
-    context = {"treatment": treatment, "sessions": list(sessions_for(treatment))}
+    sessions = list(sessions_for(treatment))
+    line = line_to_copy(treatment, session_count=len(sessions), today=timezone.localdate())
+    context = {"treatment": treatment, "sessions": sessions, "line_to_copy": line}
     return _private(render(request, "community/journal/treatment_detail.html", context))
 
 

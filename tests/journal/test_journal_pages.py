@@ -354,3 +354,32 @@ def test_the_demo_member_has_a_believable_journal(db, django_capture_on_commit_c
     assert JournalQuestion.objects.filter(user=river).exists()
     # Nobody else has a journal in the demo.
     assert not JournalTreatment.objects.exclude(user=river).exists()
+
+
+# --- copying a line out, on purpose ------------------------------------------------------------
+
+
+def test_a_line_can_be_copied_into_a_post_and_nothing_is_posted_for_the_member(
+    member_client, member, make_treatment, make_session
+):
+    from groups.models import Post
+
+    tms = make_treatment(member, kind="tms", name="TMS", started_on=date(2025, 1, 1))
+    for _ in range(4):
+        make_session(tms, date=date(2025, 1, 6))
+    pills = make_treatment(member, name="Sertraline", started_on=date(2022, 3, 1), ended_on=date(2022, 9, 1))
+    page = member_client.get(reverse("journal:treatment-detail", args=[tms.pk])).content.decode()
+    assert 'readonly value="Session 4 of TMS"' in page
+    assert "Nothing from your journal is ever posted for you" in page
+    page = member_client.get(reverse("journal:treatment-detail", args=[pills.pk])).content.decode()
+    assert 'value="Sertraline, March 2022 to September 2022"' in page
+    assert not Post.objects.exists()
+
+
+def test_the_line_for_an_ongoing_treatment_counts_weeks():
+    from types import SimpleNamespace
+
+    from community.journal.queries import line_to_copy
+
+    treatment = SimpleNamespace(name="Bupropion", has_sessions=False, ended_on=None, started_on=date(2026, 1, 1))
+    assert line_to_copy(treatment, session_count=0, today=date(2026, 1, 22)) == "Week 4 of Bupropion"
