@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('community', '0010_search_vectors_for_articles_and_groups'),
+        ('community', '0011_notify_approvals'),
     ]
 
     operations = [
