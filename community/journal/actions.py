@@ -11,6 +11,7 @@ import secrets
 from datetime import timedelta
 
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -36,6 +37,12 @@ CHECKIN_FIELDS = [
     "date", "mood", "sleep", "energy", "anxiety", "self_harm_thoughts", "questionnaire",
     "questionnaire_score", "note",
 ]  # fmt: skip
+
+
+def _require_owner(user, item) -> None:
+    """Every action checks its own authority: a journal row is changed by its member only."""
+    if item.user_id != user.pk:
+        raise PermissionDenied
 
 
 def _apply(instance, data: dict, fields: list[str]) -> None:
@@ -65,7 +72,7 @@ def record_treatment(*, user, data: dict) -> JournalTreatment:
 
 @transaction.atomic
 def update_treatment(*, user, treatment: JournalTreatment, data: dict) -> JournalTreatment:
-    assert treatment.user_id == user.pk
+    _require_owner(user, treatment)
     _apply(treatment, data, TREATMENT_FIELDS)
     treatment.side_effects = list(data.get("side_effects") or [])
     treatment.save()
@@ -75,14 +82,14 @@ def update_treatment(*, user, treatment: JournalTreatment, data: dict) -> Journa
 
 @transaction.atomic
 def delete_treatment(*, user, treatment: JournalTreatment) -> None:
-    assert treatment.user_id == user.pk
+    _require_owner(user, treatment)
     treatment.delete()  # its sessions go with it
     logger.info("journal treatment deleted")
 
 
 @transaction.atomic
 def record_session(*, user, treatment: JournalTreatment, data: dict) -> JournalSession:
-    assert treatment.user_id == user.pk
+    _require_owner(user, treatment)
     session = JournalSession(user=user, treatment=treatment)
     _apply(session, data, SESSION_FIELDS)
     if session.number is None:
@@ -95,7 +102,7 @@ def record_session(*, user, treatment: JournalTreatment, data: dict) -> JournalS
 
 @transaction.atomic
 def update_session(*, user, session: JournalSession, data: dict) -> JournalSession:
-    assert session.user_id == user.pk
+    _require_owner(user, session)
     _apply(session, data, SESSION_FIELDS)
     session.save()
     logger.info("journal session updated")
@@ -104,7 +111,7 @@ def update_session(*, user, session: JournalSession, data: dict) -> JournalSessi
 
 @transaction.atomic
 def delete_session(*, user, session: JournalSession) -> None:
-    assert session.user_id == user.pk
+    _require_owner(user, session)
     session.delete()
     logger.info("journal session deleted")
 
@@ -122,7 +129,7 @@ def record_checkin(*, user, data: dict) -> JournalCheckIn:
 
 @transaction.atomic
 def update_checkin(*, user, checkin: JournalCheckIn, data: dict) -> JournalCheckIn:
-    assert checkin.user_id == user.pk
+    _require_owner(user, checkin)
     _apply(checkin, data, CHECKIN_FIELDS)
     checkin.save()
     logger.info("journal check-in updated")
@@ -131,7 +138,7 @@ def update_checkin(*, user, checkin: JournalCheckIn, data: dict) -> JournalCheck
 
 @transaction.atomic
 def delete_checkin(*, user, checkin: JournalCheckIn) -> None:
-    assert checkin.user_id == user.pk
+    _require_owner(user, checkin)
     checkin.delete()
     logger.info("journal check-in deleted")
 
@@ -145,7 +152,7 @@ def add_question(*, user, text: str) -> JournalQuestion:
 
 @transaction.atomic
 def toggle_question(*, user, question: JournalQuestion) -> JournalQuestion:
-    assert question.user_id == user.pk
+    _require_owner(user, question)
     question.done_at = None if question.done_at else timezone.now()
     question.save(update_fields=["done_at"])
     return question
@@ -153,7 +160,7 @@ def toggle_question(*, user, question: JournalQuestion) -> JournalQuestion:
 
 @transaction.atomic
 def delete_question(*, user, question: JournalQuestion) -> None:
-    assert question.user_id == user.pk
+    _require_owner(user, question)
     question.delete()
 
 
@@ -202,7 +209,7 @@ def share_link_for_token(token: str) -> JournalShareLink | None:
 
 @transaction.atomic
 def revoke_share_link(*, user, link: JournalShareLink) -> None:
-    assert link.user_id == user.pk
+    _require_owner(user, link)
     if link.revoked_at is None:
         link.revoked_at = timezone.now()
         link.save(update_fields=["revoked_at"])

@@ -194,3 +194,28 @@ def test_header_links_my_journey_for_members_only(client, member):
     assert "My journey" not in client.get(reverse("community:home")).content.decode()
     client.force_login(member)
     assert f'href="{reverse("journal:home")}">My journey' in client.get(reverse("community:home")).content.decode()
+
+
+def test_every_journal_action_refuses_someone_elses_row(full_journal, make_member):
+    from django.core.exceptions import PermissionDenied
+
+    from community.journal import actions
+
+    stranger = make_member("Stranger")
+    attempts = [
+        lambda: actions.update_treatment(user=stranger, treatment=full_journal["treatment"], data={}),
+        lambda: actions.delete_treatment(user=stranger, treatment=full_journal["treatment"]),
+        lambda: actions.record_session(user=stranger, treatment=full_journal["treatment"], data={}),
+        lambda: actions.update_session(user=stranger, session=full_journal["session"], data={}),
+        lambda: actions.delete_session(user=stranger, session=full_journal["session"]),
+        lambda: actions.update_checkin(user=stranger, checkin=full_journal["checkin"], data={}),
+        lambda: actions.delete_checkin(user=stranger, checkin=full_journal["checkin"]),
+        lambda: actions.toggle_question(user=stranger, question=full_journal["question"]),
+        lambda: actions.delete_question(user=stranger, question=full_journal["question"]),
+        lambda: actions.revoke_share_link(user=stranger, link=full_journal["link"]),
+    ]
+    before = journal_snapshot(full_journal["user"])
+    for attempt in attempts:
+        with pytest.raises(PermissionDenied):
+            attempt()
+    assert journal_snapshot(full_journal["user"]) == before
