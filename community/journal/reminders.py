@@ -55,8 +55,6 @@ def _queue_reminder(user) -> None:
         "user": user,
         "url": settings.SITE_URL + reverse("journal:checkin-create"),
         "settings_url": settings.SITE_URL + reverse("journal:reminders"),
-        "crisis_url": settings.SITE_URL + reverse("community:crisis"),
-        "SITE_NAME": settings.SITE_NAME,
     }
     link = unsubscribe_url(user)
     queue_email(
