@@ -88,6 +88,7 @@ def server_environment(args) -> dict[str, str]:
         "REDIS_URL": args.redis,
         "DEBUG": "0",
         "SECRET_KEY": "load-benchmark-" + "x" * 50,
+        "JOURNAL_ENCRYPTION_KEYS": "_5_JDggZ6ivQQLu0_4-6PPbnrMpdn15LRMYDETlySwo=",
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
         "SESSION_COOKIE_SECURE": "0",

@@ -45,6 +45,7 @@ def environment() -> dict[str, str]:
         "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
         "DEBUG": "0",
         "SECRET_KEY": "multi-instance-check-" + "y" * 50,
+        "JOURNAL_ENCRYPTION_KEYS": "rWD39vXu45CFLy0osnsKdG6RC78n002Xvo-FhuZ8cus=",
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
         "SESSION_COOKIE_SECURE": "0",

@@ -24,6 +24,7 @@ def collect_member_data(user) -> dict:
     """Everything about ``user`` as plain JSON-ready data, a fixed number of queries."""
     from allauth.account.models import EmailAddress
 
+    from community.journal.exports import journal_export
     from community.models import Block, CareReport, Notification, ResourceSuggestion
     from groups.models import (
         Appeal,
@@ -196,6 +197,8 @@ def collect_member_data(user) -> dict:
             {"display_name": b.blocked.display_name, "since": _when(b.created_at)}
             for b in Block.objects.filter(blocker=user).select_related("blocked").order_by("id")
         ],
+        # The treatment journal, decrypted: it is the member's own.
+        **journal_export(user),
     }
 
 

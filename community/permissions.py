@@ -35,3 +35,12 @@ def get_article_for_editor(user, article_slug: str) -> Article:
     if article is None:
         raise Http404("No such page.")
     return article
+
+
+def get_own_journal_item(user, model, item_id: int):
+    """A row of the member's own journal, or 404 for anyone else's, staff and moderators
+    included: a journal is for its member alone, so even its existence stays private."""
+    item = model.objects.filter(pk=item_id, user_id=user.pk).first() if user.is_authenticated else None
+    if item is None:
+        raise Http404("No such page.")
+    return item

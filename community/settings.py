@@ -349,6 +349,33 @@ NEW_ACCOUNT_POSTS_PER_HOUR = env_int("NEW_ACCOUNT_POSTS_PER_HOUR", 5)
 # Content reported by this many different members is hidden until a moderator looks.
 REPORTS_TO_HIDE = env_int("REPORTS_TO_HIDE", 3)
 
+# --- My treatment journey ---------------------------------------------------------------
+# Fernet keys (comma-separated, newest first) that encrypt every member's journal at rest.
+# The first key encrypts; all of them decrypt, so a new key can be put in front and the old
+# one dropped after `manage.py rotate_journal_key` (docs/deploy.md). Development and tests
+# derive one from SECRET_KEY; production refuses to start without it.
+JOURNAL_ENCRYPTION_KEYS = env_list("JOURNAL_ENCRYPTION_KEYS")
+if not JOURNAL_ENCRYPTION_KEYS:
+    if DEBUG or TESTING:
+        import base64
+        import hashlib
+
+        JOURNAL_ENCRYPTION_KEYS = [
+            base64.urlsafe_b64encode(hashlib.sha256(b"journal:" + SECRET_KEY.encode()).digest()).decode()
+        ]
+    else:
+        fail(
+            "JOURNAL_ENCRYPTION_KEYS is not set. Set it to a Fernet key "
+            "(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')."
+        )
+for _key in JOURNAL_ENCRYPTION_KEYS:
+    try:
+        from cryptography.fernet import Fernet
+
+        Fernet(_key)
+    except ValueError:
+        fail("JOURNAL_ENCRYPTION_KEYS must be Fernet keys (32 url-safe base64-encoded bytes), comma-separated.")
+
 # --- Load benchmark -------------------------------------------------------------------------
 # BENCHMARK=1 adds /bench/floor, a bare view that the load benchmark measures as the floor
 # no page can beat (benchmarks/load_bench.py). Off everywhere else.

@@ -50,6 +50,7 @@ community_patterns = [
 urlpatterns = [
     path("", include((community_patterns, "community"))),
     path("groups/", include("groups.urls")),
+    path("journey/", include("community.journal.urls")),
     path("moderation/", include("groups.urls_moderation")),
     path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),

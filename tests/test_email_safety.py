@@ -142,6 +142,15 @@ def send_data_export_ready(circle, make_post):
     build_data_export.call(export_id=export.pk)
 
 
+def send_checkin_reminder(circle, make_post):
+    from community.journal.actions import set_checkin_reminder
+    from community.journal.reminders import send_due_checkin_reminders
+
+    group, people = circle
+    set_checkin_reminder(user=people["Reader"], frequency="daily")
+    assert send_due_checkin_reminders() == 1
+
+
 # Our own emails: template name -> how the site sends it. A new email template needs a line here.
 SENDERS = {
     "community/emails/notification.txt": send_notification,
@@ -149,6 +158,7 @@ SENDERS = {
     "community/emails/risk_alert.txt": send_risk_alert,
     "community/emails/data_export_ready.txt": send_data_export_ready,
     "groups/emails/meeting_reminder.txt": send_meeting_reminder,
+    "community/emails/checkin_reminder.txt": send_checkin_reminder,
 }
 
 # Everything any allauth email template may ask of its context.

@@ -1,6 +1,7 @@
 """Every URL of the project against every kind of visitor, built from the URL
 configuration: a URL without a row here (or in tests/test_groups_access.py, which covers
-the groups and moderation namespaces in depth) fails ``test_every_url_has_a_row``.
+the groups and moderation namespaces in depth, or tests/journal/test_journal_privacy.py for
+the treatment journal) fails ``test_every_url_has_a_row``.
 
 Also: every state-changing view refuses GET (or shows only a form) and refuses a POST
 without a CSRF token.
@@ -18,6 +19,7 @@ from django.utils import timezone
 from community.articles import load_articles
 from community.models import Article, CareEntry, CareReport, DataExport, ResourceSuggestion
 from community.notifications import unsubscribe_token
+from tests.journal.test_journal_privacy import JOURNAL_GET
 from tests.test_groups_access import ALL_GETS as GROUP_GETS
 from tests.test_groups_access import ALL_POSTS as GROUP_POSTS
 from tests.test_groups_access import kwargs_for as group_kwargs_for
@@ -138,6 +140,7 @@ def test_every_url_has_a_row():
         if name not in COMMUNITY_GET
         and name not in ALLAUTH_GET
         and name not in group_names
+        and name not in JOURNAL_GET
         and not name.startswith("admin:")
     ]
     assert missing == []

@@ -14,6 +14,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "x7#k2p!q9v$w3m@z8r^t5y&u1i*o4e(a6s)d0f-g_h+j=l[c]b{n}",
     "ALLOWED_HOSTS": "community.example.org",
     "EMAIL_HOST": "smtp.example.org",
+    "JOURNAL_ENCRYPTION_KEYS": "uvuYGxU7Yx1JHmr9LlJ-QFxp0yYpEjDTjXsu0RPBXUI=",
     # Outside the checkout: `check` may create the (empty) file.
     "DATABASE_URL": "sqlite:///" + str(Path(tempfile.gettempdir()) / "steady-ground-deploy-check.sqlite3"),
 }

@@ -108,6 +108,7 @@ def delete_account(*, user, mode: str) -> None:
     from allauth.usersessions.models import UserSession
     from django_tasks_db.models import DBTaskResult
 
+    from community.journal.actions import erase_journal
     from groups.actions.meetings import forget_member_rsvps
     from groups.models import Group, Membership, ModerationLog, Post, Reply, Revision
 
@@ -137,6 +138,9 @@ def delete_account(*, user, mode: str) -> None:
         if entry.target_user_id == user.pk:
             former.target_ref = ref
         former.save()
+
+    # The treatment journal is erased outright, whichever mode was chosen.
+    erase_journal(user=user)
 
     # Signed-in sessions end everywhere (the session store, not only allauth's list).
     for session in UserSession.objects.filter(user=user):

@@ -1,3 +1,12 @@
+from community.journal.models import (
+    JournalCheckIn,
+    JournalQuestion,
+    JournalReminder,
+    JournalSession,
+    JournalShareLink,
+    JournalShareOpen,
+    JournalTreatment,
+)
 from community.models.accounts import User
 from community.models.care import CareEntry, CareReport, Treatment
 from community.models.emails import EmailDelivery
@@ -11,6 +20,13 @@ __all__ = [
     "Block",
     "DataExport",
     "EmailDelivery",
+    "JournalCheckIn",
+    "JournalQuestion",
+    "JournalReminder",
+    "JournalSession",
+    "JournalShareLink",
+    "JournalShareOpen",
+    "JournalTreatment",
     "ModerationLogRef",
     "ArticleSource",
     "ArticleTopic",

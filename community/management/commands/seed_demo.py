@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from community import demo, resources_demo
+from community.journal.demo import seed_journal
 from groups.demo import seed_groups
 
 
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             members = demo.seed_members()
             seed_groups(members)
             resources_demo.seed_resources()
+            seed_journal(members["River"])
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in with any of these (password below):"))
         for email, display_name, _zone, is_staff in demo.DEMO_MEMBERS:
             role = " (staff)" if is_staff else ""
