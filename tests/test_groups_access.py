@@ -213,6 +213,7 @@ GET_MATRIX = {
     "meeting-ics": READERS,
     "meeting-rsvp-series": POST_ONLY,
     "occurrence-detail": READERS,
+    "occurrence-ics": READERS,
     "occurrence-rsvp": POST_ONLY,
     "occurrence-cancel-rsvp": POST_ONLY,
     "occurrence-cancel": POST_ONLY,
