@@ -45,8 +45,8 @@ def browser():
 class BrowserSession:
     """One browser context (cookies of one person) with the checks every visit gets."""
 
-    def __init__(self, browser, base_url: str, name: str):
-        self.context = browser.new_context(viewport=DESKTOP)
+    def __init__(self, browser, base_url: str, name: str, **context_options):
+        self.context = browser.new_context(viewport=DESKTOP, **context_options)
         self.page = self.context.new_page()
         self.base_url = base_url
         self.name = name
@@ -97,11 +97,12 @@ class BrowserSession:
 
 @pytest.fixture
 def open_session(browser, live_server, request):
-    """``open_session("visitor")`` gives a fresh BrowserSession; all are closed at the end."""
+    """``open_session("visitor")`` gives a fresh BrowserSession; all are closed at the end.
+    Extra keywords go to Playwright's new_context (for example ``timezone_id``)."""
     sessions = []
 
-    def open_(name: str) -> BrowserSession:
-        session = BrowserSession(browser, live_server.url, f"{request.node.name}-{name}")
+    def open_(name: str, **context_options) -> BrowserSession:
+        session = BrowserSession(browser, live_server.url, f"{request.node.name}-{name}", **context_options)
         sessions.append(session)
         return session
 
