@@ -41,7 +41,9 @@ def test_newcomer_signs_up_confirms_logs_in_edits_profile_and_logs_out(open_sess
     page.wait_for_url("**/")
     assert page.get_by_role("heading", level=1).inner_text() == "Welcome, Quiet Fern"  # the very first login
 
-    # Confirming logs the member in (ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION); log out and in again.
+    # Confirming logs the member in (ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION); log out (from the
+    # account menu in the header) and in again.
+    page.get_by_role("banner").get_by_text("Quiet Fern").click()
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url("**/")
     page.get_by_role("link", name="Log in").click()
@@ -53,7 +55,8 @@ def test_newcomer_signs_up_confirms_logs_in_edits_profile_and_logs_out(open_sess
     assert "Welcome back, Quiet Fern" in page.get_by_role("heading", level=1).inner_text()  # not the first login
     visitor.check("home-member")
 
-    page.get_by_role("link", name="Quiet Fern").click()
+    page.get_by_role("banner").get_by_text("Quiet Fern").click()
+    page.get_by_role("link", name="Your profile and settings").click()
     page.wait_for_url("**/account/profile/")
     page.get_by_label("About me").fill("Trying TMS this spring.")
     page.get_by_label("Time zone").fill("Denver")
@@ -63,6 +66,7 @@ def test_newcomer_signs_up_confirms_logs_in_edits_profile_and_logs_out(open_sess
     assert page.get_by_label("Time zone").input_value() == "America/Denver"
     visitor.check("profile")
 
+    page.get_by_role("banner").get_by_text("Quiet Fern").click()
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url("**/")
     assert page.get_by_role("link", name="Log in").is_visible()
