@@ -8,6 +8,9 @@ from django.shortcuts import render
 
 from community.emails import queue_email
 
+# Set in the session at a member's very first login, so the home page greets them as new.
+FIRST_VISIT_KEY = "first_visit"
+
 
 def suspended_response(request, user, *, at_risk: bool = False, kept_text: str = ""):
     """The page a suspended member sees instead of being logged in (with the crisis link,
@@ -50,6 +53,12 @@ class AccountAdapter(DefaultAccountAdapter):
     def populate_username(self, request, user):
         # There is no username: members log in with their email address.
         return None
+
+    def login(self, request, user):
+        first_login = user.last_login is None
+        super().login(request, user)  # Django's login sets last_login
+        if first_login:
+            request.session[FIRST_VISIT_KEY] = True
 
     def pre_login(self, request, user, **kwargs):
         if getattr(user, "suspension_in_force", None) and user.suspension_in_force():

@@ -20,6 +20,8 @@ def site(request):
             visible_notifications_q(user), read_at__isnull=True
         ).count()
         context["moderation_queue_count"] = moderation_queue_count(user)
+        # One number on the header's menus for what waits inside them.
+        context["header_waiting"] = context["unread_notifications"] + (context["moderation_queue_count"] or 0)
     return context
 
 

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from community.lib import display_name_problem, normalise_display_name
-from community.models.accounts import TIME_ZONE_CHOICES
+from community.timezones import TimeZoneField
 
 
 def clean_display_name_for(value: str, *, user=None) -> str:
@@ -26,23 +26,34 @@ class SignupForm(forms.Form):
         max_length=60,
         help_text="What other members will see. Please do not use your real name or email.",
     )
+    # Filled from the browser by static/js/time-zone.js; the member sees it and can change it.
+    time_zone = TimeZoneField(
+        label="Your time zone",
+        help_text="Meeting times are shown in this zone. Type a city or region, such as Denver or Europe.",
+        error_messages={"required": "Please choose your time zone, so that meeting times are right for you."},
+    )
     is_adult = forms.BooleanField(
         label="I am 18 or older",
         error_messages={"required": "You must be 18 or older to join this community."},
     )
 
-    field_order = ["email", "display_name", "password1", "password2", "is_adult"]
+    field_order = ["email", "display_name", "password1", "password2", "time_zone", "is_adult"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].widget.attrs["data-detect-time-zone"] = ""
 
     def clean_display_name(self):
         return clean_display_name_for(self.cleaned_data["display_name"])
 
     def signup(self, request, user):
         user.display_name = self.cleaned_data["display_name"]
-        user.save(update_fields=["display_name"])
+        user.time_zone = self.cleaned_data["time_zone"]
+        user.save(update_fields=["display_name", "time_zone"])
 
 
 class ProfileForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES)
+    time_zone = TimeZoneField()
 
     class Meta:
         model = get_user_model()

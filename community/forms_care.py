@@ -6,7 +6,7 @@ import io
 
 from django import forms
 
-from community.geo import Place, PlaceNotFound, find_place
+from community.geo import Place, PlaceAmbiguous, PlaceNotFound, find_place
 from community.models import CareEntry, CareReport, Treatment
 
 MIN_RADIUS, MAX_RADIUS, DEFAULT_RADIUS = 1, 500, 25
@@ -44,7 +44,7 @@ class CareSearchForm(forms.Form):
         label="ZIP code or city",
         max_length=100,
         required=False,
-        help_text='A US ZIP code such as 84101, or a city such as "Salt Lake City, UT".',
+        help_text='The directory covers the US: a ZIP code such as 84101, or a city such as "Salt Lake City, UT".',
     )
     radius = forms.IntegerField(
         label="Within (miles)",
@@ -68,6 +68,7 @@ class CareSearchForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.place_suggestions: list[str] = []
+        self.place_ambiguous = False
 
     def clean(self):
         cleaned = super().clean()
@@ -83,6 +84,7 @@ class CareSearchForm(forms.Form):
                 cleaned["origin"], cleaned["alternatives"] = find_place(cleaned["place"])
             except PlaceNotFound as not_found:
                 self.place_suggestions = not_found.suggestions
+                self.place_ambiguous = isinstance(not_found, PlaceAmbiguous)
                 self.add_error("place", not_found.message)
         return cleaned
 

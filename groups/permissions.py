@@ -97,6 +97,12 @@ def visible_content_q(user, group: Group, *, prefix: str = "") -> Q:
     return Q(**{status: ContentStatus.PUBLISHED}) | Q(**{status: ContentStatus.HELD, f"{prefix}author": user.pk})
 
 
+def can_see_history(user, item) -> bool:
+    """Earlier versions of a post or reply (already fetched with its viewer check): its
+    author sees their own; the group's moderators and staff see everyone's."""
+    return (item.author_id is not None and item.author_id == user.pk) or can_moderate(user, item.group)
+
+
 def author_label(item, *, viewer_moderates: bool) -> str:
     """The name shown for a post's or reply's author. Anonymous items show the real
     author to the group's moderators and staff only."""

@@ -48,6 +48,11 @@ urlpatterns = [
         name="occurrence-detail",
     ),
     path(
+        "<slug:group_slug>/meetings/<int:meeting_id>/dates/<int:occurrence_id>/calendar.ics",
+        meetings.occurrence_ics,
+        name="occurrence-ics",
+    ),
+    path(
         "<slug:group_slug>/meetings/<int:meeting_id>/dates/<int:occurrence_id>/rsvp/",
         meetings.occurrence_rsvp,
         name="occurrence-rsvp",

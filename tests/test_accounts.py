@@ -14,6 +14,7 @@ GOOD_SIGNUP = {
     "display_name": "Quiet Fern",
     "password1": "gentle-rain-falls-7",
     "password2": "gentle-rain-falls-7",
+    "time_zone": "America/Denver",
     "is_adult": "on",
 }
 
@@ -70,6 +71,8 @@ def test_unverified_member_cannot_log_in_until_confirming(client, mailoutbox, dj
         ({"password1": "password", "password2": "password"}, "password1", "too common"),
         ({"password2": "something-else-entirely"}, "password2", "same password"),
         ({"is_adult": ""}, "is_adult", "You must be 18 or older"),
+        ({"time_zone": ""}, "time_zone", "Please choose your time zone"),
+        ({"time_zone": "Atlantis/Lost_City"}, "time_zone", "Choose a time zone from the list"),
     ],
 )
 def test_bad_signup_shows_message_by_field_and_creates_nothing(
@@ -123,7 +126,7 @@ def test_profile_edit_saves_display_name_time_zone_and_about(member_client, memb
     ("data", "message"),
     [
         ({"display_name": "Maple", "time_zone": "Europe/London"}, "That display name is taken"),
-        ({"display_name": "River", "time_zone": "Mars/Olympus"}, "Select a valid choice"),
+        ({"display_name": "River", "time_zone": "Mars/Olympus"}, "Choose a time zone from the list"),
         ({"display_name": "River", "time_zone": "UTC", "about": "x" * 501}, "at most 500 characters"),
     ],
 )

@@ -56,10 +56,36 @@ def test_city_with_a_state_name_and_a_small_town_are_found():
     assert geo.find_place("Moab, UT")[0].label == "Moab, UT"
 
 
-def test_ambiguous_city_offers_the_other_places_of_that_name():
-    place, others = geo.find_place("Portland")
-    assert place.label == "Portland, OR"
-    assert "Portland, ME" in [other.label for other in others]
+def test_a_name_several_us_places_share_asks_which_one():
+    with pytest.raises(geo.PlaceAmbiguous) as asked:
+        geo.find_place("Portland")
+    assert "Which one do you mean?" in asked.value.message
+    assert asked.value.suggestions[:2] == ["Portland, OR", "Portland, ME"]
+    assert geo.find_place("Portland, ME")[0].label == "Portland, ME"
+
+
+def test_a_much_larger_namesake_is_taken_and_the_others_offered():
+    place, others = geo.find_place("Austin")
+    assert place.label == "Austin, TX"
+    assert "Austin, MN" in [other.label for other in others]
+
+
+@pytest.mark.parametrize("text", ["Atlantis", "Paris, France"])
+def test_places_outside_the_us_are_answered_plainly(text):
+    with pytest.raises(geo.PlaceNotFound) as not_found:
+        geo.find_place(text)
+    assert "The directory covers the United States only" in not_found.value.message
+
+
+def test_place_data_is_loaded_when_the_app_server_starts(monkeypatch):
+    import importlib
+
+    import community.wsgi
+
+    calls = []
+    monkeypatch.setattr(geo, "warm_up", lambda: calls.append("warmed"))
+    importlib.reload(community.wsgi)
+    assert calls == ["warmed"]
 
 
 @pytest.mark.parametrize(
@@ -437,3 +463,61 @@ def test_listing_by_name_runs_a_fixed_number_of_queries(client, entries, extra, 
     with django_assert_max_num_queries(2):
         response = client.get(reverse("community:care-list"))
     assert response.status_code == 200
+
+
+# --- the edges: nothing near, which one, outside the US, links that keep the search --------------------
+
+
+@pytest.mark.django_db
+def test_a_known_place_with_nothing_near_keeps_the_place_and_offers_wider_and_telehealth(client, entries):
+    response = client.get(reverse("community:care-list"), {"place": "Portland, ME", "treatment": "tms", "radius": 25})
+    html = response.content.decode()
+    assert "0 places within 25 miles of Portland, ME" in html
+    assert "by name" not in html
+    assert "Nothing within 25 miles of Portland, ME" in html
+    for miles in (50, 100, 250, 500):
+        assert f"?place=Portland%2C+ME&amp;treatment=tms&amp;radius={miles}" in html
+    assert "?treatment=tms&amp;telehealth=on" in html
+    assert 'value="Portland, ME"' in html
+
+
+@pytest.mark.django_db
+def test_an_ambiguous_place_asks_which_one_with_links_that_keep_the_search(client, entries):
+    params = {"place": "Portland", "treatment": "tms", "radius": 100, "telehealth": "on"}
+    html = client.get(reverse("community:care-list"), params).content.decode()
+    assert "Which one?" in html
+    assert "There is more than one Portland in the US" in html
+    assert "?place=Portland%2C%20OR&amp;treatment=tms&amp;radius=100&amp;telehealth=on" in html
+    assert "?place=Portland%2C%20ME&amp;treatment=tms&amp;radius=100&amp;telehealth=on" in html
+    assert not names_in_order(html)
+
+
+@pytest.mark.django_db
+def test_did_you_mean_and_not_the_place_links_keep_radius_and_treatment(client, entries):
+    html = client.get(reverse("community:care-list"), {"place": "Salt Lak Cty", "treatment": "tms", "radius": 60})
+    assert "?place=Salt%20Lake%20City%2C%20UT&amp;treatment=tms&amp;radius=60" in html.content.decode()
+    html = client.get(reverse("community:care-list"), {"place": "Austin", "treatment": "ect", "radius": 40})
+    assert "?place=Austin%2C%20MN&amp;treatment=ect&amp;radius=40" in html.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_page_says_it_covers_the_us(client, entries):
+    html = client.get(reverse("community:care-list"), {"place": "Atlantis"}).content.decode()
+    assert "The directory covers the United States only" in html
+    assert "South Africa" in html
+    assert not names_in_order(html)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("slug", "treatments"), [("tms", ["tms"]), ("esketamine-and-ketamine", ["esketamine", "ketamine"])]
+)
+def test_a_treatment_articles_find_care_link_chooses_the_treatment(client, slug, treatments):
+    from community.articles import load_articles
+
+    load_articles()  # usually there already, from the migration
+    html = client.get(reverse("community:article-detail", args=[slug])).content.decode()
+    for code in treatments:
+        link = f"{reverse('community:care-list')}?treatment={code}"
+        assert f'href="{link}"' in html
+        assert f'<option value="{code}" selected>' in client.get(link).content.decode()

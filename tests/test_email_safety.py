@@ -258,6 +258,7 @@ def test_signup_confirmation_email_names_the_site_and_carries_the_crisis_line(
                 "display_name": "Quiet Fern",
                 "password1": "gentle-rain-falls-7",
                 "password2": "gentle-rain-falls-7",
+                "time_zone": "America/Denver",  # sign-up asks for the zone (issue 16)
                 "is_adult": "on",
             },
         )

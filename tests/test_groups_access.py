@@ -158,6 +158,8 @@ AUTHOR_ONLY = [L, 404, 404, 200, 404, 404, 404, 404, 404, S]
 SIGNED_IN = [L, 200, 200, 200, 200, 200, 200, 200, 200, S]
 POST_ONLY = [L, 405, 405, 405, 405, 405, 405, 405, 405, S]
 EVERYONE = [200, 200, 200, 200, 200, 200, 200, 200, 200, S]
+# Earlier versions of a post or reply: its author (the member here) and moderators.
+AUTHOR_AND_MODERATORS = [L, 404, 404, 200, 404, 404, 200, 200, 200, S]
 STAFF_ONLY = [L, 403, 403, 403, 403, 403, 403, 403, 200, S]
 ANY_MODERATOR = [L, 403, 403, 403, 403, 200, 200, 200, 200, S]
 
@@ -191,14 +193,14 @@ GET_MATRIX = {
     "post-react": POST_ONLY,
     "post-pin": POST_ONLY,
     "post-lock": POST_ONLY,
-    "post-history": MODERATORS,
+    "post-history": AUTHOR_AND_MODERATORS,
     "post-report": READERS,
     "post-moderate": POST_ONLY,
     "post-slow-mode": POST_ONLY,
     "reply-edit": AUTHOR_ONLY,
     "reply-delete": POST_ONLY,
     "reply-react": POST_ONLY,
-    "reply-history": MODERATORS,
+    "reply-history": AUTHOR_AND_MODERATORS,
     "reply-report": READERS,
     "reply-moderate": POST_ONLY,
     "my-meetings": SIGNED_IN,
@@ -213,6 +215,7 @@ GET_MATRIX = {
     "meeting-ics": READERS,
     "meeting-rsvp-series": POST_ONLY,
     "occurrence-detail": READERS,
+    "occurrence-ics": READERS,
     "occurrence-rsvp": POST_ONLY,
     "occurrence-cancel-rsvp": POST_ONLY,
     "occurrence-cancel": POST_ONLY,

@@ -120,7 +120,7 @@ def test_reply_updates_count_and_activity_and_notifies_the_post_author(client, c
     client.force_login(people["Reader"])
     response = client.post(url("reply-create", group, post_id=post.pk), {"body": "Sending strength."})
     reply = Reply.objects.get()
-    assert response.url == reply.get_absolute_url()
+    assert response.url == post.get_absolute_url() + f"?latest=1#reply-{reply.pk}"
     post.refresh_from_db()
     assert post.reply_count == 1
     assert post.last_activity_at > before
@@ -200,7 +200,7 @@ def test_database_refuses_a_duplicate_reaction(circle, make_post):
         Reaction.objects.create(user=people["Reader"], post=post, kind="me_too")
 
 
-def test_edit_keeps_history_for_moderators_and_shows_edited_to_members(client, circle, make_post):
+def test_edit_keeps_history_for_the_author_and_moderators_and_shows_edited_to_members(client, circle, make_post):
     group, people = circle
     post = make_post(group, people["Author"], title="First", body="Original words")
     client.force_login(people["Author"])
@@ -208,6 +208,7 @@ def test_edit_keeps_history_for_moderators_and_shows_edited_to_members(client, c
     post.refresh_from_db()
     assert (post.title, post.body) == ("Second", "New words")
     assert Revision.objects.get(post=post).body == "Original words"
+    assert "Original words" in client.get(url("post-history", group, post_id=post.pk)).content.decode()
     client.force_login(people["Reader"])
     html = client.get(post.get_absolute_url()).content.decode()
     assert "edited" in html

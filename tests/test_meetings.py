@@ -490,6 +490,29 @@ def test_ics_has_the_link_only_for_someone_who_rsvpd(client, circle):
     assert client.get(url).status_code == 404
 
 
+def test_a_dates_add_to_calendar_gives_that_date_with_the_link_only_for_a_confirmed_seat(client, circle):
+    group, people = circle
+    meeting = weekly(group, people["Mod"], capacity=1, count=4)
+    second = meeting.occurrences.order_by("start")[1]
+    actions.rsvp(user=people["Ann"], occurrence=second)
+    actions.rsvp(user=people["Ben"], occurrence=second)  # full: Ben waits
+    kwargs = {"group_slug": group.slug, "meeting_id": meeting.pk, "occurrence_id": second.pk}
+    page = reverse("groups:occurrence-detail", kwargs=kwargs)
+    url = reverse("groups:occurrence-ics", kwargs=kwargs)
+    client.force_login(people["Ben"])
+    assert url in client.get(page).content.decode()
+    body = client.get(url)
+    assert body["Content-Type"].startswith("text/calendar")
+    [event] = parse(body.content).walk("VEVENT")
+    assert "RRULE" not in event
+    assert event.decoded("DTSTART") == second.start
+    assert "video.example.org" not in body.content.decode()  # the waitlist gets no link
+    client.force_login(people["Ann"])
+    assert "video.example.org/room-4821" in client.get(url).content.decode().replace("\r\n ", "")
+    client.force_login(people["Outsider"])
+    assert client.get(url).status_code == 404
+
+
 def test_private_feed_lists_rsvps_across_groups_and_revokes(client, circle, make_group, add_member):
     group, people = circle
     other = make_group("Other")

@@ -1,9 +1,14 @@
 """`manage.py seed_demo` fills an empty database with a fictional demo, and running it
 again changes nothing."""
 
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.utils import timezone
 
 from groups.actions.moderation import queue_for
 from groups.models import Group, Post, QueueItem
@@ -46,3 +51,42 @@ def test_seed_demo_meetings_cover_zones_cancellation_and_waitlist(django_capture
     assert {"online", "in_person"} <= set(Meeting.objects.values_list("kind", flat=True))
     assert Occurrence.objects.filter(is_cancelled=True).exists()
     assert Rsvp.objects.filter(status="waitlisted").exists()
+
+
+@pytest.mark.django_db
+def test_readme_describes_the_demo_moderators_queue_as_it_is(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", verbosity=0)
+    from community.models import User
+
+    harbor = User.objects.get(email="harbor@example.org")
+    queue = list(queue_for(harbor))
+    assert Counter((item.kind, item.is_risk) for item in queue) == {
+        ("flagged_post", True): 1,
+        ("flagged_reply", True): 1,
+        ("held_post", False): 1,
+        ("report", False): 1,
+        ("appeal", False): 1,
+        ("join_request", False): 1,
+    }
+    readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text().split())
+    assert (
+        'has a queue of six items: two marked "possible risk" (a post and a reply with crisis words), '
+        "a new member's held first post, a report, an appeal and a join request." in readme
+    )
+
+
+@pytest.mark.django_db
+def test_demo_accounts_are_not_new_accounts(django_capture_on_commit_callbacks, settings):
+    from community.demo import DEMO_MEMBERS
+    from community.models import User
+    from groups.actions.posts import create_post
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", verbosity=0)
+    river = User.objects.get(email="river@example.org")
+    group = Group.objects.get(slug="living-with-trd")
+    for n in range(settings.NEW_ACCOUNT_POSTS_PER_HOUR + 1):
+        create_post(author=river, group=group, title=f"Trying the demo {n}", body="Just looking around.")
+    emails = [email for email, *_ in DEMO_MEMBERS]
+    assert not User.objects.filter(email__in=emails, date_joined__gt=timezone.now() - timedelta(days=1)).exists()

@@ -110,7 +110,7 @@ def delete_account(*, user, mode: str) -> None:
 
     from community.journal.actions import erase_journal
     from groups.actions.meetings import forget_member_rsvps
-    from groups.models import Group, Membership, ModerationLog, Post, Reply, Revision
+    from groups.models import ContentStatus, Group, Membership, ModerationLog, Post, QueueItem, Reply, Revision
 
     if mode not in (DeletionMode.ANONYMISE, DeletionMode.ERASE):
         raise ActionRefused("Please choose what happens to your posts.")
@@ -121,6 +121,18 @@ def delete_account(*, user, mode: str) -> None:
         forget_member_rsvps(user=user, group=membership.group)
         if membership.is_active:
             Group.objects.filter(pk=membership.group_id).update(member_count=F("member_count") - 1)
+
+    # Held posts and replies never reached anyone: they leave with the account, and their
+    # queue items close, so moderators are not asked to review the words of someone gone.
+    held_posts = Post.objects.filter(author=user, status=ContentStatus.HELD)
+    held_replies = Reply.objects.filter(author=user, status=ContentStatus.HELD)
+    QueueItem.objects.filter(
+        Q(post__in=held_posts) | Q(reply__in=held_replies),
+        status=QueueItem.Status.OPEN,
+        kind__in=[QueueItem.Kind.HELD_POST, QueueItem.Kind.HELD_REPLY],
+    ).update(status=QueueItem.Status.DONE, handled_at=timezone.now())
+    held_posts.update(status=ContentStatus.DELETED)
+    held_replies.update(status=ContentStatus.DELETED)
 
     if mode == DeletionMode.ERASE:
         own_posts = Post.objects.filter(author=user)

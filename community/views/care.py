@@ -30,9 +30,14 @@ OFFICIAL_LOCATORS = [
 ]
 
 
+# Offered when a place has nothing near it: the next distances out, up to the form's limit.
+WIDER_RADII = [50, 100, 250, 500]
+
+
 def care_list(request):
     form = CareSearchForm(request.GET or None)
     page = None
+    filters = {}
     if not request.GET or form.is_valid():
         filters = form.cleaned_data if form.is_bound else {}
         page = directory.search_directory(
@@ -43,18 +48,31 @@ def care_list(request):
             accepting=filters.get("accepting", False),
             page_number=request.GET.get("page"),
         )
-    query = request.GET.copy()
-    query.pop("page", None)
+    origin = filters.get("origin")
+    radius = filters.get("radius") or 0
+    nothing_near = origin is not None and page is not None and page.paginator.count == 0
     context = {
         "form": form,
         "page": page,
-        "origin": form.cleaned_data.get("origin") if form.is_bound and page else None,
-        "alternatives": form.cleaned_data.get("alternatives", []) if form.is_bound and page else [],
-        "query": query.urlencode(),
+        "origin": origin,
+        "alternatives": filters.get("alternatives", []),
+        "query": _query_without(request, "page"),
+        # Links to another place keep the distance, treatment and filters chosen.
+        "other_place_query": _query_without(request, "page", "place", "lat", "lon"),
+        "wider_radii": [miles for miles in WIDER_RADII if miles > radius] if nothing_near else [],
+        "same_place_query": _query_without(request, "page", "radius"),
+        "telehealth_query": _query_without(request, "page", "place", "lat", "lon", "radius", "telehealth"),
         "locators": OFFICIAL_LOCATORS,
         "is_staff": is_site_staff(request.user),
     }
     return render(request, "community/care_list.html", context)
+
+
+def _query_without(request, *names) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
 
 
 @login_required

@@ -2,6 +2,7 @@ from django.db import DatabaseError
 from django.shortcuts import render
 from django.utils import timezone
 
+from community.adapters import FIRST_VISIT_KEY
 from community.models import CrisisLine
 from groups.queries import active_memberships, my_upcoming, recent_posts_for
 
@@ -17,6 +18,7 @@ FALLBACK_CRISIS_LINES = [
 def home(request):
     context = {}
     if request.user.is_authenticated:
+        context["first_visit"] = request.session.get(FIRST_VISIT_KEY, False)
         memberships = active_memberships(request.user)
         context["recent_posts"] = recent_posts_for(request.user, memberships=memberships)
         context["next_meetings"] = my_upcoming(request.user, after=timezone.now(), limit=5, group_ids=list(memberships))

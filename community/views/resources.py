@@ -1,15 +1,37 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from community import queries
 from community.actions import resources as actions
 from community.errors import ActionRefused
 from community.forms_resources import ArticleForm, SuggestionDecisionForm, SuggestionForm
-from community.models import ResourceSuggestion
+from community.models import ResourceSuggestion, Treatment
 from community.permissions import get_article_for_editor, get_article_for_viewer, require_staff
 from groups.permissions import is_site_staff
+
+# A treatment article's "Find care" link opens the directory with its treatment chosen.
+ARTICLE_TREATMENTS = {
+    "tms": [Treatment.TMS],
+    "ect": [Treatment.ECT],
+    "esketamine-and-ketamine": [Treatment.ESKETAMINE, Treatment.KETAMINE],
+    "psychotherapy": [Treatment.PSYCHOTHERAPY],
+    "peer-support": [Treatment.PEER_SUPPORT],
+    "medication-strategies": [Treatment.PSYCHIATRY],
+}
+
+
+def care_links(article) -> list[tuple[str, str]]:
+    """(label, address) of the directory searches that fit the article."""
+    care = reverse("community:care-list")
+    return [
+        (f"Find care: {treatment.label}", f"{care}?{urlencode({'treatment': treatment.value})}")
+        for treatment in ARTICLE_TREATMENTS.get(article.slug, [])
+    ]
 
 
 def article_list(request):
@@ -22,7 +44,7 @@ def article_list(request):
 
 def article_detail(request, article_slug):
     article = get_article_for_viewer(request.user, article_slug)
-    context = {"article": article, "is_staff": is_site_staff(request.user)}
+    context = {"article": article, "is_staff": is_site_staff(request.user), "care_links": care_links(article)}
     context.update(queries.article_page(request.user, article))
     return render(request, "community/article_detail.html", context)
 

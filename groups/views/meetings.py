@@ -13,7 +13,7 @@ from community.errors import ActionRefused
 from groups import queries, schedule
 from groups.actions import meetings as actions
 from groups.forms_meetings import CancelOccurrenceForm, MeetingForm, MoveOccurrenceForm
-from groups.ical import FEED_INPUTS, feed_digest, meeting_calendar, personal_feed
+from groups.ical import FEED_INPUTS, feed_digest, meeting_calendar, occurrence_calendar, personal_feed
 from groups.models import CalendarFeed, Rsvp, SeriesRsvp
 from groups.permissions import (
     can_moderate,
@@ -253,6 +253,24 @@ def meeting_ics(request, group_slug, meeting_id):
     body = meeting_calendar(meeting, occurrences, video_link=has_rsvp and meeting.link_opens_minutes_before is None)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    return response
+
+
+@login_required
+def occurrence_ics(request, group_slug, meeting_id, occurrence_id):
+    """ "Add to calendar" on one date's page: that date only. The video link only for a
+    confirmed RSVP (never the waitlist), as on the page."""
+    group = get_group_for_reader(request.user, group_slug)
+    occurrence = get_occurrence_for_reader(request.user, group, meeting_id, occurrence_id)
+    rsvp = queries.rsvp_map(request.user, [occurrence]).get(occurrence.pk)
+    video_link = occurrence.meeting.link_opens_minutes_before is None and can_see_video_link(
+        request.user, occurrence, rsvp
+    )
+    response = HttpResponse(
+        occurrence_calendar(occurrence, video_link=video_link), content_type="text/calendar; charset=utf-8"
+    )
+    filename = f"meeting-{occurrence.meeting_id}-{occurrence.start:%Y-%m-%d}.ics"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

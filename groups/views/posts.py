@@ -1,3 +1,5 @@
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -6,15 +8,18 @@ from django.views.decorators.http import require_POST
 
 from community.context_processors import CRISIS_SUPPORT_KEY
 from community.errors import ActionRefused
+from community.markdown import render_markdown
 from groups import queries
 from groups.actions import moderation
 from groups.actions import posts as actions
 from groups.forms import PostForm, ReplyForm
 from groups.models import ContentStatus, Group, Post, Reason, Reply
 from groups.permissions import (
+    ANONYMOUS_LABEL,
     author_label,
     can_moderate,
     can_read,
+    can_see_history,
     get_group_for_moderator,
     get_group_for_reader,
     get_group_for_writer,
@@ -88,26 +93,49 @@ def post_create(request, group_slug):
     cannot_post = why_cannot_participate(request.user, group)
     form = PostForm(request.POST if request.method == "POST" else None, group=group)
     at_risk = False
-    if request.method == "POST":
+    texts = [request.POST.get(name, "") for name in ("title", "body", "content_warning")]
+    preview = _preview(request, form, texts=texts, refusal=cannot_post)
+    if request.method == "POST" and preview is None:
         post, at_risk = _submit(
             request,
             group=group,
             form=form,
-            texts=[request.POST.get(name, "") for name in ("title", "body", "content_warning")],
+            texts=texts,
             act=lambda data: actions.create_post(author=request.user, group=group, **data),
         )
         if post is not None:
             _after_writing(request, post, "Your post is published.", at_risk=at_risk)
             return redirect(post)
-    status = 400 if request.method == "POST" else 200
+    status = 400 if request.method == "POST" and preview is None else 200
     context = {
         "group": group,
         "form": form,
         "cannot_post": cannot_post,
-        "show_crisis_support": at_risk,
+        "preview": preview,
+        "show_crisis_support": at_risk or bool(preview and preview.at_risk),
         "review_notice": "" if cannot_post else actions.review_notice(author=request.user, group=group),
     }
     return render(request, "groups/post_form.html", context, status=status)
+
+
+def _preview(request, form, *, texts: list[str], refusal: str = ""):
+    """With the Preview button (name="preview"): the text as it will be published, rendered
+    and sanitised like the real thing, its content warning collapsed. Nothing is saved and
+    nothing is sent. None when there is nothing to preview: then the request goes the
+    usual way, which refuses a form with errors or a member who may not write (crisis
+    words included), and never publishes a preview."""
+    if request.method != "POST" or "preview" not in request.POST or refusal or not form.is_valid():
+        return None
+    data = form.cleaned_data
+    return SimpleNamespace(
+        title=data.get("title", ""),
+        content_warning=data.get("content_warning", ""),
+        body_html=render_markdown(data["body"]),
+        shown_author=ANONYMOUS_LABEL if data.get("is_anonymous") else request.user.display_name,
+        folded=False,
+        # Crisis help shows beside a preview with crisis words, as it would after sending.
+        at_risk=has_crisis_language(*texts),
+    )
 
 
 def _after_writing(request, item, published_message: str, *, at_risk: bool) -> None:
@@ -124,7 +152,7 @@ def _after_writing(request, item, published_message: str, *, at_risk: bool) -> N
         messages.success(request, published_message)
 
 
-def _thread_context(request, group, post, reply_form=None):
+def _thread_context(request, group, post, reply_form=None, preview=None):
     page = queries.thread_replies(
         user=request.user,
         post=post,
@@ -147,6 +175,7 @@ def _thread_context(request, group, post, reply_form=None):
         "cannot_post": cannot_post,
         "review_notice": "" if cannot_post else actions.review_notice(author=request.user, group=group),
         "reply_form": reply_form or ReplyForm(group=group),
+        "preview": preview,
         "moderation_reasons": Reason.choices,
     }
 
@@ -174,6 +203,11 @@ def reply_create(request, group_slug, post_id):
         # their text.
         _, at_risk = _submit(request, group=group, form=form, texts=texts, act=None, refusal=GONE)
         return _refused_page(request, group, form, at_risk=at_risk)
+    preview = _preview(request, form, texts=texts, refusal=why_cannot_participate(request.user, group))
+    if preview is not None:
+        context = _thread_context(request, group, post, form, preview)
+        context["show_crisis_support"] = preview.at_risk
+        return render(request, "groups/post_detail.html", context)
     reply, at_risk = _submit(
         request,
         group=group,
@@ -184,10 +218,16 @@ def reply_create(request, group_slug, post_id):
     )
     if reply is not None:
         _after_writing(request, reply, "Your reply is posted.", at_risk=at_risk)
-        return redirect(reply)
+        return redirect(_thread_end_url(reply))
     context = _thread_context(request, group, post, form)
     context["show_crisis_support"] = at_risk
     return render(request, "groups/post_detail.html", context, status=400)
+
+
+def _thread_end_url(reply) -> str:
+    """Where an author lands after replying: the thread's last page, which ends with their
+    new reply, so the replies before it are there to read."""
+    return reply.post.get_absolute_url() + f"?latest=1#reply-{reply.pk}"
 
 
 GONE = "This is no longer open to you: you left or were removed from the group, or it was removed."
@@ -231,23 +271,33 @@ def post_edit(request, group_slug, post_id):
         return _refused_edit(request, group_slug, PostForm, Post, post_id)
     form = PostForm(request.POST if request.method == "POST" else None, instance=post, group=group, editing=True)
     at_risk = False
-    if request.method == "POST":
+    texts = [request.POST.get(name, "") for name in ("title", "body", "content_warning")]
+    preview = _preview(request, form, texts=texts, refusal=why_cannot_participate(request.user, group))
+    if request.method == "POST" and preview is None:
         edited, at_risk = _submit(
             request,
             group=group,
             form=form,
-            texts=[request.POST.get(name, "") for name in ("title", "body", "content_warning")],
+            texts=texts,
             act=lambda data: actions.edit_post(user=request.user, post=post, **data),
             post=post,
         )
         if edited is not None:
             _after_editing(request, at_risk=at_risk)
             return redirect(post)
+    if preview:
+        preview.shown_author = author_label(post, viewer_moderates=False)
     return render(
         request,
         "groups/post_form.html",
-        {"group": group, "form": form, "post": post, "show_crisis_support": at_risk},
-        status=400 if request.method == "POST" else 200,
+        {
+            "group": group,
+            "form": form,
+            "post": post,
+            "preview": preview,
+            "show_crisis_support": at_risk or bool(preview and preview.at_risk),
+        },
+        status=400 if request.method == "POST" and preview is None else 200,
     )
 
 
@@ -262,23 +312,33 @@ def reply_edit(request, group_slug, reply_id):
         return _refused_edit(request, group_slug, ReplyForm, Reply, reply_id)
     form = ReplyForm(request.POST if request.method == "POST" else None, instance=reply, group=group, editing=True)
     at_risk = False
-    if request.method == "POST":
+    texts = [request.POST.get(name, "") for name in ("body", "content_warning")]
+    preview = _preview(request, form, texts=texts, refusal=why_cannot_participate(request.user, group))
+    if request.method == "POST" and preview is None:
         edited, at_risk = _submit(
             request,
             group=group,
             form=form,
-            texts=[request.POST.get(name, "") for name in ("body", "content_warning")],
+            texts=texts,
             act=lambda data: actions.edit_reply(user=request.user, reply=reply, **data),
             post=reply.post,
         )
         if edited is not None:
             _after_editing(request, at_risk=at_risk)
             return redirect(reply)
+    if preview:
+        preview.shown_author = author_label(reply, viewer_moderates=False)
     return render(
         request,
         "groups/reply_form.html",
-        {"group": group, "form": form, "reply": reply, "show_crisis_support": at_risk},
-        status=400 if request.method == "POST" else 200,
+        {
+            "group": group,
+            "form": form,
+            "reply": reply,
+            "preview": preview,
+            "show_crisis_support": at_risk or bool(preview and preview.at_risk),
+        },
+        status=400 if request.method == "POST" and preview is None else 200,
     )
 
 
@@ -362,8 +422,10 @@ def post_lock(request, group_slug, post_id):
 
 @login_required
 def post_history(request, group_slug, post_id):
-    group = get_group_for_moderator(request.user, group_slug)
+    group = get_group_for_reader(request.user, group_slug)
     post = get_post_for_viewer(request.user, group, post_id)
+    if not can_see_history(request.user, post):
+        raise Http404("No such post.")
     return render(
         request, "groups/history.html", {"group": group, "item": post, "post": post, "revisions": post.revisions.all()}
     )
@@ -371,8 +433,10 @@ def post_history(request, group_slug, post_id):
 
 @login_required
 def reply_history(request, group_slug, reply_id):
-    group = get_group_for_moderator(request.user, group_slug)
+    group = get_group_for_reader(request.user, group_slug)
     reply = get_reply_for_viewer(request.user, group, reply_id)
+    if not can_see_history(request.user, reply):
+        raise Http404("No such reply.")
     return render(
         request,
         "groups/history.html",

@@ -20,6 +20,18 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
+SMALL_PHONE = {"width": 320, "height": 640}
+# What is wider than the screen: the page itself, and the first few elements that stick out.
+OVERFLOW_JS = """() => {
+  const width = window.innerWidth;
+  const wide = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const box = el.getBoundingClientRect();
+    if (box.width && box.right > width + 0.5) wide.push(`${el.tagName.toLowerCase()}.${el.className}`);
+    if (wide.length > 4) break;
+  }
+  return {scrollWidth: document.documentElement.scrollWidth, width, wide};
+}"""
 
 
 def pytest_collection_modifyitems(config, items):
@@ -45,8 +57,8 @@ def browser():
 class BrowserSession:
     """One browser context (cookies of one person) with the checks every visit gets."""
 
-    def __init__(self, browser, base_url: str, name: str):
-        self.context = browser.new_context(viewport=DESKTOP)
+    def __init__(self, browser, base_url: str, name: str, **context_options):
+        self.context = browser.new_context(viewport=DESKTOP, **context_options)
         self.page = self.context.new_page()
         self.base_url = base_url
         self.name = name
@@ -73,7 +85,16 @@ class BrowserSession:
         return response
 
     def check(self, label: str):
-        """axe-core on the current page (no serious or critical violation), then screenshots."""
+        """axe-core on the current page (no serious or critical violation) at desktop and
+        phone widths, nothing wider than a 390 or 320 px screen, then screenshots."""
+        self.assert_accessible(label)
+        assert not self.csp_violations, f"{label}: CSP violations {self.csp_violations}"
+        self.screenshot(label)
+        self.page.set_viewport_size(PHONE)
+        self.assert_accessible(f"{label} at {PHONE['width']} px")
+        self.page.set_viewport_size(DESKTOP)
+
+    def assert_accessible(self, label: str):
         from axe_playwright_python.sync_playwright import Axe
 
         results = Axe().run(self.page)
@@ -81,14 +102,19 @@ class BrowserSession:
         assert not bad, f"{label}: " + "; ".join(
             f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in bad
         )
-        assert not self.csp_violations, f"{label}: CSP violations {self.csp_violations}"
-        self.screenshot(label)
+
+    def assert_fits(self, label: str):
+        """Nothing on the page is wider than the screen (no sideways scrolling)."""
+        found = self.page.evaluate(OVERFLOW_JS)
+        assert found["scrollWidth"] <= found["width"], f"{label}: wider than {found['width']} px: {found}"
 
     def screenshot(self, label: str):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=SCREENSHOTS / f"{self.name}-{label}-desktop.png", full_page=True)
-        self.page.set_viewport_size(PHONE)
-        self.page.screenshot(path=SCREENSHOTS / f"{self.name}-{label}-phone.png", full_page=True)
+        for size, suffix in ((PHONE, "phone"), (SMALL_PHONE, "phone-320")):
+            self.page.set_viewport_size(size)
+            self.assert_fits(f"{label} at {size['width']} px")
+            self.page.screenshot(path=SCREENSHOTS / f"{self.name}-{label}-{suffix}.png", full_page=True)
         self.page.set_viewport_size(DESKTOP)
 
     def close(self):
@@ -97,11 +123,12 @@ class BrowserSession:
 
 @pytest.fixture
 def open_session(browser, live_server, request):
-    """``open_session("visitor")`` gives a fresh BrowserSession; all are closed at the end."""
+    """``open_session("visitor")`` gives a fresh BrowserSession; all are closed at the end.
+    Extra keywords go to Playwright's new_context (for example ``timezone_id``)."""
     sessions = []
 
-    def open_(name: str) -> BrowserSession:
-        session = BrowserSession(browser, live_server.url, f"{request.node.name}-{name}")
+    def open_(name: str, **context_options) -> BrowserSession:
+        session = BrowserSession(browser, live_server.url, f"{request.node.name}-{name}", **context_options)
         sessions.append(session)
         return session
 

@@ -7,7 +7,8 @@ import pytest
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_newcomer_signs_up_confirms_logs_in_edits_profile_and_logs_out(open_session, mailoutbox):
-    visitor = open_session("newcomer")
+    # The browser says it is in London: sign-up fills that in and says so.
+    visitor = open_session("newcomer", timezone_id="Europe/London")
     page = visitor.page
 
     visitor.goto("/")
@@ -21,9 +22,14 @@ def test_newcomer_signs_up_confirms_logs_in_edits_profile_and_logs_out(open_sess
     page.get_by_label("Display name").fill("Quiet Fern")
     page.get_by_label("Password", exact=True).fill("gentle-rain-falls-7")
     page.get_by_label("Password (again)").fill("gentle-rain-falls-7")
+    assert page.get_by_label("Your time zone").input_value() == "Europe/London"
+    assert page.get_by_text("We filled in Europe/London from your browser").is_visible()
     page.get_by_label("I am 18 or older").check()
     page.get_by_role("button", name="Create account").click()
     page.wait_for_url("**/accounts/confirm-email/")
+    from community.models import User
+
+    assert User.objects.get(email="fern@example.org").time_zone == "Europe/London"
     visitor.check("verification-sent")
 
     # Read the verification email the way the member would, and follow its link.
@@ -32,8 +38,12 @@ def test_newcomer_signs_up_confirms_logs_in_edits_profile_and_logs_out(open_sess
     page.goto(link)
     visitor.check("confirm-email")
     page.get_by_role("button", name="Confirm").click()
+    page.wait_for_url("**/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Welcome, Quiet Fern"  # the very first login
 
-    # Confirming logs the member in (ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION); log out and in again.
+    # Confirming logs the member in (ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION); log out (from the
+    # account menu in the header) and in again.
+    page.get_by_role("banner").get_by_text("Quiet Fern").click()
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url("**/")
     page.get_by_role("link", name="Log in").click()
@@ -42,18 +52,21 @@ def test_newcomer_signs_up_confirms_logs_in_edits_profile_and_logs_out(open_sess
     page.get_by_label("Password").fill("gentle-rain-falls-7")
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/")
-    assert "Welcome back, Quiet Fern" in page.get_by_role("heading", level=1).inner_text()
+    assert "Welcome back, Quiet Fern" in page.get_by_role("heading", level=1).inner_text()  # not the first login
     visitor.check("home-member")
 
-    page.get_by_role("link", name="Quiet Fern").click()
+    page.get_by_role("banner").get_by_text("Quiet Fern").click()
+    page.get_by_role("link", name="Your profile and settings").click()
     page.wait_for_url("**/account/profile/")
     page.get_by_label("About me").fill("Trying TMS this spring.")
-    page.get_by_label("Time zone").select_option("America/Denver")
+    page.get_by_label("Time zone").fill("Denver")
     page.get_by_role("button", name="Save profile").click()
     assert page.get_by_text("Your profile is saved.").is_visible()
     assert page.get_by_label("About me").input_value() == "Trying TMS this spring."
+    assert page.get_by_label("Time zone").input_value() == "America/Denver"
     visitor.check("profile")
 
+    page.get_by_role("banner").get_by_text("Quiet Fern").click()
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url("**/")
     assert page.get_by_role("link", name="Log in").is_visible()

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from groups.models import Invite, JoinQuestion, Membership
+from groups.models import Invite, JoinQuestion, Membership, Post
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -47,7 +47,16 @@ def test_member_finds_joins_posts_with_warning_and_hears_of_a_reply(open_session
     me.page.get_by_label("What would you like to say?").fill("The dark thoughts came back, but I have a plan.")
     me.page.get_by_label("Content warning").fill("suicidal thoughts (no details)")
     me.check("new-post")
+    # Preview first: the text as it will be published, behind its warning; nothing saved.
+    me.page.get_by_role("button", name="Preview").click()
+    preview = me.page.get_by_role("region", name="Preview")
+    assert preview.get_by_text("Content warning: suicidal thoughts (no details)").is_visible()
+    assert not preview.get_by_text("The dark thoughts came back").is_visible()
+    assert not Post.objects.filter(title="A hard week").exists()
+    assert me.page.get_by_label("Title").input_value() == "A hard week"
+    me.check("new-post-preview")
     me.page.get_by_role("button", name="Publish post").click()
+    me.page.wait_for_url(re.compile(r"/posts/\d+/$"))
     summary = me.page.get_by_text("Content warning: suicidal thoughts (no details)")
     assert summary.is_visible()
     assert not me.page.get_by_text("The dark thoughts came back").is_visible()  # collapsed until opened
@@ -62,11 +71,15 @@ def test_member_finds_joins_posts_with_warning_and_hears_of_a_reply(open_session
     friend.page.get_by_role("link", name="A hard week").click()
     friend.page.get_by_label("Your reply").fill("I am glad you have a plan. Sending strength.")
     friend.page.get_by_role("button", name="Post reply").click()
+    friend.page.wait_for_url(re.compile(r"\?latest=1#reply-\d+$"))  # on the page that ends with the reply
+    assert friend.page.get_by_text("I am glad you have a plan. Sending strength.").is_visible()
     friend.page.get_by_role("button", name="Sending support").first.click()
     assert friend.page.get_by_role("button", name="Sending support 1").is_visible()
     friend.check("thread")
 
     me.goto("/")
+    # The account menu in the header says something is waiting, and opens to the link.
+    me.page.get_by_role("banner").get_by_text("Quiet Fern").click()
     me.page.get_by_role("link", name=re.compile(r"^Notifications\W+1 unread$")).click()
     assert me.page.get_by_text("New reply in Living with TRD").is_visible()
     me.check("notifications")

@@ -58,9 +58,11 @@ def test_schedule_rsvp_link_calendar_file_and_waitlist_promotion(open_session, m
     assert member.page.get_by_role("link", name="https://video.example.org/room-tuesday").is_visible()
     member.check("occurrence-going")
     with member.page.expect_download() as download_info:
-        member.page.get_by_role("link", name="Add to calendar (.ics)").click()
+        member.page.get_by_role("link", name="Add this date to calendar (.ics)").click()
     calendar = icalendar.Calendar.from_ical(Path(download_info.value.path()).read_bytes())
-    event = next(iter(calendar.walk("VEVENT")))
+    [event] = calendar.walk("VEVENT")  # this date only, not the weekly series
+    assert "RRULE" not in event
+    assert event.decoded("DTSTART") == first.start
     assert str(event["SUMMARY"]) == "Tuesday evening circle"
     assert "room-tuesday" in str(event["DESCRIPTION"])
 

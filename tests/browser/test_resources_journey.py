@@ -73,7 +73,7 @@ def test_members_search_finds_their_own_groups_post_but_not_another_groups(
     member.login_as(me)
     member.goto("/")
     page = member.page
-    header_box = page.get_by_role("banner").get_by_label("Search the site")
+    header_box = page.get_by_role("banner").get_by_role("searchbox", name="Search the site")
     header_box.fill("lantern")
     header_box.press("Enter")
     page.wait_for_url("**/search/?q=lantern")
