@@ -53,8 +53,8 @@ def check_in_list(request, group_slug):
 
 def _target(request, group):
     """Who the check-in is with, and the post or reply it is about: from ``membership``,
-    ``post`` or ``reply`` in the query (GET) or the form (POST). Unknown or unseen ids are 404s."""
-    params = request.POST if request.method == "POST" else request.GET
+    ``post`` or ``reply`` in the form or the query. Unknown or unseen ids are 404s."""
+    params = {**request.GET.dict(), **request.POST.dict()}
     try:
         if params.get("post"):
             post = get_post_for_viewer(request.user, group, int(params["post"]))
