@@ -38,7 +38,7 @@ def check_in_list(request, group_slug):
     group = get_group_for_reader(request.user, group_slug)
     check_ins = (
         CheckIn.objects.filter(check_ins_q(request.user, group))
-        .select_related("member", "started_by")
+        .select_related("group", "member", "started_by")
         .order_by("-last_message_at", "-id")[:CHECK_INS_SHOWN]
     )
     context = {

@@ -7,7 +7,15 @@ from django.utils import timezone
 
 from community.errors import ActionRefused
 from community.lib import normalise_for_matching
-from groups.models import Group, GroupWatchedWord, JoinQuestion, ModerationLog, RulesRevision, WatchedWord
+from groups.models import (
+    Group,
+    GroupWatchedWord,
+    JoinQuestion,
+    Membership,
+    ModerationLog,
+    RulesRevision,
+    WatchedWord,
+)
 from groups.permissions import can_edit_group, can_edit_moderation_settings
 
 Action = ModerationLog.Action
@@ -124,6 +132,10 @@ def change_rules(*, owner, group: Group, rules: str, summary: str = "") -> Rules
     group.rules = rules
     group.rules_updated_at = timezone.now()
     group.save(update_fields=["rules", "rules_updated_at"])
+    # Whoever wrote the new rules has read them; they need no "rules updated" notice.
+    Membership.objects.filter(group=group, user=owner, status=Membership.Status.ACTIVE).update(
+        rules_accepted_at=group.rules_updated_at
+    )
     _log(actor=owner, group=group, action=Action.RULES_CHANGED, note=summary or "Rules changed")
     return revision
 
@@ -197,8 +209,6 @@ def remove_watched_word(*, moderator, group: Group, word_id: int) -> None:
 @transaction.atomic
 def accept_new_rules(*, member, group: Group) -> None:
     """A member confirms they have read the changed rules ("rules updated" goes away)."""
-    from groups.models import Membership
-
     updated = Membership.objects.filter(group=group, user=member, status=Membership.Status.ACTIVE).update(
         rules_accepted_at=timezone.now()
     )

@@ -52,9 +52,9 @@ def rules_diff(old: str, new: str) -> list[DiffLine]:
         code, text = line[:2], line[2:]
         if code == "? ":
             continue  # ndiff's hints about characters within a line
+        if not text.strip():
+            continue  # blank lines only separate paragraphs
         kind = {"+ ": "added", "- ": "removed"}.get(code, "same")
-        if kind == "same" and not text.strip():
-            continue
         lines.append(DiffLine(kind=kind, text=text))
     return lines
 
