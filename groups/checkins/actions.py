@@ -7,6 +7,8 @@ happened and who wrote, never the text (the thread is where it is read). Notific
 and emails say only that there is a message.
 """
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +22,8 @@ from groups.permissions import why_cannot_check_in_with, why_cannot_write_in_che
 from groups.screening import has_crisis_language
 
 Action = ModerationLog.Action
+# The same text sent again this soon by the same person is a double click, not a new message.
+DOUBLE_SEND = timedelta(minutes=2)
 
 
 def _clean_body(body: str) -> str:
@@ -96,6 +100,18 @@ def start_check_in(
     if problem:
         raise ActionRefused(problem)
     body = _clean_body(body)
+    # The member's row is locked so that a double click waits for the first request, then
+    # finds the check-in it made instead of sending the member the same message twice.
+    Membership.objects.select_for_update().filter(group=group, user=member).first()
+    same = (
+        CheckIn.objects.filter(
+            group=group, member=member, started_by=moderator, created_at__gte=timezone.now() - DOUBLE_SEND
+        )
+        .filter(messages__author=moderator, messages__body=body)
+        .first()
+    )
+    if same is not None:
+        return same
     check_in = CheckIn.objects.create(
         group=group, member=member, started_by=moderator, post=post, reply=reply, last_message_at=timezone.now()
     )
@@ -113,6 +129,9 @@ def write_in_check_in(*, author, check_in: CheckIn, body: str) -> CheckInMessage
     if problem:
         raise ActionRefused(problem)
     body = _clean_body(body)
+    last = check_in.messages.order_by("-created_at", "-id").first()
+    if last and last.author_id == author.pk and last.body == body and last.created_at > timezone.now() - DOUBLE_SEND:
+        return last  # the same message sent twice (a double click): kept once
     message = _add_message(author=author, check_in=check_in, body=body)
     _log(action=Action.CHECK_IN_WRITTEN, actor=author, check_in=check_in)
     if author.pk == check_in.member_id:

@@ -300,3 +300,19 @@ def test_members_still_cannot_message_each_other_and_the_guidelines_say_why(clie
     html = client.get(reverse("community:guidelines")).content.decode()
     assert "No private messages between members" in html
     assert "it protects" in html.lower() or "vulnerable moments" in html
+
+
+def test_a_double_click_sends_the_message_once(client, circle):
+    group, people = circle
+    client.force_login(people["Mod"])
+    data = {"membership": membership(group, people["River"]).pk, "body": "Thinking of you."}
+    first = client.post(url("check-in-create", group), data)
+    second = client.post(url("check-in-create", group), data)
+    assert first.url == second.url
+    assert CheckIn.objects.count() == 1
+    check_in = CheckIn.objects.get()
+    client.force_login(people["River"])
+    for _ in range(2):
+        client.post(url("check-in-reply", group, check_in_id=check_in.pk), {"body": "Thank you."})
+    assert list(check_in.messages.values_list("body", flat=True)) == ["Thinking of you.", "Thank you."]
+    assert Notification.objects.filter(recipient=people["River"]).count() == 1
