@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from community.context_processors import CRISIS_SUPPORT_KEY
 from community.errors import ActionRefused
+from groups.actions.moderation import record_refused_risk
 from groups.checkins import actions
 from groups.checkins.forms import CheckInForm
 from groups.models import CheckIn, CheckInMessage, Membership
@@ -24,6 +25,7 @@ from groups.permissions import (
     why_cannot_check_in_with,
     why_cannot_write_in_check_in,
 )
+from groups.screening import has_crisis_language
 
 MODERATOR_HELP = (
     "Write as yourself, kindly and plainly. The member reads this on the site; the email only says there is a "
@@ -113,7 +115,7 @@ def check_in_create(request, group_slug):
     return render(request, "groups/checkins/check_in_form.html", context, status=status)
 
 
-def _thread_page(request, check_in, *, form=None, status=200):
+def _thread_page(request, check_in, *, form=None, status=200, show_crisis_support=False):
     thread = CheckInMessage.objects.filter(check_in=check_in).select_related("author")
     is_member = check_in.member_id == request.user.pk
     cannot_write = why_cannot_write_in_check_in(request.user, check_in)
@@ -129,6 +131,8 @@ def _thread_page(request, check_in, *, form=None, status=200):
         "can_moderate": can_moderate(request.user, check_in.group),
         "tab": "check-ins",
     }
+    if show_crisis_support:
+        context["show_crisis_support"] = True
     return render(request, "groups/checkins/check_in_detail.html", context, status=status)
 
 
@@ -144,14 +148,23 @@ def check_in_detail(request, group_slug, check_in_id):
 def check_in_reply(request, group_slug, check_in_id):
     check_in = get_check_in_for_viewer(request.user, group_slug, check_in_id)
     form = CheckInForm(request.POST)
+    refusal = ""
     if form.is_valid():
         try:
             message = actions.write_in_check_in(author=request.user, check_in=check_in, body=form.cleaned_data["body"])
         except ActionRefused as refused:
             form.add_error(None, refused.message)
+            refusal = refused.message
         else:
             if message.is_risk and request.user.pk == check_in.member_id:
                 request.session[CRISIS_SUPPORT_KEY] = True
             messages.success(request, "Sent.")
             return redirect(f"{check_in.get_absolute_url()}#message-{message.pk}")
-    return _thread_page(request, check_in, form=form, status=400)
+    else:
+        refusal = "; ".join(str(error) for errors in form.errors.values() for error in errors)
+    # Crisis help before any refusal: the member's words still reach a human, as with posts.
+    body = request.POST.get("body", "")
+    at_risk = request.user.pk == check_in.member_id and has_crisis_language(body)
+    if at_risk:
+        record_refused_risk(author=request.user, group=check_in.group, texts=[body], refusal=refusal)
+    return _thread_page(request, check_in, form=form, status=400, show_crisis_support=at_risk)

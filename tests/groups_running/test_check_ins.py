@@ -316,3 +316,26 @@ def test_a_double_click_sends_the_message_once(client, circle):
         client.post(url("check-in-reply", group, check_in_id=check_in.pk), {"body": "Thank you."})
     assert list(check_in.messages.values_list("body", flat=True)) == ["Thinking of you.", "Thank you."]
     assert Notification.objects.filter(recipient=people["River"]).count() == 1
+
+
+def test_a_refused_answer_with_crisis_words_still_reaches_a_human(
+    client, circle, mailoutbox, django_capture_on_commit_callbacks
+):
+    from groups.models import QueueItem
+
+    group, people = circle
+    check_in = start(group, people)
+    Membership.objects.filter(group=group, user=people["River"]).update(status="removed")
+    client.force_login(people["River"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url("check-in-reply", group, check_in_id=check_in.pk), {"body": "I want to die and nobody is listening."}
+        )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "no longer a member of the group" in html
+    assert "Call or text 988" in html
+    item = QueueItem.objects.get(kind=QueueItem.Kind.REFUSED_RISK)
+    assert item.is_risk
+    assert "nobody is listening" in item.kept_text
+    assert [m for m in mailoutbox if "Possible risk in Circle" in m.subject]
