@@ -319,8 +319,10 @@ def visible_notifications_q(user) -> Q:
             | (moderates & Q(**{f"{status}__in": [ContentStatus.HELD, ContentStatus.REMOVED]}))
         )
 
-    # A declined request is news to someone who is, by then, not a member.
-    return Q(decision__isnull=False) | Q(kind="join_declined") | (readable & shown("post") & shown("reply"))
+    # A declined request is news to someone who is, by then, not a member. A check-in's
+    # notices are for the member it is with and the group's current moderators.
+    check_in = Q(check_in__isnull=True) | Q(check_in__member=user.pk) | moderates
+    return Q(decision__isnull=False) | Q(kind="join_declined") | (readable & shown("post") & shown("reply") & check_in)
 
 
 def can_see_notification(user, notification) -> bool:

@@ -339,3 +339,13 @@ def test_a_refused_answer_with_crisis_words_still_reaches_a_human(
     assert item.is_risk
     assert "nobody is listening" in item.kept_text
     assert [m for m in mailoutbox if "Possible risk in Circle" in m.subject]
+
+
+def test_a_former_moderator_no_longer_sees_the_check_in_notice(client, circle):
+    group, people = circle
+    check_in = start(group, people)
+    actions.write_in_check_in(author=people["River"], check_in=check_in, body="Thanks.")
+    client.force_login(people["Mod"])
+    assert check_in.get_absolute_url() in client.get(reverse("community:notification-list")).content.decode()
+    Membership.objects.filter(group=group, user=people["Mod"]).update(role="member")
+    assert check_in.get_absolute_url() not in client.get(reverse("community:notification-list")).content.decode()
