@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community.context_processors import CRISIS_SUPPORT_KEY
 from community.errors import ActionRefused
@@ -36,6 +36,7 @@ CHECK_INS_SHOWN = 100
 
 
 @login_required
+@require_GET
 def check_in_list(request, group_slug):
     group = get_group_for_reader(request.user, group_slug)
     check_ins = (
@@ -77,6 +78,7 @@ def _target(request, group):
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def check_in_create(request, group_slug):
     group = get_group_for_moderator(request.user, group_slug)
     member, post, reply = _target(request, group)
@@ -137,6 +139,7 @@ def _thread_page(request, check_in, *, form=None, status=200, show_crisis_suppor
 
 
 @login_required
+@require_GET
 def check_in_detail(request, group_slug, check_in_id):
     check_in = get_check_in_for_viewer(request.user, group_slug, check_in_id)
     actions.mark_check_in_read(user=request.user, check_in=check_in)

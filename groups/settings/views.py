@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community.errors import ActionRefused
 from groups.forms_moderation import LogExportForm
@@ -171,6 +171,7 @@ def _settings_url(group) -> str:
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def rules_edit(request, group_slug):
     group = get_group_for_owner(request.user, group_slug)
     form = RulesForm(request.POST if request.method == "POST" else None, initial={"rules": group.rules})
@@ -190,6 +191,7 @@ def rules_edit(request, group_slug):
     return render(request, "groups/settings/rules_edit.html", context, status=status)
 
 
+@require_GET
 def rules_history(request, group_slug):
     """The rules and how they changed: public wherever the rules themselves are."""
     group = get_group_for_viewer(request.user, group_slug)

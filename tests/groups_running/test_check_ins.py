@@ -194,6 +194,10 @@ def test_wrong_method_is_405(client, circle):
     check_in = start(group, people)
     client.force_login(people["River"])
     assert client.get(url("check-in-reply", group, check_in_id=check_in.pk)).status_code == 405
+    assert client.post(check_in.get_absolute_url(), {"body": "Hi"}).status_code == 405
+    assert client.post(url("check-in-list", group)).status_code == 405
+    client.force_login(people["Mod"])
+    assert client.put(url("check-in-create", group)).status_code == 405
 
 
 def test_crisis_words_from_the_member_show_help_and_alert_the_moderators(

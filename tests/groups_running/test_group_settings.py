@@ -388,3 +388,21 @@ def test_log_download_needs_a_date_range_and_the_owner(client, harbour):
     )
     assert response.status_code == 302
     assert login(client, people["Mod"]).get(url("group-log-export", group)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("method", "name"),
+    [
+        ("post", "group-settings"),
+        ("post", "rules-history"),
+        ("get", "settings-profile"),
+        ("get", "settings-holds"),
+        ("get", "word-add"),
+        ("get", "rules-accept"),
+        ("put", "rules-edit"),
+    ],
+)
+def test_wrong_method_is_405(client, harbour, method, name):
+    group, people = harbour
+    response = getattr(login(client, people["Owner"]), method)(url(name, group))
+    assert response.status_code == 405
