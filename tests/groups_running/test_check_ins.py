@@ -74,6 +74,7 @@ def test_moderator_checks_in_from_the_members_page_and_the_member_answers(
     assert SECRET not in email.body
     assert SECRET not in email.subject
     assert check_in.get_absolute_url() in email.body
+    assert "988" in email.body  # every email carries the crisis line
 
     # River reads and answers in the site.
     client.force_login(people["River"])
