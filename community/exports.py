@@ -28,6 +28,7 @@ def collect_member_data(user) -> dict:
     from community.models import Block, CareReport, Notification, ResourceSuggestion
     from groups.models import (
         Appeal,
+        CheckInMessage,
         GroupProposal,
         Membership,
         ModerationLog,
@@ -192,6 +193,19 @@ def collect_member_data(user) -> dict:
         "notifications": [
             {"kind": n.get_kind_display(), "at": _when(n.created_at), "read_at": _when(n.read_at)}
             for n in Notification.objects.filter(recipient=user).order_by("created_at", "id")
+        ],
+        # Check-ins with this member: their own words and the moderators' messages to them.
+        "check_ins": [
+            {
+                "group": m.check_in.group.name,
+                "check_in_id": m.check_in_id,
+                "from": "you" if m.author_id == user.pk else "moderator",
+                "text": m.body,
+                "at": _when(m.created_at),
+            }
+            for m in CheckInMessage.objects.filter(check_in__member=user)
+            .select_related("check_in__group")
+            .order_by("created_at", "id")
         ],
         "blocked_members": [
             {"display_name": b.blocked.display_name, "since": _when(b.created_at)}

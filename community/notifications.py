@@ -36,7 +36,7 @@ def unsubscribe_url(user) -> str:
 
 
 def notify(
-    *, recipients, kind: str, group, post=None, reply=None, decision=None, occurrence=None
+    *, recipients, kind: str, group, post=None, reply=None, decision=None, occurrence=None, check_in=None
 ) -> list[Notification]:
     """Record one notification per recipient and email those who want each one.
 
@@ -51,7 +51,14 @@ def notify(
     notifications = Notification.objects.bulk_create(
         [
             Notification(
-                recipient=user, kind=kind, group=group, post=post, reply=reply, decision=decision, occurrence=occurrence
+                recipient=user,
+                kind=kind,
+                group=group,
+                post=post,
+                reply=reply,
+                decision=decision,
+                occurrence=occurrence,
+                check_in=check_in,
             )
             for user in recipients
         ]
@@ -82,10 +89,18 @@ def notification_subject(notification: Notification) -> str:
         Notification.Kind.APPEAL_DECIDED: f"Your appeal in {group} was decided",
         Notification.Kind.MEETING_CHANGED: f"A meeting in {group} was cancelled or moved",
         Notification.Kind.WAITLIST_PROMOTED: f"A seat opened up for you at a meeting in {group}",
+        # Only that there is a message: its words are read on the site, after logging in.
+        Notification.Kind.CHECK_IN: f"You have a message from the moderators of {group}",
+        Notification.Kind.CHECK_IN_ANSWER: f"A member answered a check-in in {group}",
     }[notification.kind]
 
 
 def notification_url(notification: Notification) -> str:
+    if notification.check_in_id:
+        return reverse(
+            "groups:check-in-detail",
+            kwargs={"group_slug": notification.group.slug, "check_in_id": notification.check_in_id},
+        )
     if notification.decision_id:
         return reverse("moderation:my-decisions") + f"#decision-{notification.decision_id}"
     if notification.occurrence_id:
@@ -98,7 +113,7 @@ def notification_url(notification: Notification) -> str:
 
 
 def excerpt_for(notification: Notification) -> str:
-    if notification.decision_id:
+    if notification.decision_id or notification.check_in_id:
         return ""
     item = notification.reply or notification.post
     if item is None or not notification.recipient.email_excerpts or item.content_warning:
@@ -198,6 +213,10 @@ RISK_ALERT_WHAT = {
         "A member reported that someone may be at risk. The report is at the top of your moderation queue, "
         'marked "possible risk". The person it is about has not been shown anything: nobody has pointed them to '
         "the crisis resources yet."
+    ),
+    "check_in": (
+        "A member answering a check-in from the group's moderators wrote words that suggest they may be at "
+        "risk. Read the conversation and answer them there. They were shown the crisis resources at once."
     ),
     "escalated": (
         'A moderator passed a "possible risk" item to site staff. It is at the top of your moderation queue. '

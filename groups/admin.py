@@ -4,6 +4,7 @@ from groups.models import (
     CrisisPhrase,
     Group,
     GroupProposal,
+    GroupWatchedWord,
     Invite,
     JoinQuestion,
     Membership,
@@ -19,6 +20,14 @@ class JoinQuestionInline(admin.TabularInline):
     model = JoinQuestion
     extra = 0
     max_num = 3
+
+
+class GroupWatchedWordInline(admin.TabularInline):
+    # For emergencies; owners and moderators keep these from the group's settings page,
+    # where each change is logged.
+    model = GroupWatchedWord
+    extra = 0
+    fields = ["phrase", "action", "message"]
 
 
 class MembershipInline(admin.TabularInline):
@@ -37,8 +46,8 @@ class GroupAdmin(admin.ModelAdmin):
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["topics"]
-    readonly_fields = ["member_count"]
-    inlines = [JoinQuestionInline, MembershipInline]
+    readonly_fields = ["member_count", "rules_updated_at"]
+    inlines = [JoinQuestionInline, GroupWatchedWordInline, MembershipInline]
 
 
 @admin.register(Topic)

@@ -325,8 +325,10 @@ def visible_notifications_q(user) -> Q:
             | (moderates & Q(**{f"{status}__in": [ContentStatus.HELD, ContentStatus.REMOVED]}))
         )
 
-    # A declined request is news to someone who is, by then, not a member.
-    return Q(decision__isnull=False) | Q(kind="join_declined") | (readable & shown("post") & shown("reply"))
+    # A declined request is news to someone who is, by then, not a member. A check-in's
+    # notices are for the member it is with and the group's current moderators.
+    check_in = Q(check_in__isnull=True) | Q(check_in__member=user.pk) | moderates
+    return Q(decision__isnull=False) | Q(kind="join_declined") | (readable & shown("post") & shown("reply") & check_in)
 
 
 def can_see_notification(user, notification) -> bool:
@@ -348,3 +350,93 @@ def searchable_content_q(readable: set[int] | None, *, replies: bool = False) ->
         return q if readable is None else q & Q(post__group_id__in=readable)
     q = Q(status=ContentStatus.PUBLISHED)
     return q if readable is None else q & Q(group_id__in=readable)
+
+
+# --- running a group: settings (groups/settings/) ------------------------------------------------
+#
+# Owners (and staff) change everything about their group; moderators change what is about
+# moderating it (holds, slow mode, the group's watched words). Everyone else gets a 404 from
+# the settings pages: a member has no reason to learn which of them exist.
+
+
+def can_edit_group(user, group: Group) -> bool:
+    """Name, description, about, rules, join policy and questions, listing, anonymity,
+    and the group's log as a file: owners and staff."""
+    return can_manage_moderators(user, group)
+
+
+def can_edit_moderation_settings(user, group: Group) -> bool:
+    """Holds, slow mode and the group's own watched words: its moderators and staff."""
+    return can_moderate(user, group)
+
+
+def get_group_for_settings(user, group_slug: str) -> Group:
+    group = Group.objects.filter(slug=group_slug).first()
+    if group is None or not can_edit_moderation_settings(user, group):
+        raise Http404("No such group.")
+    return group
+
+
+def get_group_for_owner(user, group_slug: str) -> Group:
+    group = Group.objects.filter(slug=group_slug).first()
+    if group is None or not can_edit_group(user, group):
+        raise Http404("No such group.")
+    return group
+
+
+# --- check-ins (groups/checkins/) ----------------------------------------------------------------
+#
+# A check-in is between one member and the group's moderators as a team: the member it is
+# with, every current moderator of the group and staff read it; nobody else learns it exists.
+
+
+def can_see_check_in(user, check_in) -> bool:
+    if not user.is_authenticated:
+        return False
+    return check_in.member_id == user.pk or can_moderate(user, check_in.group)
+
+
+def check_ins_q(user, group: Group) -> Q:
+    """Which of ``group``'s check-ins the user may list: all for its moderators and staff,
+    their own for a member."""
+    if can_moderate(user, group):
+        return Q(group=group)
+    return Q(group=group, member=user.pk)
+
+
+def get_check_in_for_viewer(user, group_slug: str, check_in_id: int):
+    """The thread, for the member it is with (also after they left the group: it is about
+    them), the group's current moderators and staff; a 404 for anyone else."""
+    from groups.models import CheckIn
+
+    check_in = CheckIn.objects.filter(group__slug=group_slug, pk=check_in_id).select_related("group", "member").first()
+    if check_in is None or not can_see_check_in(user, check_in):
+        raise Http404("No such conversation.")
+    return check_in
+
+
+def why_cannot_check_in_with(moderator, group: Group, member) -> str | None:
+    """Why ``moderator`` may not start a check-in with ``member`` in ``group``, or None."""
+    if not can_moderate(moderator, group):
+        return "Only this group's moderators can check in with its members."
+    if member is None or member.pk == moderator.pk:
+        return "You can check in with other members, not yourself."
+    membership = membership_of(member, group)
+    if membership is None or not membership.is_active or not member.is_active:
+        return "You can check in only with current members of this group."
+    return None
+
+
+def why_cannot_write_in_check_in(user, check_in) -> str | None:
+    """Moderators and staff write while they moderate the group; the member while they
+    are still in it (a muted member may still answer, a removed or banned one not)."""
+    if not user.is_authenticated or user.suspension_in_force():
+        return "You cannot write here."
+    if can_moderate(user, check_in.group):
+        return None
+    if check_in.member_id != user.pk:
+        return "You cannot write here."
+    membership = membership_of(user, check_in.group)
+    if membership is None or not membership.is_active:
+        return "This conversation is closed because you are no longer a member of the group. You can still read it."
+    return None

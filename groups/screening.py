@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass, field
 
 from community.lib import contains_phrase, normalise_for_matching
-from groups.models import CrisisPhrase, WatchedWord
+from groups.models import CrisisPhrase, GroupWatchedWord, WatchedWord
 
 
 @dataclass
@@ -68,20 +68,24 @@ def has_crisis_language(*texts: str) -> bool:
     return any(contains_phrase(text, phrase) for phrase in phrases or FALLBACK_CRISIS_PHRASES)
 
 
-def screen(*texts: str) -> Screening:
-    """Check the texts against the staff-edited lists (two small queries)."""
+def screen(*texts: str, group=None) -> Screening:
+    """Check the texts against the staff-edited lists and, given a group, that group's own
+    watched words too (two or three small queries)."""
     text = normalise_for_matching(" \n ".join(texts))
     result = Screening()
     result.is_risk = has_crisis_language(*texts)
-    for word in WatchedWord.objects.all():
+    words = list(WatchedWord.objects.all())
+    if group is not None:
+        words += list(GroupWatchedWord.objects.filter(group=group))
+    for word in words:
         if not contains_phrase(text, word.phrase):
             continue
         if word.action == WatchedWord.Action.BLOCK and not result.block_message:
             result.block_message = word.message or (
                 "Your message includes words this community does not allow. Please change it and try again."
             )
-        elif word.action == WatchedWord.Action.HOLD:
+        elif word.action == WatchedWord.Action.HOLD and word.phrase not in result.hold_words:
             result.hold_words.append(word.phrase)
-        elif word.action == WatchedWord.Action.FLAG:
+        elif word.action == WatchedWord.Action.FLAG and word.phrase not in result.flag_words:
             result.flag_words.append(word.phrase)
     return result

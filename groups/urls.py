@@ -1,5 +1,7 @@
 from django.urls import path
 
+from groups.checkins import urls as check_in_urls
+from groups.settings import urls as settings_urls
 from groups.views import directory, meetings, membership, moderation, posts
 
 app_name = "groups"
@@ -91,4 +93,6 @@ urlpatterns = [
     path("<slug:group_slug>/replies/<int:reply_id>/history/", posts.reply_history, name="reply-history"),
     path("<slug:group_slug>/replies/<int:reply_id>/report/", moderation.reply_report, name="reply-report"),
     path("<slug:group_slug>/replies/<int:reply_id>/moderate/", moderation.reply_moderate, name="reply-moderate"),
+    *settings_urls.urlpatterns,
+    *check_in_urls.urlpatterns,
 ]

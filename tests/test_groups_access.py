@@ -15,7 +15,9 @@ from django.utils import timezone
 from community.notifications import unsubscribe_token
 from groups.actions.meetings import schedule_meeting
 from groups.actions.moderation import create_report, warn_member
+from groups.checkins.actions import start_check_in
 from groups.models import CalendarFeed, Invite, Membership
+from groups.settings.actions import add_watched_word
 
 ROLES = [
     "visitor",
@@ -78,6 +80,10 @@ def world(make_member, make_group, add_member, make_post, make_reply):
     )
     feed = CalendarFeed.objects.create(user=people["member"])
     warning = warn_member(moderator=people["moderator"], group=group, user=people["member"], reason="unkind")
+    check_in = start_check_in(
+        moderator=people["moderator"], group=group, member=people["member"], body=f"How are you? {CANARY}"
+    )
+    word = add_watched_word(moderator=people["moderator"], group=group, phrase="miracle cure", action="hold")
     return {
         "group": group,
         "unlisted": unlisted,
@@ -92,6 +98,8 @@ def world(make_member, make_group, add_member, make_post, make_reply):
         "occurrence": meeting.occurrences.order_by("start").first(),
         "feed": feed,
         "warning": warning,
+        "check_in": check_in,
+        "word": word,
     }
 
 
@@ -128,8 +136,19 @@ def kwargs_for(name: str, world) -> dict:
         "my-meetings": {},
         "calendar-feed-settings": {},
         "calendar-feed": {"token": world["feed"].token},
+        "check-in-detail": {"group_slug": group.slug, "check_in_id": world["check_in"].pk},
+        "check-in-reply": {"group_slug": group.slug, "check_in_id": world["check_in"].pk},
+        "word-remove": {"group_slug": group.slug, "word_id": world["word"].pk},
     }
     return fixed[name] if name in fixed else _content_kwargs(name, world)
+
+
+def url_for(namespace: str, name: str, world) -> str:
+    """The URL a row checks: the route, and for pages that need one, the query saying what about."""
+    url = reverse(f"{namespace}:{name}", kwargs=kwargs_for(name, world))
+    if name == "check-in-create":
+        url += f"?membership={world['membership'].pk}"
+    return url
 
 
 def _content_kwargs(name, world):
@@ -162,6 +181,7 @@ EVERYONE = [200, 200, 200, 200, 200, 200, 200, 200, 200, S]
 AUTHOR_AND_MODERATORS = [L, 404, 404, 200, 404, 404, 200, 200, 200, S]
 STAFF_ONLY = [L, 403, 403, 403, 403, 403, 403, 403, 200, S]
 ANY_MODERATOR = [L, 403, 403, 403, 403, 200, 200, 200, 200, S]
+OWNERS = [L, 404, 404, 404, 404, 404, 404, 200, 200, S]
 
 GET_MATRIX = {
     "group-list": EVERYONE,
@@ -220,6 +240,26 @@ GET_MATRIX = {
     "occurrence-cancel-rsvp": POST_ONLY,
     "occurrence-cancel": POST_ONLY,
     "occurrence-move": MODERATORS,
+    # Running a group: owners (and staff) change everything, moderators the moderating parts.
+    "group-settings": MODERATORS,
+    "settings-profile": POST_ONLY,
+    "settings-joining": POST_ONLY,
+    "settings-holds": POST_ONLY,
+    "settings-questions": POST_ONLY,
+    "word-add": POST_ONLY,
+    "word-remove": POST_ONLY,
+    # Without a date range the owner is sent back to the settings page with a message.
+    "group-log-export": [L, 404, 404, 404, 404, 404, 404, 302, 302, S],
+    "rules-edit": OWNERS,
+    # The rules are public wherever the group page is; so is how they changed.
+    "rules-history": EVERYONE,
+    "rules-accept": POST_ONLY,
+    # Check-ins: a member's list holds only their own; the thread is the member's (here
+    # "member"), the group's moderators' and staff's; another member gets a 404.
+    "check-in-list": READERS,
+    "check-in-create": MODERATORS,
+    "check-in-detail": [L, 404, 404, 200, 404, 404, 200, 200, 200, S],
+    "check-in-reply": POST_ONLY,
 }
 
 MODERATION_GET_MATRIX = {
@@ -243,6 +283,7 @@ MEMBER_WRITE = [L, 404, 404, 302, 400, 404, 302, 302, 400, S]
 MODERATOR_WRITE = [L, 404, 404, 404, 404, 404, 302, 302, 302, S]
 AUTHOR_WRITE = [L, 404, 404, 302, 404, 404, 404, 404, 404, S]
 REPORT_WRITE = [L, 404, 404, 400, 302, 404, 302, 302, 302, S]
+OWNER_WRITE = [L, 404, 404, 404, 404, 404, 404, 302, 302, S]
 POST_MATRIX = {
     # Staff who are not members are told they cannot follow (a message, then back).
     "group-follow": ({"follow": "1"}, READER_WRITE),
@@ -292,6 +333,19 @@ POST_MATRIX = {
         MODERATOR_WRITE,
     ),
 }
+POST_MATRIX |= {
+    "settings-profile": ({"name": "Quiet Harbour Two", "description": "Calm."}, OWNER_WRITE),
+    "settings-joining": ({"join_policy": "request", "is_listed": "on"}, OWNER_WRITE),
+    "settings-holds": ({"hold_first_posts": "1", "slow_mode_minutes": "0"}, MODERATOR_WRITE),
+    "settings-questions": ({"question_0": "What brings you here?"}, OWNER_WRITE),
+    "word-add": ({"phrase": "guaranteed cure", "action": "hold"}, MODERATOR_WRITE),
+    "word-remove": ({}, MODERATOR_WRITE),
+    "rules-edit": ({"rules": "Be kind. No method details."}, OWNER_WRITE),
+    # Anyone who sees the group may send it; only members' confirmation changes anything.
+    "rules-accept": ({}, [L, 302, 302, 302, 302, 302, 302, 302, 302, S]),
+    "check-in-create": ({"body": "Thinking of you."}, MODERATOR_WRITE),
+    "check-in-reply": ({"body": "Thank you."}, [L, 404, 404, 302, 404, 404, 302, 302, 302, S]),
+}
 MODERATION_POST_MATRIX = {
     "item-claim": ({}, [L, 404, 404, 404, 404, 404, 302, 302, 302, S]),
     "item-decide": ({"decision": "approve"}, [L, 404, 404, 404, 404, 404, 302, 302, 302, S]),
@@ -337,7 +391,7 @@ ALL_POSTS = [("groups", name, spec) for name, spec in POST_MATRIX.items()] + [
 @pytest.mark.django_db
 @pytest.mark.parametrize(("namespace", "name", "row"), ALL_GETS, ids=[f"{n}:{m}" for n, m, _ in ALL_GETS])
 def test_get_matrix(world, namespace, name, row):
-    url = reverse(f"{namespace}:{name}", kwargs=kwargs_for(name, world))
+    url = url_for(namespace, name, world)
     for role, expected in zip(ROLES, row, strict=True):
         response = client_for(world, role).get(url)
         assert_status(response, expected, label=f"GET {name} as {role}")
@@ -350,7 +404,7 @@ def test_get_matrix(world, namespace, name, row):
 def test_post_matrix(world, namespace, name, spec, role):
     data, expectations = spec
     expected = expectations[ROLES.index(role)]
-    url = reverse(f"{namespace}:{name}", kwargs=kwargs_for(name, world))
+    url = url_for(namespace, name, world)
     response = client_for(world, role).post(url, data)
     assert_status(response, expected, label=f"POST {name} as {role}")
     assert_no_leak(response, f"POST {name} as {role}")
@@ -390,7 +444,7 @@ def test_video_link_never_shows_without_an_rsvp(world):
     """docs/safety.md rule 9: nobody in the world above has RSVP'd, so no page, file or feed
     shows the link, to anyone (except to the moderators in the form that sets it)."""
     for namespace, name, _row in ALL_GETS:
-        url = reverse(f"{namespace}:{name}", kwargs=kwargs_for(name, world))
+        url = url_for(namespace, name, world)
         for role in ROLES:
             if name == "meeting-edit" and role in ("moderator", "owner", "staff"):
                 continue

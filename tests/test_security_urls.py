@@ -22,7 +22,7 @@ from community.notifications import unsubscribe_token
 from tests.journal.test_journal_privacy import JOURNAL_GET
 from tests.test_groups_access import ALL_GETS as GROUP_GETS
 from tests.test_groups_access import ALL_POSTS as GROUP_POSTS
-from tests.test_groups_access import kwargs_for as group_kwargs_for
+from tests.test_groups_access import url_for as group_url_for
 from tests.test_groups_access import world  # noqa: F401  (the fixture, reused)
 
 ROLES = ["visitor", "member", "staff", "suspended"]
@@ -298,7 +298,7 @@ def test_group_state_changing_views_refuse_post_without_csrf_token(world, namesp
     data, _expected = spec
     client = Client(enforce_csrf_checks=True)
     client.force_login(world["people"]["owner"])
-    response = client.post(reverse(f"{namespace}:{name}", kwargs=group_kwargs_for(name, world)), data)
+    response = client.post(group_url_for(namespace, name, world), data)
     assert response.status_code == 403
     assert CSRF_MESSAGE in response.content.decode()
 

@@ -20,6 +20,8 @@ class Notification(models.Model):
         APPEAL_DECIDED = "appeal_decided", "Your appeal was decided"
         MEETING_CHANGED = "meeting_changed", "A meeting you RSVP'd to was cancelled or moved"
         WAITLIST_PROMOTED = "waitlist_promoted", "A seat opened up for you"
+        CHECK_IN = "check_in", "A message from your group's moderators"
+        CHECK_IN_ANSWER = "check_in_answer", "A member answered a check-in"
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=20, choices=Kind)
@@ -30,6 +32,8 @@ class Notification(models.Model):
     occurrence = models.ForeignKey(
         "groups.Occurrence", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # For check-ins: the thread (never its text; that is read on the site).
+    check_in = models.ForeignKey("groups.CheckIn", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     # For moderation notices: the decision, which says the rule and the note.
     decision = models.ForeignKey(
         "groups.ModerationLog", on_delete=models.CASCADE, null=True, blank=True, related_name="+"

@@ -81,7 +81,7 @@ def review_notice(*, author, group) -> str:
 
 
 def _screen_or_refuse(*, author, group, texts) -> Screening:
-    screening = screen(*texts)
+    screening = screen(*texts, group=group)
     if screening.block_message:
         log_blocked(author=author, group=group, words="Blocked by a watched word")
         raise ActionRefused(screening.block_message)
@@ -126,6 +126,7 @@ def create_post(
         if existing := _already_submitted(Post, author=author, submission_key=submission_key):
             return existing
         _require_within_new_account_limits(author)
+        _require_group_pace(author, group)
         hold = _hold_reason(author=author, group=group, screening=screening)
         post = Post.objects.create(
             group=group,
@@ -171,6 +172,7 @@ def create_reply(
         if is_anonymous and not group.allow_anonymous:
             raise ActionRefused("This group does not allow anonymous posts.")
         _require_within_new_account_limits(author)
+        _require_group_pace(author, group)
         _require_slow_mode_passed(author, post)
         hold = _hold_reason(author=author, group=group, screening=screening)
         reply = Reply.objects.create(
@@ -317,6 +319,15 @@ def _require_slow_mode_passed(author, post: Post) -> None:
         raise ActionRefused(
             f"This thread is in slow mode ({post.slow_mode_reason}). You can reply again at {local:%-I:%M %p %Z}."
         )
+
+
+def _require_group_pace(author, group) -> None:
+    """The group's slow mode (its settings). Call after ``_lock_author``, like the limit below."""
+    from groups.settings.queries import why_slowed_down
+
+    problem = why_slowed_down(author=author, group=group)
+    if problem:
+        raise ActionRefused(problem)
 
 
 def _require_within_new_account_limits(author) -> None:

@@ -1,3 +1,5 @@
+# Domain subpackages keep their own models; they are re-exported here so the app label stays "groups".
+from groups.checkins.models import CheckIn, CheckInMessage
 from groups.models.groups import Group, GroupProposal, JoinQuestion, Topic
 from groups.models.meetings import CalendarFeed, Meeting, Occurrence, Rsvp, SeriesRsvp
 from groups.models.membership import Invite, Membership
@@ -12,14 +14,18 @@ from groups.models.moderation import (
     WatchedWord,
 )
 from groups.models.posts import ContentStatus, HoldReason, Post, PostRead, Reaction, Reply, Revision
+from groups.settings.models import GroupWatchedWord, RulesRevision
 
 __all__ = [
     "Appeal",
     "CalendarFeed",
+    "CheckIn",
+    "CheckInMessage",
     "ContentStatus",
     "CrisisPhrase",
     "Group",
     "GroupProposal",
+    "GroupWatchedWord",
     "HoldReason",
     "Invite",
     "JoinQuestion",
@@ -36,6 +42,7 @@ __all__ = [
     "Reply",
     "Report",
     "Revision",
+    "RulesRevision",
     "Rsvp",
     "SeriesRsvp",
     "Topic",

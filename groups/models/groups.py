@@ -64,6 +64,11 @@ class Group(models.Model):
     hold_all = models.BooleanField(
         "hold every post", default=False, help_text="A strict group: moderators read every post and reply first."
     )
+    # Slow mode for the whole group: each member may post or reply once per this many
+    # seconds (0 is off). A thread's own slow mode still applies within it.
+    slow_mode_seconds = models.PositiveIntegerField(default=0)
+    # When the rules last changed, so members who accepted older rules see "rules updated".
+    rules_updated_at = models.DateTimeField(null=True, blank=True)
     # Counted by the membership actions, so the directory never counts rows per group.
     member_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -206,6 +206,13 @@ class ModerationLog(models.Model):
         CLAIMED = "claimed", "Claimed a queue item"
         CHECKED_IN = "checked_in", "Checked in with the member"
         ESCALATED = "escalated", "Passed to site staff"
+        SETTINGS_CHANGED = "settings_changed", "Group settings changed"
+        RULES_CHANGED = "rules_changed", "Group rules changed"
+        QUESTIONS_CHANGED = "questions_changed", "Join questions changed"
+        WORD_ADDED = "word_added", "Group watched word added"
+        WORD_REMOVED = "word_removed", "Group watched word removed"
+        CHECK_IN_STARTED = "check_in_started", "Started a check-in"
+        CHECK_IN_WRITTEN = "check_in_written", "Wrote in a check-in"
 
     # Who acted; empty for the site's own rules. Kept as a pseudonymous reference
     # (actor_ref) if the account is later deleted.
@@ -217,6 +224,9 @@ class ModerationLog(models.Model):
     )
     post = models.ForeignKey(Post, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     reply = models.ForeignKey(Reply, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    check_in = models.ForeignKey(
+        "groups.CheckIn", on_delete=models.SET_NULL, null=True, blank=True, related_name="log_entries"
+    )
     reason = models.CharField(max_length=20, choices=Reason, blank=True)
     note = models.TextField(max_length=2000, blank=True)
     # Until when a mute or suspension lasts, where the action has one.

@@ -1,20 +1,15 @@
-import csv
-from datetime import datetime, time, timedelta
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from community.errors import ActionRefused
-from community.lib import csv_safe
 from groups.actions import moderation as actions
 from groups.forms_moderation import (
     AppealForm,
@@ -28,6 +23,7 @@ from groups.forms_moderation import (
     SlowModeForm,
     SuspendForm,
 )
+from groups.log_csv import date_range, log_csv_response
 from groups.models import ContentStatus, Group, Membership, ModerationLog, ModeratorNote, Post, QueueItem
 from groups.models.moderation import MEMBER_VISIBLE_ACTIONS
 from groups.permissions import (
@@ -159,46 +155,10 @@ def log_export(request):
     if not form.is_valid():
         messages.error(request, "Choose a start and end date, with the end on or after the start.")
         return redirect("moderation:log")
-    zone = timezone.get_current_timezone()
-    start = datetime.combine(form.cleaned_data["start"], time.min, tzinfo=zone)
-    end = datetime.combine(form.cleaned_data["end"] + timedelta(days=1), time.min, tzinfo=zone)
-    entries = (
-        ModerationLog.objects.filter(created_at__gte=start, created_at__lt=end)
-        .select_related("actor", "group", "target_user", "former_ref")
-        .order_by("created_at", "id")
-    )
-
-    class Echo:
-        def write(self, value):
-            return value
-
-    writer = csv.writer(Echo())
-    header = ["when", "action", "group", "moderator", "member", "post", "reply", "reason", "note", "until"]
-
-    def rows():
-        yield writer.writerow(header)
-        for entry in entries.iterator(chunk_size=500):
-            yield writer.writerow(
-                csv_safe(
-                    [
-                        entry.created_at.isoformat(),
-                        entry.get_action_display(),
-                        entry.group.name if entry.group else "",
-                        entry.actor_label,
-                        entry.target_label,
-                        entry.post_id or "",
-                        entry.reply_id or "",
-                        entry.get_reason_display() if entry.reason else "",
-                        entry.note,
-                        entry.until.isoformat() if entry.until else "",
-                    ]
-                )
-            )
-
+    start, end = date_range(form.cleaned_data["start"], form.cleaned_data["end"])
+    entries = ModerationLog.objects.filter(created_at__gte=start, created_at__lt=end)
     filename = f"moderation-log-{form.cleaned_data['start']}-to-{form.cleaned_data['end']}.csv"
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return log_csv_response(entries, filename=filename)
 
 
 @login_required
