@@ -59,7 +59,9 @@ def test_member_keeps_a_treatment_journal_prints_and_shares_the_summary(
     page = me.page
     me.login_as(fern)
     me.goto("/")
-    page.get_by_role("navigation", name="Account").get_by_role("link", name="My journey").click()
+    account = page.get_by_role("navigation", name="Account")
+    account.locator("details.account-menu > summary").click()  # the account menu opens without JavaScript
+    account.get_by_role("link", name="My journey").click()
     page.wait_for_url("**/journey/")
     assert page.get_by_text("Only you can see your journal").is_visible()
     me.check("journey-empty")
