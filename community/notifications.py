@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from community.emails import queue_email
+from community.emails import URGENT, queue_email
 from community.models import Notification
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
@@ -136,6 +136,7 @@ def email_notification(notification: Notification) -> None:
     }
     queue_email(
         to=[user.email],
+        recipient=user,
         subject=f"[{settings.SITE_NAME}] {context['subject']}",
         body=render_to_string("community/emails/notification.txt", context),
         headers={
@@ -191,6 +192,7 @@ def send_digest(user) -> int:
         }
         queue_email(
             to=[user.email],
+            recipient=user,
             subject=f"[{settings.SITE_NAME}] Your daily summary: {len(pending)} new",
             body=render_to_string("community/emails/digest.txt", context),
             headers={"List-Unsubscribe": f"<{context['unsubscribe_url']}>"},
@@ -258,4 +260,10 @@ def alert_moderators_of_risk(*, group, queue_url: str, what: str, exclude=None) 
         },
     )
     for moderator in moderators:
-        queue_email(to=[moderator.email], subject=f"[{settings.SITE_NAME}] Possible risk in {group.name}", body=body)
+        queue_email(
+            to=[moderator.email],
+            recipient=moderator,
+            subject=f"[{settings.SITE_NAME}] Possible risk in {group.name}",
+            body=body,
+            priority=URGENT,
+        )

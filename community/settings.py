@@ -241,14 +241,14 @@ if EMAIL_HOST:
                 "username": env_str("EMAIL_HOST_USER"),
                 "password": env_str("EMAIL_HOST_PASSWORD"),
                 "use_tls": env_bool("EMAIL_USE_TLS", default=True),
-                "timeout": env_int("EMAIL_TIMEOUT", 20),
+                "timeout": env_int("EMAIL_TIMEOUT", 10),
             },
         }
     }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 del EMAIL_HOST
-# A refused send is retried with backoff (1, 2, 4, 8 minutes) up to this many attempts.
+# A failed send is retried with backoff (1, 2, 4, 8 minutes) up to this many attempts.
 EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 5)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -256,11 +256,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Background tasks -------------------------------------------------------------------
 # Production runs the database backend and `manage.py db_worker`; `make run` and the
 # tests may run tasks at once in the request (TASKS_BACKEND=immediate).
+# "email" holds only the outbox drains, so that workers can be split: a slow mail server
+# then never delays announcements or alerts (docs/deploy.md).
+TASK_QUEUES = ["default", "email"]
 _tasks_backend = env_str("TASKS_BACKEND", "immediate" if TESTING else "database")
 if _tasks_backend == "immediate":
-    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": TASK_QUEUES}}
 elif _tasks_backend == "database":
-    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
 else:
     fail(f"TASKS_BACKEND must be 'database' or 'immediate' (got {_tasks_backend!r}).")
 

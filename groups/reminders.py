@@ -67,6 +67,7 @@ def _queue_reminder(rsvp: Rsvp, lead: timedelta) -> None:
     }
     queue_email(
         to=[user.email],
+        recipient=user,
         subject=f"[{settings.SITE_NAME}] Reminder: {meeting.title}, {context['when']}",
         body=render_to_string("groups/emails/meeting_reminder.txt", context),
     )

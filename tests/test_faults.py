@@ -1,26 +1,21 @@
 """Faults: the database going away, a mail server refusing mail, a worker killed mid-task."""
 
 import smtplib
-from datetime import timedelta
 
 import pytest
 from django.core.mail import EmailMultiAlternatives
-from django.core.management import call_command
 from django.db import OperationalError, connection
-from django.tasks import TaskResultStatus
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from community.emails import queue_email
-from community.models import EmailDelivery, Notification
-from community.tasks import email_retry_delay, send_email
+from community.models import Notification, OutboxEmail
 from groups.actions.posts import notify_published
 from groups.models import Reply
 
 CRISIS_HREF = 'href="/help/"'
-DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "email"]}}
 
 
 # --- the database goes away and comes back --------------------------------------------------
@@ -105,72 +100,14 @@ def test_a_refused_email_does_not_undo_the_action(
     assert response.status_code == 302
     assert Reply.objects.filter(post=post, body="Thinking of you.").exists()
     assert refusing_mail_server == [[author.email]]
-    delivery = EmailDelivery.objects.get()
-    # The immediate backend (development, tests) cannot defer, so the failure is recorded.
-    assert delivery.status == EmailDelivery.Status.FAILED
-    assert delivery.last_error == "SMTPServerDisconnected"
-    assert author.email not in delivery.last_error
+    email = OutboxEmail.objects.get()
+    # It waits in the outbox for its next attempt; only the kind of error is recorded.
+    assert (email.status, email.attempts) == (OutboxEmail.Status.PENDING, 1)
+    assert email.next_attempt_at > timezone.now()
+    assert email.last_error == "SMTPServerDisconnected"
 
 
-@pytest.mark.django_db
-def test_a_refused_email_is_retried_later_with_growing_waits(settings, refusing_mail_server):
-    settings.TASKS = DATABASE_BACKEND
-    kwargs = {"to": ["someone@example.org"], "subject": "Hello", "body": "Hi", "idempotency_key": "k1"}
-    before = timezone.now()
-    assert send_email.call(**kwargs) == EmailDelivery.Status.RETRYING
-    retry = DBTaskResult.objects.get(status=TaskResultStatus.READY)
-    assert retry.args_kwargs["kwargs"]["attempt"] == 2
-    assert retry.run_after >= before + email_retry_delay(1)
-    # Second failure: the wait doubles.
-    assert send_email.call(**{**kwargs, "attempt": 2}) == EmailDelivery.Status.RETRYING
-    assert email_retry_delay(2) == 2 * email_retry_delay(1)
-    # The last attempt gives up and says so; nothing else is queued.
-    DBTaskResult.objects.all().delete()
-    last = settings.EMAIL_MAX_ATTEMPTS
-    assert send_email.call(**{**kwargs, "attempt": last}) == EmailDelivery.Status.FAILED
-    assert not DBTaskResult.objects.exists()
-    delivery = EmailDelivery.objects.get(key="k1")
-    assert (delivery.status, delivery.attempts) == (EmailDelivery.Status.FAILED, last)
-
-
-# --- a worker killed mid-task ----------------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_a_task_run_again_after_its_worker_died_does_not_send_twice(mailoutbox):
-    kwargs = {"to": ["someone@example.org"], "subject": "Hello", "body": "Hi", "idempotency_key": "same-key"}
-    send_email.call(**kwargs)
-    # The worker died after sending, before it could mark the task done: it runs again.
-    send_email.call(**kwargs)
-    assert len(mailoutbox) == 1
-    assert EmailDelivery.objects.get(key="same-key").status == EmailDelivery.Status.SENT
-
-
-@pytest.mark.django_db
-def test_each_queued_email_gets_its_own_key(mailoutbox, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        queue_email(to=["a@example.org"], subject="One", body="x")
-        queue_email(to=["a@example.org"], subject="Two", body="x")
-    assert [m.subject for m in mailoutbox] == ["One", "Two"]
-    assert EmailDelivery.objects.filter(status="sent").count() == 2
-
-
-@pytest.mark.django_db
-def test_tasks_left_running_by_a_dead_worker_are_queued_again(settings, mailoutbox):
-    settings.TASKS = DATABASE_BACKEND
-    result = send_email.enqueue(to=["someone@example.org"], subject="Hello", body="Hi", idempotency_key="k2")
-    long_ago = timezone.now() - timedelta(hours=2)
-    DBTaskResult.objects.filter(pk=result.id).update(status=TaskResultStatus.RUNNING, started_at=long_ago)
-    fresh = send_email.enqueue(to=["b@example.org"], subject="Hi", body="Hi", idempotency_key="k3")
-    DBTaskResult.objects.filter(pk=fresh.id).update(status=TaskResultStatus.RUNNING, started_at=timezone.now())
-    call_command("requeue_stale_tasks", "--minutes", "30")
-    assert DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.READY
-    assert DBTaskResult.objects.get(pk=fresh.id).status == TaskResultStatus.RUNNING
-    # What the worker does with a ready task (its own loop closes connections, which a
-    # test transaction cannot survive on PostgreSQL).
-    for ready in DBTaskResult.objects.ready():
-        ready.task.call(*ready.args_kwargs["args"], **ready.args_kwargs["kwargs"])
-    assert [m.subject for m in mailoutbox] == ["Hello"]
+# Retries, crashes mid-send and dead workers: tests/test_outbox.py and tests/test_workers.py.
 
 
 # --- telling people about a reply happens in a task ------------------------------------------

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from community.emails import queue_email
 from community.errors import ActionRefused
-from community.models import Block, DataExport, ModerationLogRef
+from community.models import Block, DataExport, ModerationLogRef, OutboxEmail
 
 # Long enough to download at leisure, short enough that a forgotten zip does not linger.
 EXPORT_KEPT_FOR = timedelta(days=7)
@@ -67,6 +67,7 @@ def complete_data_export(*, export_id: int, archive: bytes) -> DataExport | None
     }
     queue_email(
         to=[export.user.email],
+        recipient=export.user,
         subject=f"[{settings.SITE_NAME}] Your data export is ready",
         body=render_to_string("community/emails/data_export_ready.txt", context),
     )
@@ -163,6 +164,8 @@ def delete_account(*, user, mode: str) -> None:
         | Q(args_kwargs__kwargs__user_id=user.pk)
         | Q(args_kwargs__kwargs__export_id__in=list(user.data_exports.values_list("pk", flat=True)))
     ).delete()
+    # Emails still waiting for them go too (the rows they are the recipient of go with the account).
+    OutboxEmail.objects.filter(to__icontains=user.email).delete()
     # The admin's history names the account in its text; the changes stay, the name goes.
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(get_user_model()), object_id=str(user.pk)

@@ -1,25 +1,28 @@
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand
-from django.tasks import TaskResultStatus
-from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
+
+from community.workers import housekeeping
 
 
 class Command(BaseCommand):
     help = (
-        "Put tasks whose worker died mid-run (still RUNNING after --minutes) back in the queue. "
-        "Run every few minutes (cron); our tasks are idempotent, so a second run does no harm."
+        "Put back in the queue the tasks of workers presumed dead (no heartbeat for --minutes), and "
+        "make sure waiting email has a drain. Every worker does this once a minute by itself; the "
+        "command is for a cron safety net or for use by hand. Our tasks are idempotent."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--minutes", type=int, default=30, help="How long a task may run before it is presumed lost."
+            "--minutes",
+            type=int,
+            default=int(housekeeping.PRESUMED_DEAD_AFTER.total_seconds() // 60),
+            help="How long a worker may be silent before its running tasks are presumed lost.",
         )
 
     def handle(self, *args, minutes, **options):
-        cutoff = timezone.now() - timedelta(minutes=minutes)
-        count = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=cutoff).update(
-            status=TaskResultStatus.READY, started_at=None
-        )
-        self.stdout.write(f"stale tasks requeued={count}")
+        requeued = housekeeping.requeue_stale_tasks(dead_after=timedelta(minutes=minutes))
+        from community.mail.outbox import ensure_delivery_scheduled
+
+        drain = ensure_delivery_scheduled()
+        self.stdout.write(f"stale tasks requeued={requeued} email drain queued={int(drain)}")
