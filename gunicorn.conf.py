@@ -5,6 +5,10 @@ Every value can be changed with an environment variable of the same purpose.
 
 import os
 
+# Web requests give up on a statement after 5 s (the friendly 503 page) rather than wait
+# for gunicorn's own timeout to kill the worker; see DB_STATEMENT_TIMEOUT_MS in README.
+os.environ.setdefault("DB_STATEMENT_TIMEOUT_MS", "5000")
+
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 # Sync workers suit a server-rendered Django site. Its pages are mostly Python (templates),
 # so one worker per core plus one keeps the cores busy without making them take turns:

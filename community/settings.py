@@ -51,6 +51,16 @@ def env_int(name: str, default: int) -> int:
         fail(f"{name} must be a whole number (got {value!r}).")
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        fail(f"{name} must be a number of seconds (got {value!r}).")
+
+
 def env_list(name: str, default: list[str] | None = None) -> list[str]:
     value = os.environ.get(name)
     if value is None:
@@ -149,6 +159,16 @@ if DATABASE_URL:
         fail(f"DATABASE_URL is malformed ({error}). Use postgres://user:password@host:5432/name.")
     if not _database.get("NAME") and "sqlite" not in _database["ENGINE"]:
         fail("DATABASE_URL has no database name. Use postgres://user:password@host:5432/name.")
+    if "postgresql" in _database["ENGINE"]:
+        # A database that does not answer must not hold a request until gunicorn kills the
+        # worker: connecting gives up after DB_CONNECT_TIMEOUT seconds, and each statement
+        # after DB_STATEMENT_TIMEOUT_MS (gunicorn.conf.py sets 5000 for the web processes;
+        # commands such as migrate and the workers' long tasks are not limited unless set).
+        # Either failure shows the friendly 503 page (community/views/errors.py).
+        _database.setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 3)
+        _statement_timeout = env_int("DB_STATEMENT_TIMEOUT_MS", 0)
+        if _statement_timeout:
+            _database["OPTIONS"]["options"] = f"-c statement_timeout={_statement_timeout}"
 else:
     _database = {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
 DATABASES = {"default": _database}
@@ -158,10 +178,30 @@ IS_POSTGRES = "postgresql" in DATABASES["default"]["ENGINE"]
 # --- Cache and sessions -----------------------------------------------------------------
 # With REDIS_URL set, the cache (rate limits, login throttling) and sessions are shared by
 # every app server; without it each process keeps its own, fine for one machine.
+# When Redis stops answering, the site keeps working (community/cache.py): sessions come
+# from the database, rate limits count in each process's memory, logged once, loudly.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    _redis_options = {
+        # A stopped Redis refuses at once; a hung one must not hold a request for long.
+        "socket_connect_timeout": env_float("REDIS_TIMEOUT", 0.5),
+        "socket_timeout": env_float("REDIS_TIMEOUT", 0.5),
+    }
+    CACHES = {
+        "default": {
+            "BACKEND": "community.cache.FallbackRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {**_redis_options, "FALLBACK": "locmem"},
+        },
+        "sessions": {
+            "BACKEND": "community.cache.FallbackRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "session",
+            "OPTIONS": {**_redis_options, "FALLBACK": "dummy"},
+        },
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_CACHE_ALIAS = "sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -51,15 +51,16 @@ def database_outage():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_database_down_gives_our_500_page_and_503_health_then_recovers(database_outage):
+def test_database_down_gives_our_friendly_503_page_and_503_health_then_recovers(database_outage):
     down, up = database_outage
     client = Client(raise_request_exception=False)
     assert client.get(reverse("groups:group-list")).status_code == 200
     down()
     page = client.get(reverse("groups:group-list"))
-    assert page.status_code == 500
+    assert page.status_code == 503
+    assert page["Retry-After"] == "30"
     html = page.content.decode()
-    assert "Something went wrong on our side" in html
+    assert "We cannot reach our records just now" in html
     assert CRISIS_HREF in html
     assert "988" in html
     assert client.get("/healthz").status_code == 503
