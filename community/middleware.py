@@ -2,9 +2,37 @@ import logging
 import time
 import zoneinfo
 
+from django.core.exceptions import BadRequest
 from django.utils import timezone
 
 logger = logging.getLogger("community.request")
+
+
+NUL = "\x00"
+
+
+def _has_nul(query) -> bool:
+    return any(NUL in key or any(NUL in value for value in values) for key, values in query.lists())
+
+
+class RejectNulMiddleware:
+    """No text anyone means to send holds a NUL character, and PostgreSQL refuses to store
+    or compare one, so a request carrying one is a 400 before any query sees it. A cookie
+    holding one is dropped rather than refused, so that it cannot lock a member out."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if NUL in request.path or _has_nul(request.GET):
+            raise BadRequest("NUL character in the request")
+        request.COOKIES = {key: value for key, value in request.COOKIES.items() if NUL not in key + value}
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method == "POST" and _has_nul(request.POST):
+            raise BadRequest("NUL character in the form")
+        return
 
 
 class TimezoneMiddleware:

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "community.middleware.RequestLogMiddleware",
+    "community.middleware.RejectNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -375,12 +376,21 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"logfmt": {"()": "community.logging.LogfmtFormatter"}},
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "stream": sys.stdout, "formatter": "logfmt"}},
+    "filters": {"route_not_path": {"()": "community.logging.RouteNotPathFilter"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": sys.stdout,
+            "formatter": "logfmt",
+            "filters": ["route_not_path"],
+        }
+    },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {
         # The request log middleware writes one line per request; Django's own would
         # repeat it and include the full path.
-        "django.request": {"level": "ERROR"},
+        "django.request": {"level": "ERROR", "filters": ["route_not_path"]},
+        "django.security.csrf": {"filters": ["route_not_path"]},
         "django.server": {"level": "WARNING"},
     },
 }

@@ -3,6 +3,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from django import forms
 
+from community.fields import SaneDateField
 from groups import schedule
 from groups.models import Meeting
 from groups.models.meetings import MAX_DURATION_MINUTES, TIME_ZONE_CHOICES
@@ -47,15 +48,13 @@ class MeetingForm(forms.Form):
     time_zone = forms.ChoiceField(
         choices=TIME_ZONE_CHOICES, help_text="The organiser's time zone. Members see times in their own."
     )
-    starts_on = forms.DateField(label="First date", widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = SaneDateField(label="First date")
     start_time = forms.TimeField(label="Start time", widget=forms.TimeInput(attrs={"type": "time"}))
     duration_minutes = forms.IntegerField(
         label="Length in minutes", min_value=1, max_value=MAX_DURATION_MINUTES, initial=90
     )
     frequency = forms.ChoiceField(label="Repeats", choices=schedule.FREQUENCIES.items(), initial="weekly")
-    ends_on = forms.DateField(
-        label="Last date (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    ends_on = SaneDateField(label="Last date (optional)", required=False)
     count = forms.IntegerField(label="Or: number of meetings (optional)", required=False, min_value=1, max_value=520)
     capacity = forms.IntegerField(
         label="Places (optional)",
@@ -139,7 +138,7 @@ class CancelOccurrenceForm(forms.Form):
 
 
 class MoveOccurrenceForm(forms.Form):
-    new_date = forms.DateField(label="New date", widget=forms.DateInput(attrs={"type": "date"}))
+    new_date = SaneDateField(label="New date")
     new_time = forms.TimeField(
         label="New start time (in the organiser's time zone)", widget=forms.TimeInput(attrs={"type": "time"})
     )

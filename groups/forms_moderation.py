@@ -1,5 +1,6 @@
 from django import forms
 
+from community.fields import SaneDateField
 from groups.models import Group, QueueItem, Reason, Report
 
 REASON_HELP = "Members see this reason, so choose the one that fits best."
@@ -132,8 +133,8 @@ class SuspendForm(forms.Form):
 
 
 class LogExportForm(forms.Form):
-    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To (inclusive)", widget=forms.DateInput(attrs={"type": "date"}))
+    start = SaneDateField(label="From", years_ahead=1)
+    end = SaneDateField(label="To (inclusive)", years_ahead=1)
 
     def clean(self):
         data = super().clean()

@@ -3,7 +3,7 @@ costs a fixed number of queries however many rows there are."""
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Min, OuterRef, Q, Subquery
@@ -76,9 +76,13 @@ def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
     """A cursor is "<last activity>_<id>" of the last post on the previous page."""
     stamp, _, post_id = (cursor or "").rpartition("_")
     try:
-        when = parse_datetime(stamp)
-        return (when, int(post_id)) if when else None
-    except ValueError:
+        when, number = parse_datetime(stamp), int(post_id)
+        if when is None or not 0 < number < 2**63:
+            return None
+        # In UTC, so that an offset at the edge of the calendar (9999-12-31 at -23:59)
+        # fails here, as a page without a cursor, rather than in the database.
+        return (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC), number
+    except (ValueError, OverflowError):
         return None
 
 
