@@ -89,11 +89,11 @@ class MeetingForm(forms.Form):
             self.add_error("place_name", "In-person meetings need a place.")
         if not self.errors:
             rule = self._rule(data)
-            first = schedule.first_occurrence(
-                rule=rule, starts_on=data["starts_on"], start_time=data["start_time"], zone=data["time_zone"]
-            )
-            if first is None:
+            when = {"starts_on": data["starts_on"], "start_time": data["start_time"], "zone": data["time_zone"]}
+            if schedule.first_occurrence(rule=rule, **when) is None:
                 raise forms.ValidationError("This schedule gives no dates. Check the last date or the number.")
+            if unclear := schedule.first_clock_problem(rule=rule, **when):
+                self.add_error("start_time", schedule.clock_problem_message(*unclear))
         return data
 
     @staticmethod
@@ -143,3 +143,15 @@ class MoveOccurrenceForm(forms.Form):
         label="New start time (in the organiser's time zone)", widget=forms.TimeInput(attrs={"type": "time"})
     )
     note = forms.CharField(label="Note for members (optional)", required=False, max_length=300)
+
+    def __init__(self, *args, zone: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_date") and data.get("new_time"):
+            start = datetime.combine(data["new_date"], data["new_time"], tzinfo=ZoneInfo(self.zone))
+            if problem := schedule.clock_problem(start):
+                self.add_error("new_time", schedule.clock_problem_message(start, problem))
+        return data

@@ -3,7 +3,9 @@
 No recurrence arithmetic is written here by hand: the rule is built with dateutil's
 ``rrule`` and expanded with ``rrulestr``. Expansion uses a start date-time *in the
 organiser's zone* (a ZoneInfo), so each occurrence keeps its local wall-clock time across
-daylight-saving changes; instants are converted to UTC only when stored.
+daylight-saving changes; instants are converted to UTC only when stored. A local start
+that the clock skips or shows twice is refused by the forms (``clock_problem``), never
+shifted silently.
 """
 
 from dataclasses import dataclass
@@ -112,7 +114,10 @@ def expand(
         low = after or dtstart - timedelta(seconds=1)
         high = before or dtstart + HORIZON
         starts = ruleset.between(low, high, inc=True)
-    slots = [Slot(start=s.astimezone(UTC), end=(s + length).astimezone(UTC)) for s in starts]
+    # A length is absolute time: added to the UTC instant, not to the wall clock (a 90-minute
+    # meeting at 01:30 on the night the clocks change still lasts 90 minutes, as the
+    # calendar file's DURATION says).
+    slots = [Slot(start=s.astimezone(UTC), end=s.astimezone(UTC) + length) for s in starts]
     return [
         slot for slot in slots if (after is None or slot.start >= after) and (before is None or slot.start <= before)
     ]
@@ -125,3 +130,46 @@ def first_occurrence(*, rule: str, starts_on: date, start_time: time, zone: str)
         return dtstart.astimezone(UTC)
     first = du.rrulestr(f"RRULE:{rule}", dtstart=dtstart).after(dtstart - timedelta(seconds=1), inc=True)
     return first.astimezone(UTC) if first else None
+
+
+def clock_problem(local: datetime) -> str:
+    """ "skipped" when the organiser's clock never shows ``local`` (the night the clocks go
+    forward), "twice" when it shows it twice (the night they go back), else ""."""
+    there_and_back = local.astimezone(UTC).astimezone(local.tzinfo)
+    if there_and_back.replace(tzinfo=None) != local.replace(tzinfo=None):
+        return "skipped"
+    if local.replace(fold=0).utcoffset() != local.replace(fold=1).utcoffset():
+        return "twice"
+    return ""
+
+
+def first_clock_problem(
+    *, rule: str, starts_on: date, start_time: time, zone: str, horizon: timedelta = HORIZON
+) -> tuple[datetime, str] | None:
+    """The first date of the schedule (within ``horizon``) whose start the organiser's clock
+    skips or shows twice, with which of the two; None when every start is clear."""
+    dtstart = datetime.combine(starts_on, start_time, tzinfo=ZoneInfo(zone))
+    if rule:
+        starts = du.rrulestr(f"RRULE:{rule}", dtstart=dtstart).between(
+            dtstart - timedelta(seconds=1), dtstart + horizon, inc=True
+        )
+    else:
+        starts = [dtstart]
+    for start in starts:
+        if problem := clock_problem(start):
+            return start, problem
+    return None
+
+
+def clock_problem_message(start: datetime, problem: str) -> str:
+    """What the organiser reads on the form."""
+    when = f"{start:%-I:%M %p} on {start:%A %B %-d, %Y}"
+    if problem == "skipped":
+        return (
+            f"{when} does not exist in {start.tzinfo}: the clocks go forward that night. "
+            "Please choose another start time."
+        )
+    return (
+        f"{when} happens twice in {start.tzinfo}: the clocks go back that night, so members could "
+        "not tell which one you mean. Please choose another start time."
+    )

@@ -1,6 +1,6 @@
 """Scheduling meetings, RSVPs with capacity and a waitlist, cancelling and moving dates."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
@@ -150,10 +150,14 @@ def move_occurrence(*, organiser, occurrence: Occurrence, new_date, new_time, no
     )
     meeting = occurrence.meeting
     _require_organiser(organiser, meeting.group)
-    start = datetime.combine(new_date, new_time, tzinfo=ZoneInfo(meeting.time_zone))
+    local_start = datetime.combine(new_date, new_time, tzinfo=ZoneInfo(meeting.time_zone))
+    if problem := schedule.clock_problem(local_start):
+        raise ActionRefused(schedule.clock_problem_message(local_start, problem))
+    start = local_start.astimezone(UTC)
     if start <= timezone.now():
         raise ActionRefused("Choose a time in the future.")
     occurrence.start = start
+    # Absolute time, not wall-clock arithmetic (see groups.schedule.expand).
     occurrence.end = start + timedelta(minutes=meeting.duration_minutes)
     occurrence.note = note.strip()
     occurrence.is_cancelled = False

@@ -202,7 +202,7 @@ def occurrence_cancel(request, group_slug, meeting_id, occurrence_id):
 def occurrence_move(request, group_slug, meeting_id, occurrence_id):
     group = get_group_for_moderator(request.user, group_slug)
     occurrence = get_occurrence_for_reader(request.user, group, meeting_id, occurrence_id)
-    form = MoveOccurrenceForm(request.POST if request.method == "POST" else None)
+    form = MoveOccurrenceForm(request.POST if request.method == "POST" else None, zone=occurrence.meeting.time_zone)
     if request.method == "POST" and form.is_valid():
         try:
             actions.move_occurrence(organiser=request.user, occurrence=occurrence, **form.cleaned_data)
