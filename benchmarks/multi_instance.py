@@ -10,7 +10,7 @@ as a browser behind a load balancer would see it:
 1. a session started on one server works on the other;
 2. failed logins are counted across both (allauth's limit of 5 per account in 5 minutes);
 3. a reply posted through one server is on the thread through the other at once;
-4. two task workers (``manage.py db_worker``) draining one queue send each email once.
+4. two task workers (``manage.py db_worker``) draining one outbox send each email once.
 
 It prints each check and exits non-zero if one fails. Both servers and both workers are
 stopped at the end, also on failure.
@@ -184,14 +184,19 @@ def main() -> int:
         from django.tasks.base import TaskResultStatus
         from django_tasks_db.models import DBTaskResult
 
-        from community.tasks import send_email
+        from community.emails import queue_email
+        from community.models import OutboxEmail
 
         DBTaskResult.objects.all().delete()  # the demo's own notifications are not counted
+        OutboxEmail.objects.all().delete()
         for n in range(EMAILS):
-            send_email.enqueue(to=["someone@example.org"], subject=f"Multi-instance check {n:03d}", body="Hello.")
+            queue_email(to=["someone@example.org"], subject=f"Multi-instance check {n:03d}", body="Hello.")
         workers = [
             start(
-                [sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--worker-id", f"check-{n}"],
+                [
+                    *(sys.executable, "manage.py", "db_worker", "--interval", "0.2"),
+                    *("--queue-name", "default,email", "--worker-id", f"check-{n}"),
+                ],
                 env,
                 logs / f"multi-worker-{n}.log",
             )

@@ -129,6 +129,8 @@ def test_a_worker_killed_after_the_server_accepted_doubles_only_that_email(monke
     monkeypatch.setattr(outbox, "_finish", real_finish)
     outbox.deliver_due()
     assert sent_subjects() == ["Email 0", "Email 0", "Email 1", "Email 2"]
+    # Both copies carry the same Message-ID, by which mail systems drop the second.
+    assert mailoutbox[0]["Message-ID"] == mailoutbox[1]["Message-ID"] != mailoutbox[2]["Message-ID"]
     assert set(OutboxEmail.objects.values_list("status", flat=True)) == {"sent"}
 
 

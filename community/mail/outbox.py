@@ -23,6 +23,7 @@ import smtplib
 import time
 import uuid
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -200,8 +201,15 @@ def deliver_one() -> str | None:
 
 
 def _message(row: OutboxEmail) -> EmailMultiAlternatives:
+    # The Message-ID comes from the row's key, so the one message a crash sends twice goes
+    # out twice with the same id, which mail systems use to drop the copy.
+    message_id = f"<{row.key}@{urlsplit(settings.SITE_URL).hostname or 'localhost'}>"
     message = EmailMultiAlternatives(
-        subject=row.subject, body=row.body, from_email=settings.DEFAULT_FROM_EMAIL, to=row.to, headers=row.headers
+        subject=row.subject,
+        body=row.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=row.to,
+        headers={"Message-ID": message_id, **row.headers},
     )
     if row.html:
         message.attach_alternative(row.html, "text/html")
