@@ -35,6 +35,35 @@ class RejectNulMiddleware:
         return
 
 
+class DatabaseWatchdogMiddleware:
+    """Watch this request's database connection for a server that stopped answering
+    (community/dbwatchdog.py). Off unless DB_WATCHDOG_SECONDS is set (gunicorn.conf.py
+    sets the statement timeout, and with it the watchdog, for the web processes)."""
+
+    def __init__(self, get_response):
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.watchdog = None
+        if settings.DB_WATCHDOG_SECONDS and settings.IS_POSTGRES:
+            from community.dbwatchdog import DatabaseWatchdog
+
+            self.watchdog = DatabaseWatchdog(settings.DB_WATCHDOG_SECONDS)
+
+    def __call__(self, request):
+        if self.watchdog is None:
+            return self.get_response(request)
+        from django.db import connections
+
+        # The wrapper itself: ``django.db.connection`` is a proxy that would look up the
+        # watchdog thread's own connection.
+        self.watchdog.watch(connections["default"])
+        try:
+            return self.get_response(request)
+        finally:
+            self.watchdog.unwatch()
+
+
 class TimezoneMiddleware:
     """Show every time in the member's own time zone (visitors get the site default)."""
 

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "community.middleware.RequestLogMiddleware",
     "community.middleware.RejectNulMiddleware",
+    "community.middleware.DatabaseWatchdogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -173,6 +174,10 @@ if DATABASE_URL:
 else:
     _database = {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
 DATABASES = {"default": _database}
+# A frozen server enforces no statement timeout: the web's watchdog cuts a call that has
+# waited this long (community/dbwatchdog.py), a second past the statement timeout.
+_statement_seconds = env_int("DB_STATEMENT_TIMEOUT_MS", 0) / 1000
+DB_WATCHDOG_SECONDS = env_float("DB_WATCHDOG_SECONDS", _statement_seconds + 1 if _statement_seconds else 0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = "postgresql" in DATABASES["default"]["ENGINE"]
 

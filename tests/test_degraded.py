@@ -6,7 +6,7 @@ import time
 
 import pytest
 from django.core.cache import caches
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, connections
 from django.test import Client
 from django.urls import reverse
 
@@ -168,3 +168,28 @@ def test_postgres_settings_bound_connecting_and_statements():
     )
     assert "'connect_timeout': 3" in result.stdout, result.stderr
     assert "statement_timeout=5000" in result.stdout
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_watchdog_cuts_a_call_the_server_never_answers():
+    """A frozen server enforces no statement timeout; pg_sleep stands for it here (no
+    statement timeout is set on the test connection)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the watchdog watches psycopg connections")
+    from community.dbwatchdog import DatabaseWatchdog
+
+    watchdog = DatabaseWatchdog(limit_seconds=1)
+    connection.ensure_connection()
+    watchdog.watch(connections["default"])
+    started = time.monotonic()
+    try:
+        with pytest.raises(OperationalError), connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(20)")
+    finally:
+        watchdog.unwatch()
+        connection.close()
+    assert time.monotonic() - started < 5
+    # A fresh connection works at once.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone() == (1,)

@@ -130,7 +130,8 @@ def test_a_worker_killed_after_the_server_accepted_doubles_only_that_email(monke
     outbox.deliver_due()
     assert sent_subjects() == ["Email 0", "Email 0", "Email 1", "Email 2"]
     # Both copies carry the same Message-ID, by which mail systems drop the second.
-    assert mailoutbox[0]["Message-ID"] == mailoutbox[1]["Message-ID"] != mailoutbox[2]["Message-ID"]
+    ids = [message.extra_headers["Message-ID"] for message in mailoutbox]
+    assert ids[0] == ids[1] != ids[2]
     assert set(OutboxEmail.objects.values_list("status", flat=True)) == {"sent"}
 
 
@@ -254,11 +255,17 @@ def test_a_silent_mail_server_costs_one_attempt_then_the_drain_pauses(settings, 
     assert mail_server.attempts == 1
     assert outcome == {"sent": 0, "dropped": 0, "retry": 1, "failed": 0}
     assert OutboxEmail.objects.filter(attempts=0, status="pending").count() == 199
+    # Every waiting email waits the pause too, so the other drains queued meanwhile (one
+    # per transaction that sent mail) find nothing due and end at once.
+    assert not OutboxEmail.objects.filter(next_attempt_at__lt=started + outbox.SERVER_PAUSE).exists()
+    assert outbox.deliver_due() == {"sent": 0, "dropped": 0, "retry": 0, "failed": 0}
+    assert mail_server.attempts == 1
     follow_up = DBTaskResult.objects.get()
     assert follow_up.queue_name == "email"
     assert follow_up.run_after >= started + outbox.SERVER_PAUSE
     # The server answers again: everything goes, the one that failed included.
     mail_server.fail_with = None
+    DBTaskResult.objects.all().delete()
     OutboxEmail.objects.update(next_attempt_at=timezone.now())
     outbox.deliver_due(budget_seconds=60)
     assert len(mailoutbox) == 200
@@ -308,8 +315,10 @@ def test_the_sweep_starts_a_drain_for_emails_whose_process_died_before_asking(se
     DBTaskResult.objects.all().delete()
     assert outbox.ensure_delivery_scheduled() is True
     assert DBTaskResult.objects.get().task_path == outbox.DRAIN_TASK_PATH
-    # A drain is waiting already: no second one.
+    # A drain is waiting already: no second one, from the sweep or from new emails.
     assert outbox.ensure_delivery_scheduled() is False
+    queue_email(to=["b@example.org"], subject="Hi", body="x")
+    assert DBTaskResult.objects.count() == 1
 
 
 @pytest.mark.django_db

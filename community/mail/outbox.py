@@ -12,6 +12,8 @@ What the site promises about email:
   server's "250 OK" and that commit sends a message again: SMTP cannot promise more.
 * **Never to someone who may no longer receive it.** ``still_deliverable`` is asked
   at send time, not only at queue time.
+* **A silent mail server costs one timeout per pause**, not one per email: when the
+  server itself fails, every waiting email is postponed by SERVER_PAUSE.
 
 Workers claim rows with ``SELECT ... FOR UPDATE SKIP LOCKED``, so any number of drains
 can run side by side without sending a row twice. Urgent rows (alerts that someone may
@@ -113,10 +115,23 @@ def _start_delivery(run_after=None) -> None:
     from community.mail.tasks import deliver_outbox
 
     try:
+        if run_after is None and _drain_waiting():
+            return  # it will find these emails too: one drain in the queue is enough
         task = deliver_outbox.using(run_after=run_after) if run_after else deliver_outbox
         task.enqueue()
     except Exception:  # The rows are safe in the outbox; the sweep will start a drain.
         logger.exception("could not queue an outbox drain; the sweep will")
+
+
+def _drain_waiting() -> bool:
+    """Whether a drain is queued and due (only the database backend keeps a queue)."""
+    from community.mail.tasks import deliver_outbox
+
+    if not deliver_outbox.get_backend().supports_defer:
+        return False
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.ready().filter(task_path=DRAIN_TASK_PATH).exists()
 
 
 def still_deliverable(row: OutboxEmail) -> bool:
@@ -190,8 +205,13 @@ def deliver_one() -> str | None:
         except MESSAGE_ERRORS as error:
             return _failed(row, error)
         except (smtplib.SMTPException, OSError) as error:
-            # OSError covers timeouts and refused connections.
+            # OSError covers timeouts and refused connections. The server itself is in
+            # trouble: every waiting email waits a pause, so that other drains do not each
+            # spend a timeout on it meanwhile.
             _failed(row, error)
+            resume = timezone.now() + SERVER_PAUSE
+            waiting = OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING, next_attempt_at__lt=resume)
+            waiting.exclude(pk=row.pk).update(next_attempt_at=resume)
             return "server_down"
         row.attempts += 1
         _finish(row, OutboxEmail.Status.SENT)
@@ -265,8 +285,9 @@ def _schedule_follow_up(*, server_failed: bool) -> None:
         return
     if server_failed:
         run_after = max(run_after, timezone.now() + SERVER_PAUSE)
+    # A drain already queued for about then (a few seconds' slack) will do.
     already = DBTaskResult.objects.filter(
-        task_path=DRAIN_TASK_PATH, status=TaskResultStatus.READY, run_after__lte=run_after
+        task_path=DRAIN_TASK_PATH, status=TaskResultStatus.READY, run_after__lte=run_after + timedelta(seconds=5)
     )
     if not already.exists():
         _start_delivery(run_after=run_after)
