@@ -13,7 +13,7 @@ PYTHON313 := $(shell for p in "$$PYTHON313" python3.13 \
 	"$$HOME"/.pyenv/versions/3.13*/bin/python3.13 /usr/local/bin/python3.13 /usr/bin/python3.13; do \
 	[ -n "$$p" ] && "$$p" -c 'import sys; assert sys.version_info[:2] == (3, 13)' 2>/dev/null && { echo "$$p"; break; }; done)
 
-.PHONY: run test venv lint migrate seed worker clean
+.PHONY: run test venv lint migrate seed worker faults clean
 
 $(PY):
 	@if [ -z "$(PYTHON313)" ]; then echo "Python 3.13 is needed: install it (for example with pyenv install 3.13) and try again." >&2; exit 1; fi
@@ -45,6 +45,12 @@ test: venv
 
 worker: venv
 	$(PY) manage.py db_worker
+
+# Break things on purpose on a PostgreSQL cluster of its own (15/faults, port 5433; needs
+# root or the postgres user): kill workers, stop and freeze PostgreSQL, stop Redis, hang
+# SMTP. Prints emails lost and doubled and seconds to a friendly answer (docs/reliability.md).
+faults: venv
+	$(PY) benchmarks/faults.py $(FAULTS_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts .pytest_cache .ruff_cache

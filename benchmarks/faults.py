@@ -507,7 +507,7 @@ def smtp_hang(stack: Stack, sink: Sink) -> None:
     time.sleep(max(0, 60 - (time.monotonic() - started)))
     record("smtp-hang", "connections tried to the silent server in the first minute", sink.connections)
     waiting, _tasks = queue_state(stack)
-    record("smtp-hang", "emails still waiting, none lost", waiting)
+    record("smtp-hang", "emails waiting (200 queued + 200 from the new post), none lost", waiting)
     stack.stop_all()
 
 

@@ -127,3 +127,12 @@ def test_a_worker_waits_for_the_database_with_growing_pauses_then_takes_back_its
     assert pauses == [1, 2, 4, 8]
     assert status_of(mine) == TaskResultStatus.READY
     assert status_of(theirs) == TaskResultStatus.RUNNING
+
+
+def test_a_plain_db_worker_serves_the_mail_queue_too(settings):
+    from django.core.management import load_command_class
+
+    settings.TASKS = DATABASE_BACKEND
+    parser = load_command_class("community", "db_worker").create_parser("manage.py", "db_worker")
+    assert parser.parse_args([]).queue_name == "default,email"
+    assert parser.parse_args(["--queue-name", "email"]).queue_name == "email"

@@ -9,7 +9,9 @@ INSTALLED_APPS) and accepts the same options. On top of it:
   and once a minute does the sweep (community/workers/housekeeping.py): tasks of workers
   whose heartbeat stopped go back in the queue, waiting email gets a drain;
 * a task that failed only because the database went away is queued again rather than
-  recorded as failed, and so is a task this worker was running when it lost the database.
+  recorded as failed, and so is a task this worker was running when it lost the database;
+* it serves every queue of ours (``default`` and ``email``) unless ``--queue-name`` says
+  otherwise.
 
 It still exits on SIGTERM as the package's does; the deploy guide runs it under systemd
 with ``Restart=always`` for anything else (docs/deploy.md).
@@ -20,6 +22,7 @@ import threading
 import time
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection
 from django.tasks import TaskResultStatus
 from django.utils import timezone
@@ -137,6 +140,12 @@ class ResilientWorker(Worker):
 
 class Command(PackageCommand):
     help = "Run a database task worker that outlives database outages (see community/management/commands/db_worker.py)"
+
+    def add_arguments(self, parser) -> None:
+        super().add_arguments(parser)
+        # Every queue of ours unless told otherwise, so that a plain `db_worker` also sends
+        # mail; split workers with --queue-name default and --queue-name email.
+        parser.set_defaults(queue_name=",".join(settings.TASK_QUEUES))
 
     def handle(self, *args, **options) -> None:
         import django_tasks_db.management.commands.db_worker as package_module
