@@ -195,6 +195,26 @@ def test_an_email_to_a_member_suspended_since_it_was_queued_is_not_sent(make_mem
     assert (row.status, row.to) == ("dropped", [])
 
 
+def test_a_notification_email_goes_only_while_the_member_may_see_what_it_announces(
+    make_group, make_member, add_member, make_post, mailoutbox
+):
+    group = make_group()
+    author, reader = make_member("Author"), make_member("Reader")
+    add_member(group, author)
+    membership = add_member(group, reader)
+    post = make_post(group, author)
+    note = Notification.objects.create(recipient=reader, kind=Notification.Kind.NEW_POST, group=group, post=post)
+    queue_email(to=[reader.email], recipient=reader, notification_id=note.pk, subject="Still a member", body="x")
+    outbox.deliver_due()
+    assert sent_subjects() == ["Still a member"]
+    # The member leaves before the next one goes.
+    note = Notification.objects.create(recipient=reader, kind=Notification.Kind.NEW_POST, group=group, post=post)
+    queue_email(to=[reader.email], recipient=reader, notification_id=note.pk, subject="Left since", body="x")
+    membership.delete()
+    assert outbox.deliver_due()["dropped"] == 1
+    assert sent_subjects() == ["Still a member"]
+
+
 @pytest.mark.django_db
 def test_still_deliverable_asks_about_the_recipient_or_the_accounts_behind_the_address(make_member):
     member = make_member("River", email="river@example.org")

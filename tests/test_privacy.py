@@ -340,6 +340,12 @@ def test_after_deletion_no_table_holds_the_members_identifiers(busy, django_capt
         run_after=timezone.now(),
         priority=0,
     )
+    from community.models import OutboxEmail
+
+    for key, recipient in [("by-address", None), ("for-member", river)]:
+        OutboxEmail.objects.create(
+            key=key, recipient=recipient, to=[river.email], subject="x", next_attempt_at=timezone.now()
+        )
     feed_token = CalendarFeed.objects.get(user=river).token
     needles = [river.email, river.display_name, feed_token]
     # The scan itself works: before deletion it finds the member in several tables.
@@ -348,6 +354,7 @@ def test_after_deletion_no_table_holds_the_members_identifiers(busy, django_capt
         "account.EmailAddress",
         "groups.CalendarFeed",
         "django_tasks_database.DBTaskResult",
+        "community.OutboxEmail",
     }
     delete_account(user=river, mode=DeletionMode.ANONYMISE)
     assert find_in_tables(needles) == []
