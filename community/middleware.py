@@ -17,15 +17,17 @@ def _has_nul(query) -> bool:
 
 class RejectNulMiddleware:
     """No text anyone means to send holds a NUL character, and PostgreSQL refuses to store
-    or compare one, so a request carrying one is a 400 before any query sees it. A cookie
+    or compare one, so an address or a form carrying one is a 400 before any query sees
+    it. Query strings are left to the forms that read them (the search form says "Null
+    characters are not allowed."; views reading a raw parameter check it). A cookie
     holding one is dropped rather than refused, so that it cannot lock a member out."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if NUL in request.path or _has_nul(request.GET):
-            raise BadRequest("NUL character in the request")
+        if NUL in request.path:
+            raise BadRequest("NUL character in the address")
         request.COOKIES = {key: value for key, value in request.COOKIES.items() if NUL not in key + value}
         return self.get_response(request)
 

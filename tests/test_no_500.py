@@ -28,10 +28,20 @@ def client_for(user) -> Client:
     return client
 
 
-def test_moderation_log_filtered_by_a_nul_character_is_a_bad_request_not_500(circle):
+@pytest.mark.parametrize("group", ["%00", "circle%00", "not a slug"])
+def test_moderation_log_filtered_by_something_that_is_no_slug_shows_no_entries_not_500(circle, group):
     _group, moderator, _member = circle
-    response = client_for(moderator).get(reverse("moderation:log") + "?group=%00")
+    response = client_for(moderator).get(reverse("moderation:log") + f"?group={group}")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("field", ["body", "title", "kind"])
+def test_a_nul_character_in_a_form_is_a_bad_request_and_stores_nothing(circle, field):
+    group, _moderator, member = circle
+    data = {"title": "Hello", "body": "Words", "kind": "support", field: "a\x00b"}
+    response = client_for(member).post(reverse("groups:post-create", kwargs={"group_slug": group.slug}), data)
     assert response.status_code == 400
+    assert not group.posts.exists()
 
 
 @pytest.mark.parametrize("path_tail", ["invite/%00/", "calendar/%00.ics"])

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.core.validators import slug_re
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -133,7 +134,8 @@ def log_list(request):
         entries = entries.filter(group__in=moderated_groups(request.user))
     group_slug = request.GET.get("group")
     if group_slug:
-        entries = entries.filter(group__slug=group_slug)
+        # Not a slug (a NUL character, say): no group has it, and PostgreSQL would refuse it.
+        entries = entries.filter(group__slug=group_slug) if slug_re.fullmatch(group_slug) else entries.none()
     page = Paginator(entries.order_by("-created_at", "-id"), LOG_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,

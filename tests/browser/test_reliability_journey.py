@@ -39,7 +39,7 @@ def test_the_database_out_of_reach_shows_a_calm_503_page_with_crisis_lines(open_
 
 def test_an_address_we_cannot_read_gets_a_plain_400_page(open_session):
     session = open_session("visitor")
-    response = session.goto("/groups/?q=%00")
+    response = session.goto("/groups/invite/%00/")
     assert response.status == 400
     assert session.page.get_by_role("heading", name="We could not read that request").is_visible()
     session.check("bad-request")
