@@ -59,6 +59,7 @@ def _queue_reminder(user) -> None:
     link = unsubscribe_url(user)
     queue_email(
         to=[user.email],
+        recipient=user,
         subject=f"[{settings.SITE_NAME}] A reminder you asked for",
         body=render_to_string("community/emails/checkin_reminder.txt", context),
         headers={"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
