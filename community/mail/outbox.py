@@ -25,6 +25,7 @@ import smtplib
 import time
 import uuid
 from datetime import timedelta
+from functools import partial
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -80,10 +81,11 @@ def queue_email(
     Emails must never carry post text unless the member asked for it (they show on lock
     screens); callers build ``body`` with that in mind.
     """
+    key = key or uuid.uuid4().hex
     OutboxEmail.objects.bulk_create(
         [
             OutboxEmail(
-                key=key or uuid.uuid4().hex,
+                key=key,
                 recipient=recipient,
                 notification_id=notification_id,
                 to=list(to),
@@ -95,26 +97,23 @@ def queue_email(
                 next_attempt_at=timezone.now(),
             )
         ],
-        ignore_conflicts=bool(key),
+        ignore_conflicts=True,
     )
-    schedule_delivery()
+    transaction.on_commit(partial(_start_delivery, key=key))
 
 
-def schedule_delivery() -> None:
-    """Ask a worker to drain the outbox once the current transaction commits (one request
-    per transaction, however many emails it queued). If the process dies before it can
-    ask, the workers' periodic sweep (``ensure_delivery_scheduled``) notices the rows."""
-    from django.db import connection
-
-    if any(func is _start_delivery for _savepoints, func, _robust in connection.run_on_commit):
-        return
-    transaction.on_commit(_start_delivery)
-
-
-def _start_delivery(run_after=None) -> None:
+def _start_delivery(run_after=None, key: str = "") -> None:
+    """Ask a worker to drain the outbox (after the commit that queued ``key``). However
+    many emails a transaction queued, one drain lands in the queue: none is added while
+    one is waiting. If the process dies before it can ask, the workers' periodic sweep
+    (``ensure_delivery_scheduled``) notices the rows. Where tasks run at once (development,
+    tests), just this email is sent, as its own task would."""
     from community.mail.tasks import deliver_outbox
 
     try:
+        if not deliver_outbox.get_backend().supports_defer:
+            deliver_outbox.enqueue(key=key)
+            return
         if run_after is None and _drain_waiting():
             return  # it will find these emails too: one drain in the queue is enough
         task = deliver_outbox.using(run_after=run_after) if run_after else deliver_outbox
@@ -161,14 +160,15 @@ def still_deliverable(row: OutboxEmail) -> bool:
     return all(user.is_active and not user.suspension_in_force() for user in users)
 
 
-def deliver_due(*, budget_seconds: float = DRAIN_BUDGET_SECONDS) -> dict[str, int]:
-    """Send due emails one by one until none is due, the budget is spent, or the mail
-    server fails; then ask for a follow-up drain if anything is still waiting."""
+def deliver_due(*, budget_seconds: float = DRAIN_BUDGET_SECONDS, key: str = "") -> dict[str, int]:
+    """Send due emails (or only the one with ``key``) one by one until none is due, the
+    budget is spent, or the mail server fails; then ask for a follow-up drain if anything
+    is still waiting."""
     deadline = time.monotonic() + budget_seconds
     outcomes = {"sent": 0, "dropped": 0, "retry": 0, "failed": 0}
     server_failed = False
     while time.monotonic() < deadline:
-        outcome = deliver_one()
+        outcome = deliver_one(key=key)
         if outcome is None:
             break
         if outcome == "server_down":
@@ -180,20 +180,19 @@ def deliver_due(*, budget_seconds: float = DRAIN_BUDGET_SECONDS) -> dict[str, in
     return outcomes
 
 
-def deliver_one() -> str | None:
-    """Claim the most urgent due email and send it; None when nothing is due.
+def deliver_one(*, key: str = "") -> str | None:
+    """Claim the most urgent due email (or the one with ``key``) and send it; None when
+    nothing is due.
 
     The row stays locked while the mail server is spoken to, and is marked sent in the
     same transaction: a worker killed before the commit leaves it pending for another.
     """
     now = timezone.now()
+    due = OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING, next_attempt_at__lte=now)
+    if key:
+        due = due.filter(key=key)
     with transaction.atomic():
-        row = (
-            OutboxEmail.objects.select_for_update(skip_locked=True)
-            .filter(status=OutboxEmail.Status.PENDING, next_attempt_at__lte=now)
-            .order_by("-priority", "next_attempt_at", "pk")
-            .first()
-        )
+        row = due.select_for_update(skip_locked=True).order_by("-priority", "next_attempt_at", "pk").first()
         if row is None:
             return None
         if not still_deliverable(row):

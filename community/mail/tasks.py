@@ -6,8 +6,9 @@ MAIL_QUEUE = "email"
 
 
 @task(queue_name=MAIL_QUEUE)
-def deliver_outbox() -> dict[str, int]:
-    """Send what is due in the outbox (see community/mail/outbox.py)."""
+def deliver_outbox(*, key: str = "") -> dict[str, int]:
+    """Send what is due in the outbox, or only the email with ``key`` (see
+    community/mail/outbox.py)."""
     from community.mail.outbox import deliver_due
 
-    return deliver_due()
+    return deliver_due(key=key)
