@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('community', '0012_add_treatment_journal'),
+        ('community', '0013_add_check_in_notifications'),
     ]
 
     operations = [
