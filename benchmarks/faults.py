@@ -120,6 +120,8 @@ def environment(**extra) -> dict[str, str]:
         "CSRF_COOKIE_SECURE": "0",
         "SECURE_HSTS_SECONDS": "0",
         "STAFF_PAGES_REQUIRE_2FA": "0",
+        # A fixed key for this throw-away database only (the journal encrypts at rest).
+        "JOURNAL_ENCRYPTION_KEYS": "ZmF1bHQtc2NlbmFyaW9zLW9ubHktbm90LXNlY3JldCE=",
         "TASKS_BACKEND": "database",
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(SMTP_PORT),
