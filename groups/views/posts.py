@@ -269,35 +269,15 @@ def post_edit(request, group_slug, post_id):
         if request.method != "POST":
             raise
         return _refused_edit(request, group_slug, PostForm, Post, post_id)
-    form = PostForm(request.POST if request.method == "POST" else None, instance=post, group=group, editing=True)
-    at_risk = False
-    texts = [request.POST.get(name, "") for name in ("title", "body", "content_warning")]
-    preview = _preview(request, form, texts=texts, refusal=why_cannot_participate(request.user, group))
-    if request.method == "POST" and preview is None:
-        edited, at_risk = _submit(
-            request,
-            group=group,
-            form=form,
-            texts=texts,
-            act=lambda data: actions.edit_post(user=request.user, post=post, **data),
-            post=post,
-        )
-        if edited is not None:
-            _after_editing(request, at_risk=at_risk)
-            return redirect(post)
-    if preview:
-        preview.shown_author = author_label(post, viewer_moderates=False)
-    return render(
+    return _edit(
         request,
-        "groups/post_form.html",
-        {
-            "group": group,
-            "form": form,
-            "post": post,
-            "preview": preview,
-            "show_crisis_support": at_risk or bool(preview and preview.at_risk),
-        },
-        status=400 if request.method == "POST" and preview is None else 200,
+        group=group,
+        item=post,
+        form_class=PostForm,
+        fields=("title", "body", "content_warning"),
+        act=lambda data: actions.edit_post(user=request.user, post=post, **data),
+        template="groups/post_form.html",
+        context={"post": post},
     )
 
 
@@ -310,35 +290,45 @@ def reply_edit(request, group_slug, reply_id):
         if request.method != "POST":
             raise
         return _refused_edit(request, group_slug, ReplyForm, Reply, reply_id)
-    form = ReplyForm(request.POST if request.method == "POST" else None, instance=reply, group=group, editing=True)
+    return _edit(
+        request,
+        group=group,
+        item=reply,
+        form_class=ReplyForm,
+        fields=("body", "content_warning"),
+        act=lambda data: actions.edit_reply(user=request.user, reply=reply, **data),
+        template="groups/reply_form.html",
+        context={"reply": reply},
+    )
+
+
+def _edit(request, *, group, item, form_class, fields, act, template: str, context: dict):
+    """The edit form of a post or reply: show it, preview it, or save it through ``act``
+    (read for crisis words first, like everything a member sends)."""
+    is_post = request.method == "POST"
+    form = form_class(request.POST if is_post else None, instance=item, group=group, editing=True)
     at_risk = False
-    texts = [request.POST.get(name, "") for name in ("body", "content_warning")]
+    texts = [request.POST.get(name, "") for name in fields]
     preview = _preview(request, form, texts=texts, refusal=why_cannot_participate(request.user, group))
-    if request.method == "POST" and preview is None:
-        edited, at_risk = _submit(
-            request,
-            group=group,
-            form=form,
-            texts=texts,
-            act=lambda data: actions.edit_reply(user=request.user, reply=reply, **data),
-            post=reply.post,
-        )
+    if is_post and preview is None:
+        post = item if isinstance(item, Post) else item.post
+        edited, at_risk = _submit(request, group=group, form=form, texts=texts, act=act, post=post)
         if edited is not None:
             _after_editing(request, at_risk=at_risk)
-            return redirect(reply)
+            return redirect(item)
     if preview:
-        preview.shown_author = author_label(reply, viewer_moderates=False)
+        preview.shown_author = author_label(item, viewer_moderates=False)
     return render(
         request,
-        "groups/reply_form.html",
+        template,
         {
+            **context,
             "group": group,
             "form": form,
-            "reply": reply,
             "preview": preview,
             "show_crisis_support": at_risk or bool(preview and preview.at_risk),
         },
-        status=400 if request.method == "POST" and preview is None else 200,
+        status=400 if is_post and preview is None else 200,
     )
 
 
