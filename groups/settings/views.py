@@ -80,43 +80,50 @@ def group_settings(request, group_slug):
 @require_POST
 def settings_profile(request, group_slug):
     group = get_group_for_owner(request.user, group_slug)
-    form = GroupProfileForm(request.POST, group=group)
-    if form.is_valid():
-        try:
-            return _done(
-                request, group, actions.update_group_profile(owner=request.user, group=group, **form.cleaned_data)
-            )
-        except ActionRefused as refused:
-            form.add_error(None, refused.message)
-    return _settings_page(request, group, status=400, profile_form=form)
+    return _save_section(
+        request,
+        group,
+        GroupProfileForm(request.POST, group=group),
+        "profile_form",
+        lambda data: actions.update_group_profile(owner=request.user, group=group, **data),
+    )
 
 
 @login_required
 @require_POST
 def settings_joining(request, group_slug):
     group = get_group_for_owner(request.user, group_slug)
-    form = GroupJoiningForm(request.POST, group=group)
-    if form.is_valid():
-        try:
-            changes = actions.update_joining(owner=request.user, group=group, **form.cleaned_data)
-            return _done(request, group, changes)
-        except ActionRefused as refused:
-            form.add_error(None, refused.message)
-    return _settings_page(request, group, status=400, joining_form=form)
+    return _save_section(
+        request,
+        group,
+        GroupJoiningForm(request.POST, group=group),
+        "joining_form",
+        lambda data: actions.update_joining(owner=request.user, group=group, **data),
+    )
 
 
 @login_required
 @require_POST
 def settings_holds(request, group_slug):
     group = get_group_for_settings(request.user, group_slug)
-    form = GroupHoldsForm(request.POST, group=group)
+    return _save_section(
+        request,
+        group,
+        GroupHoldsForm(request.POST, group=group),
+        "holds_form",
+        lambda data: actions.update_holds(moderator=request.user, group=group, **data),
+    )
+
+
+def _save_section(request, group, form, form_name: str, act):
+    """One section of the settings page: valid input goes to its action (which checks its
+    own authority and logs each change); anything else shows the page again with the message."""
     if form.is_valid():
         try:
-            changes = actions.update_holds(moderator=request.user, group=group, **form.cleaned_data)
-            return _done(request, group, changes)
+            return _done(request, group, act(form.cleaned_data))
         except ActionRefused as refused:
             form.add_error(None, refused.message)
-    return _settings_page(request, group, status=400, holds_form=form)
+    return _settings_page(request, group, status=400, **{form_name: form})
 
 
 @login_required
