@@ -343,7 +343,7 @@ def worker_kill(stack: Stack, sink: Sink) -> None:
     worker = stack.worker()
     stack.shell(
         "from community.models import User; from groups.models import Group; "
-        "from groups.actions.posts import create_post; "
+        "from groups.posts.actions import create_post; "
         "create_post(author=User.objects.get(email='river@example.org'), "
         "group=Group.objects.get(slug='living-with-trd'), title='A kill test', body='Hello all.')"
     )
@@ -377,7 +377,7 @@ def db_outage(stack: Stack, sink: Sink) -> None:
     back = time.monotonic()
     wait_for(lambda: http_ready_db(), 30, "cluster did not come back")
     stack.shell(
-        "from community.emails import queue_email; queue_email(to=['after@example.org'], subject='x', body='y')"
+        "from community.mail.outbox import queue_email; queue_email(to=['after@example.org'], subject='x', body='y')"
     )
     wait_for(lambda: len(sink.message_ids) >= 1, 120, "no email after the outage")
     record("db-outage", "seconds from PostgreSQL back to an email sent", round(time.monotonic() - back, 1))
@@ -480,7 +480,7 @@ def smtp_hang(stack: Stack, sink: Sink) -> None:
     clear_queues(stack)
     sink.reset(hang=True)
     stack.shell(
-        "from community.emails import queue_email; "
+        "from community.mail.outbox import queue_email; "
         "[queue_email(to=[f'm{n}@example.org'], subject='Digest', body='x') for n in range(200)]"
     )
     stack.worker()  # one worker for both queues: the harder case
@@ -488,7 +488,7 @@ def smtp_hang(stack: Stack, sink: Sink) -> None:
     started = time.monotonic()
     stack.shell(
         "from community.models import User; from groups.models import Group; "
-        "from groups.actions.posts import create_post; "
+        "from groups.posts.actions import create_post; "
         "create_post(author=User.objects.get(email='maple@example.org'), "
         "group=Group.objects.get(slug='living-with-trd'), title='While mail hangs', body='Still here.')"
     )

@@ -112,9 +112,9 @@ def prepare_targets() -> tuple[list[Target], dict[str, str], str]:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    from community import scale
+    from community.demo import scale
     from groups.models import CalendarFeed, ContentStatus, Group, Post
-    from groups.queries import POSTS_PER_PAGE, encode_cursor
+    from groups.posts.queries import POSTS_PER_PAGE, encode_cursor
 
     if not scale.already_seeded():
         raise SystemExit("This database has no scale data: run manage.py seed_demo --scale large on it first.")

@@ -133,7 +133,7 @@ def main() -> int:
     import django
 
     django.setup()
-    from community import demo
+    from community.demo import members as demo
     from groups.models import Post
 
     logs = ROOT / "benchmarks" / "results"
@@ -184,7 +184,7 @@ def main() -> int:
         from django.tasks.base import TaskResultStatus
         from django_tasks_db.models import DBTaskResult
 
-        from community.emails import queue_email
+        from community.mail.outbox import queue_email
         from community.models import OutboxEmail
 
         DBTaskResult.objects.all().delete()  # the demo's own notifications are not counted

@@ -84,7 +84,7 @@ def prepare_database(args) -> None:
 
 def vocabulary() -> list[str]:
     """Real words, from the project's own articles, most frequent first (for a Zipf mix)."""
-    from community.articles import read_articles
+    from community.library.articles import read_articles
 
     counts: dict[str, int] = {}
     for article in read_articles():
@@ -228,9 +228,10 @@ def measure(args, out) -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection
 
-    from community import directory, search
-    from community.geo import Place
+    from community.care import queries as directory
+    from community.care.geo import Place
     from community.models import Treatment
+    from community.search import queries as search
     from groups.models import ContentStatus, Membership, Post
 
     rng = random.Random(args.seed + 1)  # noqa: S311 - repeatable choices, not secrets

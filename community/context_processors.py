@@ -13,7 +13,7 @@ def site(request):
         context["show_crisis_support"] = session.pop(CRISIS_SUPPORT_KEY)
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        from groups.permissions import visible_notifications_q
+        from groups.access import visible_notifications_q
 
         # Counted with the list's own filter, so the number never counts what the list hides.
         context["unread_notifications"] = user.notifications.filter(
@@ -27,8 +27,8 @@ def site(request):
 
 def moderation_queue_count(user) -> int | None:
     """Open queue items for a moderator or staff (None for everyone else: no link)."""
-    from groups.actions.moderation import queue_for
-    from groups.permissions import is_site_staff, moderated_groups
+    from groups.access import is_site_staff, moderated_groups
+    from groups.moderation.actions import queue_for
 
     if not (is_site_staff(user) or moderated_groups(user).exists()):
         return None

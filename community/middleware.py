@@ -39,7 +39,7 @@ class RejectNulMiddleware:
 
 class DatabaseWatchdogMiddleware:
     """Watch this request's database connection for a server that stopped answering
-    (community/dbwatchdog.py). Off unless DB_WATCHDOG_SECONDS is set (gunicorn.conf.py
+    (community/core/dbwatchdog.py). Off unless DB_WATCHDOG_SECONDS is set (gunicorn.conf.py
     sets the statement timeout, and with it the watchdog, for the web processes)."""
 
     def __init__(self, get_response):
@@ -48,7 +48,7 @@ class DatabaseWatchdogMiddleware:
         self.get_response = get_response
         self.watchdog = None
         if settings.DB_WATCHDOG_SECONDS and settings.IS_POSTGRES:
-            from community.dbwatchdog import DatabaseWatchdog
+            from community.core.dbwatchdog import DatabaseWatchdog
 
             self.watchdog = DatabaseWatchdog(settings.DB_WATCHDOG_SECONDS)
 
@@ -92,8 +92,8 @@ class SuspensionMiddleware:
         if user is not None and user.is_authenticated and user.suspension_in_force():
             from django.contrib.auth import logout
 
-            from community.adapters import suspended_response
-            from groups.views.posts import screen_refused_submission
+            from community.accounts.adapters import suspended_response
+            from groups.posts.views import screen_refused_submission
 
             suspended = user
             # Crisis words come before the refusal: a post or reply sent from a suspended

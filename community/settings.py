@@ -166,7 +166,7 @@ if DATABASE_URL:
         # worker: connecting gives up after DB_CONNECT_TIMEOUT seconds, and each statement
         # after DB_STATEMENT_TIMEOUT_MS (gunicorn.conf.py sets 5000 for the web processes;
         # commands such as migrate and the workers' long tasks are not limited unless set).
-        # Either failure shows the friendly 503 page (community/views/errors.py).
+        # Either failure shows the friendly 503 page (community/pages/errors.py).
         _database.setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 3)
         _statement_timeout = env_int("DB_STATEMENT_TIMEOUT_MS", 0)
         if _statement_timeout:
@@ -175,7 +175,7 @@ else:
     _database = {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
 DATABASES = {"default": _database}
 # A frozen server enforces no statement timeout: the web's watchdog cuts a call that has
-# waited this long (community/dbwatchdog.py), a second past the statement timeout.
+# waited this long (community/core/dbwatchdog.py), a second past the statement timeout.
 _statement_seconds = env_int("DB_STATEMENT_TIMEOUT_MS", 0) / 1000
 DB_WATCHDOG_SECONDS = env_float("DB_WATCHDOG_SECONDS", _statement_seconds + 1 if _statement_seconds else 0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -184,7 +184,7 @@ IS_POSTGRES = "postgresql" in DATABASES["default"]["ENGINE"]
 # --- Cache and sessions -----------------------------------------------------------------
 # With REDIS_URL set, the cache (rate limits, login throttling) and sessions are shared by
 # every app server; without it each process keeps its own, fine for one machine.
-# When Redis stops answering, the site keeps working (community/cache.py): sessions come
+# When Redis stops answering, the site keeps working (community/core/cache.py): sessions come
 # from the database, rate limits count in each process's memory, logged once, loudly.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
@@ -195,12 +195,12 @@ if REDIS_URL:
     }
     CACHES = {
         "default": {
-            "BACKEND": "community.cache.FallbackRedisCache",
+            "BACKEND": "community.core.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {**_redis_options, "FALLBACK": "locmem"},
         },
         "sessions": {
-            "BACKEND": "community.cache.FallbackRedisCache",
+            "BACKEND": "community.core.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "session",
             "OPTIONS": {**_redis_options, "FALLBACK": "dummy"},
@@ -223,10 +223,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Argon2id first (see community/hashers.py); older PBKDF2 hashes still verify and are
+# Argon2id first (see community/accounts/hashers.py); older PBKDF2 hashes still verify and are
 # upgraded at the member's next login.
 PASSWORD_HASHERS = [
-    "community.hashers.SteadyArgon2PasswordHasher",
+    "community.accounts.hashers.SteadyArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 if TESTING:
@@ -236,7 +236,7 @@ if TESTING:
 LOGIN_REDIRECT_URL = "community:home"
 LOGIN_URL = "account_login"
 
-ACCOUNT_ADAPTER = "community.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "community.accounts.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -246,7 +246,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_SIGNUP_FORM_CLASS = "community.forms.SignupForm"
+ACCOUNT_SIGNUP_FORM_CLASS = "community.accounts.forms.SignupForm"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 # Tell the owner by email when their password, address or two-factor settings change, so
@@ -357,7 +357,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-CSRF_FAILURE_VIEW = "community.views.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "community.pages.errors.csrf_failure"
 
 # A strict policy: scripts only from us and with the per-request nonce; no inline
 # styles or scripts; no framing; forms post only to us.
@@ -375,13 +375,13 @@ SECURE_CSP = {
 }
 
 # --- Logging ----------------------------------------------------------------------------
-# One line per event, key=value, to stdout; no personal data (see community/logging.py).
+# One line per event, key=value, to stdout; no personal data (see community/core/logging.py).
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"logfmt": {"()": "community.logging.LogfmtFormatter"}},
-    "filters": {"route_not_path": {"()": "community.logging.RouteNotPathFilter"}},
+    "formatters": {"logfmt": {"()": "community.core.logging.LogfmtFormatter"}},
+    "filters": {"route_not_path": {"()": "community.core.logging.RouteNotPathFilter"}},
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",

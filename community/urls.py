@@ -4,7 +4,14 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from community.views import accounts, care, health, notifications, pages, privacy, resources, search
+from community.accounts import views as accounts
+from community.care import views as care
+from community.library import views as resources
+from community.notifications import views as notifications
+from community.pages import health
+from community.pages import views as pages
+from community.privacy import views as privacy
+from community.search import views as search
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Community administration"
@@ -51,18 +58,18 @@ urlpatterns = [
     path("", include((community_patterns, "community"))),
     path("groups/", include("groups.urls")),
     path("journey/", include("community.journal.urls")),
-    path("moderation/", include("groups.urls_moderation")),
+    path("moderation/", include("groups.moderation.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
 
 if settings.BENCHMARK:
-    from community.views import bench
+    from community.pages import bench
 
     urlpatterns += [
         path("bench/floor", bench.floor, name="bench-floor"),
         path("bench/floor-signed-in", bench.signed_in_floor, name="bench-floor-signed-in"),
     ]
 
-handler500 = "community.views.errors.server_error"
+handler500 = "community.pages.errors.server_error"

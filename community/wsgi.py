@@ -2,7 +2,7 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-from community import geo
+from community.care import geo
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "community.settings")
 application = get_wsgi_application()

@@ -5,9 +5,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from groups.actions import posts as post_actions
-from groups.actions.moderation import set_post_state
 from groups.models import Group, JoinQuestion, Membership, Topic
+from groups.moderation.actions import set_post_state
+from groups.posts import actions as post_actions
 
 RULES = """\
 1. Be kind and patient. Everyone here is carrying something heavy.
@@ -168,9 +168,9 @@ def _seed_conversation(members: dict) -> None:
 
 def _seed_moderation(members: dict) -> None:
     """Give Harbor Light (a moderator) a queue with one of each kind of item."""
-    from groups.actions import membership as membership_actions
-    from groups.actions import moderation
+    from groups.membership import actions as membership_actions
     from groups.models import ModerationLog
+    from groups.moderation import actions as moderation
 
     group = Group.objects.get(slug="living-with-trd")
     if group.posts.filter(title="Hi, I am new").exists():
@@ -237,8 +237,8 @@ def seed_meetings(members: dict) -> None:
     nearly full with a waitlist."""
     from datetime import time
 
-    from groups import schedule
-    from groups.actions import meetings
+    from groups.meetings import actions as meetings
+    from groups.meetings import schedule
     from groups.models import Meeting
 
     if Meeting.objects.exists():
@@ -289,7 +289,7 @@ def seed_meetings(members: dict) -> None:
     full = in_person.occurrences.order_by("start").first()
     meetings.rsvp(user=members["River"], occurrence=full)
     meetings.rsvp(user=members["Harbor Light"], occurrence=full)
-    from groups.actions.membership import join_group
+    from groups.membership.actions import join_group
 
     join_group(user=members["New Here"], group=denver, accepted_rules=True)
     meetings.rsvp(user=members["New Here"], occurrence=full)  # the waitlist

@@ -3,7 +3,7 @@ import uuid
 from django import forms
 
 from groups.models import Group, GroupProposal, Post, Reply, Topic
-from groups.models.posts import BODY_MAX, TITLE_MAX, WARNING_MAX
+from groups.posts.models import BODY_MAX, TITLE_MAX, WARNING_MAX
 
 BODY_HELP = "Markdown works: **bold**, *italic*, lists and links. Raw HTML and images are not shown."
 WARNING_HELP = (

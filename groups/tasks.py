@@ -1,11 +1,6 @@
-"""Background work for groups, run by the task workers (``manage.py db_worker``)."""
+"""Old task path, kept for one release so that announcements already in the queue still
+run (a stored task names its module). docs/deploy.md: remove after the next release."""
 
-from django.tasks import task
+from groups.posts.tasks import announce
 
-
-@task()
-def announce(*, post_id: int | None = None, reply_id: int | None = None) -> int:
-    """Tell the people a newly visible post or reply concerns; the number told."""
-    from groups.actions.posts import notify_published
-
-    return notify_published(post_id=post_id, reply_id=reply_id)
+__all__ = ["announce"]

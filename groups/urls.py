@@ -1,8 +1,12 @@
 from django.urls import path
 
 from groups.checkins import urls as check_in_urls
+from groups.directory import views as directory
+from groups.meetings import views as meetings
+from groups.membership import views as membership
+from groups.moderation import views as moderation
+from groups.posts import views as posts
 from groups.settings import urls as settings_urls
-from groups.views import directory, meetings, membership, moderation, posts
 
 app_name = "groups"
 

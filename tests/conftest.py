@@ -115,7 +115,7 @@ def add_member(db):
 
 @pytest.fixture
 def make_post(db):
-    from groups.actions.posts import create_post
+    from groups.posts.actions import create_post
 
     def make(group, author, title="A post", body="Some words.", **fields):
         return create_post(author=author, group=group, title=title, body=body, **fields)
@@ -125,7 +125,7 @@ def make_post(db):
 
 @pytest.fixture
 def make_reply(db):
-    from groups.actions.posts import create_reply
+    from groups.posts.actions import create_reply
 
     def make(post, author, body="A reply.", **fields):
         return create_reply(author=author, post=post, body=body, **fields)

@@ -12,10 +12,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from community import geo
-from community.directory import export_row
+from community.care import geo
+from community.care.queries import export_row
+from community.demo.resources import seed_care_entries
 from community.models import CareEntry, CareReport
-from community.resources_demo import seed_care_entries
 
 SALT_LAKE_ESKETAMINE = ["Sample Clinic Salt Lake Downtown", "Sample Clinic Sugar House", "Sample Clinic Murray"]
 
@@ -513,7 +513,7 @@ def test_the_page_says_it_covers_the_us(client, entries):
     ("slug", "treatments"), [("tms", ["tms"]), ("esketamine-and-ketamine", ["esketamine", "ketamine"])]
 )
 def test_a_treatment_articles_find_care_link_chooses_the_treatment(client, slug, treatments):
-    from community.articles import load_articles
+    from community.library.articles import load_articles
 
     load_articles()  # usually there already, from the migration
     html = client.get(reverse("community:article-detail", args=[slug])).content.decode()

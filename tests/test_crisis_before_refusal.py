@@ -14,10 +14,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from community.errors import ActionRefused
-from groups.actions import moderation as mod
+from community.core.errors import ActionRefused
 from groups.models import ContentStatus, Membership, Post, QueueItem, Reply, WatchedWord
-from groups.models.posts import BODY_MAX
+from groups.moderation import actions as mod
+from groups.posts.models import BODY_MAX
 
 CRISIS = "I can't go on like this, I want to die tonight"
 PANEL_MARKERS = ["988", "741741", "911"]

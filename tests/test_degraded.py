@@ -10,8 +10,8 @@ from django.db import OperationalError, connection, connections
 from django.test import Client
 from django.urls import reverse
 
-from community import cache as fallback_cache
-from community.views import errors
+from community.core import cache as fallback_cache
+from community.pages import errors
 
 DEAD_REDIS = "redis://127.0.0.1:1/13"  # nothing listens on port 1: refused at once
 REDIS_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
@@ -22,12 +22,12 @@ def redis_down(settings):
     """The production cache settings, with Redis not answering."""
     settings.CACHES = {
         "default": {
-            "BACKEND": "community.cache.FallbackRedisCache",
+            "BACKEND": "community.core.cache.FallbackRedisCache",
             "LOCATION": DEAD_REDIS,
             "OPTIONS": {**REDIS_OPTIONS, "FALLBACK": "locmem"},
         },
         "sessions": {
-            "BACKEND": "community.cache.FallbackRedisCache",
+            "BACKEND": "community.core.cache.FallbackRedisCache",
             "LOCATION": DEAD_REDIS,
             "KEY_PREFIX": "session",
             "OPTIONS": {**REDIS_OPTIONS, "FALLBACK": "dummy"},
@@ -42,7 +42,7 @@ def redis_down(settings):
 def test_with_redis_down_a_member_stays_signed_in_and_pages_work(redis_down, make_member, caplog):
     member = make_member("River", password="a-long-password-1")
     client = Client(raise_request_exception=False)
-    with caplog.at_level(logging.ERROR, logger="community.cache"):
+    with caplog.at_level(logging.ERROR, logger="community.core.cache"):
         response = client.post(reverse("account_login"), {"login": member.email, "password": "a-long-password-1"})
         assert response.status_code == 302
         for name in ["community:home", "groups:my-groups", "community:notification-list", "groups:group-list"]:
@@ -176,7 +176,7 @@ def test_the_watchdog_cuts_a_call_the_server_never_answers():
     statement timeout is set on the test connection)."""
     if connection.vendor != "postgresql":
         pytest.skip("the watchdog watches psycopg connections")
-    from community.dbwatchdog import DatabaseWatchdog
+    from community.core.dbwatchdog import DatabaseWatchdog
 
     watchdog = DatabaseWatchdog(limit_seconds=1)
     connection.ensure_connection()

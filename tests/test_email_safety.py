@@ -70,7 +70,7 @@ def circle(make_group, make_member, add_member):
 
 def send_notification(circle, make_post):
     from community.models import Notification
-    from community.notifications import notify
+    from community.notifications.actions import notify
 
     group, people = circle
     people["Reader"].email_frequency = "each"
@@ -81,7 +81,7 @@ def send_notification(circle, make_post):
 
 def send_digest(circle, make_post):
     from community.models import Notification
-    from community.notifications import notify, send_digest
+    from community.notifications.actions import notify, send_digest
 
     group, people = circle
     post = make_post(group, people["Author"], title="A title", body=f"I wrote {CANARY} here.")
@@ -90,7 +90,7 @@ def send_digest(circle, make_post):
 
 
 def send_risk_alert(circle, make_post):
-    from community.notifications import RISK_ALERT_WHAT, alert_moderators_of_risk
+    from community.notifications.actions import RISK_ALERT_WHAT, alert_moderators_of_risk
 
     group, people = circle
     people["Author"].is_staff = True  # "escalated" goes to staff
@@ -102,10 +102,10 @@ def send_risk_alert(circle, make_post):
 def send_meeting_reminder(circle, make_post):
     from datetime import time
 
-    from groups import schedule
-    from groups.actions import meetings
+    from groups.meetings import actions as meetings
+    from groups.meetings import schedule
+    from groups.meetings.reminders import send_due_reminders
     from groups.models import Occurrence
-    from groups.reminders import send_due_reminders
 
     group, people = circle
     starts_on = (timezone.now() + timedelta(days=2)).date()
@@ -133,8 +133,8 @@ def send_meeting_reminder(circle, make_post):
 
 
 def send_data_export_ready(circle, make_post):
-    from community.actions.privacy import request_data_export
-    from community.tasks import build_data_export
+    from community.privacy.actions import request_data_export
+    from community.privacy.tasks import build_data_export
 
     group, people = circle
     make_post(group, people["Reader"], title="Mine", body=f"I wrote {CANARY} here.")

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from groups.models import Membership, Reaction, Topic
-from groups.queries import REPLIES_PER_PAGE
+from groups.posts.queries import REPLIES_PER_PAGE
 from tests.conftest import SIGNED_IN_QUERIES as SIGNED_IN
 
 

@@ -12,11 +12,11 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
-from community.notifications import unsubscribe_token
-from groups.actions.meetings import schedule_meeting
-from groups.actions.moderation import create_report, warn_member
+from community.notifications.actions import unsubscribe_token
 from groups.checkins.actions import start_check_in
+from groups.meetings.actions import schedule_meeting
 from groups.models import CalendarFeed, Invite, Membership
+from groups.moderation.actions import create_report, warn_member
 from groups.settings.actions import add_watched_word
 
 ROLES = [

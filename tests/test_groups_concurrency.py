@@ -7,10 +7,10 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from community.errors import ActionRefused
-from groups.actions.membership import join_group
-from groups.actions.posts import toggle_reaction
+from community.core.errors import ActionRefused
+from groups.membership.actions import join_group
 from groups.models import Group, Membership, Reaction
+from groups.posts.actions import toggle_reaction
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from community.models import Notification
-from community.notifications import unsubscribe_token
+from community.notifications.actions import unsubscribe_token
 from groups.models import Post, PostRead, Reaction, Reply, Revision
-from groups.queries import REPLIES_PER_PAGE
+from groups.posts.queries import REPLIES_PER_PAGE
 
 
 @pytest.fixture
@@ -413,7 +413,7 @@ def test_excerpts_only_when_opted_in_and_never_for_warned_content(
 def test_daily_digest_sends_pending_notifications_once(
     circle, make_post, make_reply, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from community.notifications import send_digest
+    from community.notifications.actions import send_digest
 
     group, people = circle
     post = make_post(group, people["Author"])  # Author's preference is the default: daily

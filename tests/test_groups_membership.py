@@ -76,8 +76,8 @@ def test_request_without_answers_is_refused(member_client, member, request_group
 
 
 def test_answers_for_a_group_without_questions_are_refused(member, make_group):
-    from community.errors import ActionRefused
-    from groups.actions.membership import join_group
+    from community.core.errors import ActionRefused
+    from groups.membership.actions import join_group
 
     group = make_group(join_policy="request")
     with pytest.raises(ActionRefused, match="does not ask any questions"):

@@ -14,12 +14,12 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from community.errors import ActionRefused
+from community.core.errors import ActionRefused
 from community.models import Notification
-from groups import schedule
-from groups.actions import meetings as actions
+from groups.meetings import actions as actions
+from groups.meetings import schedule
+from groups.meetings.reminders import send_due_reminders
 from groups.models import CalendarFeed, Meeting, Membership, Occurrence, Rsvp
-from groups.reminders import send_due_reminders
 
 DENVER = ZoneInfo("America/Denver")
 LONDON = ZoneInfo("Europe/London")
@@ -297,7 +297,7 @@ def test_rsvp_to_every_date_takes_each_and_later_ones(circle):
 
 
 def test_leaving_the_group_frees_the_seats(circle):
-    from groups.actions.membership import leave_group
+    from groups.membership.actions import leave_group
 
     group, people = circle
     occurrence = weekly(group, people["Mod"], capacity=1, count=1).occurrences.get()

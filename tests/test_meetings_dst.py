@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from groups import schedule
-from groups.actions import meetings as actions
+from groups.meetings import actions as actions
+from groups.meetings import schedule
 from groups.models import Meeting, Occurrence
 from tests.test_meetings import DENVER, meeting_form
 

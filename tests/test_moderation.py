@@ -7,9 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from community.errors import ActionRefused
+from community.core.errors import ActionRefused
 from community.models import Notification
-from groups.actions import moderation as mod
 from groups.models import (
     Appeal,
     ContentStatus,
@@ -21,6 +20,7 @@ from groups.models import (
     Report,
     WatchedWord,
 )
+from groups.moderation import actions as mod
 
 A = ModerationLog.Action
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from groups.actions import moderation as mod
+from groups.moderation import actions as mod
 from tests.conftest import SIGNED_IN_QUERIES as SIGNED_IN
 
 

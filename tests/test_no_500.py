@@ -123,7 +123,7 @@ def test_a_sane_log_export_still_downloads(make_member):
 def test_an_error_log_line_names_the_route_never_the_path(circle, caplog, monkeypatch):
     """The README promises logs never name the path (it can hold a feed token or a search)."""
     group, _moderator, member = circle
-    from groups.views import posts
+    from groups.posts import views as posts
 
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")

@@ -13,11 +13,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from community.emails import URGENT, queue_email, still_deliverable
 from community.mail import outbox
+from community.mail.outbox import URGENT, queue_email, still_deliverable
 from community.models import Notification, OutboxEmail
-from groups.actions.posts import notify_published
 from groups.models import Membership
+from groups.posts.actions import notify_published
 
 DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "email"]}}
 

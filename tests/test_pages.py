@@ -115,7 +115,7 @@ def test_exception_gets_our_500_without_a_stack_trace(client, settings):
 
 
 # The 500 handler is looked up on the root URLconf.
-handler500 = "community.views.errors.server_error"
+handler500 = "community.pages.errors.server_error"
 
 
 @pytest.mark.django_db
@@ -140,7 +140,7 @@ def test_healthz_answers_503_when_database_is_down(client, monkeypatch):
 
 @pytest.mark.django_db
 def test_request_log_line_names_the_route_and_no_personal_data(member_client, member, caplog):
-    from community.logging import LogfmtFormatter
+    from community.core.logging import LogfmtFormatter
 
     caplog.set_level("INFO")
     member_client.get(reverse("community:profile-edit") + "?q=private-search-term")

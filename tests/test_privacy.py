@@ -15,14 +15,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from community.actions import privacy as privacy_actions
-from community.actions.privacy import DeletionMode, delete_account, request_data_export
-from community.exports import build_export_zip
 from community.models import Block, DataExport, ModerationLogRef
-from groups.actions.meetings import rsvp, schedule_meeting
-from groups.actions.moderation import create_report, warn_member
-from groups.actions.posts import create_post, toggle_reaction
+from community.privacy import actions as privacy_actions
+from community.privacy.actions import DeletionMode, delete_account, request_data_export
+from community.privacy.exports import build_export_zip
+from groups.meetings.actions import rsvp, schedule_meeting
 from groups.models import CalendarFeed, Membership, ModerationLog, Post, Reply, Rsvp
+from groups.moderation.actions import create_report, warn_member
+from groups.posts.actions import create_post, toggle_reaction
 
 PASSWORD = "a-long-password-1"
 
@@ -153,7 +153,7 @@ def test_second_export_request_while_one_is_pending_is_refused(busy):
 
 
 def test_export_task_run_twice_sends_one_email(busy, mailoutbox, django_capture_on_commit_callbacks):
-    from community.tasks import build_data_export
+    from community.privacy.tasks import build_data_export
 
     export = DataExport.objects.create(user=busy["river"], expires_at=timezone.now() + timedelta(days=7))
     with django_capture_on_commit_callbacks(execute=True):

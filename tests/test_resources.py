@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
-from community.articles import ARTICLES_DIR, load_articles, parse_article, read_articles
+from community.library.articles import ARTICLES_DIR, load_articles, parse_article, read_articles
 from community.models import Article, ArticleSource, ArticleTopic, ResourceSuggestion
 
 NOT_ADVICE = "not medical advice"

@@ -4,11 +4,11 @@ a moderator's view of a member, and what happens to a deleted member's held item
 import pytest
 from django.urls import reverse
 
-from community.actions.privacy import DeletionMode, delete_account
 from community.models import Notification
-from community.notifications import notification_subject
-from groups.actions.moderation import queue_for
+from community.notifications.actions import notification_subject
+from community.privacy.actions import DeletionMode, delete_account
 from groups.models import ContentStatus, QueueItem
+from groups.moderation.actions import queue_for
 
 
 def log_in(client, user, password="a-long-password-1"):
@@ -39,7 +39,7 @@ def held_group(make_group, make_member, add_member):
 def test_a_held_reply_is_called_a_reply_in_its_notification(held_group, make_post, make_member, add_member):
     group, moderator, author = held_group
     post = make_post(group, moderator, title="Welcome thread")
-    from groups.actions.posts import create_reply
+    from groups.posts.actions import create_reply
 
     reply = create_reply(author=author, post=post, body="Hello, glad to be here.")
     assert reply.status == ContentStatus.HELD

@@ -11,13 +11,13 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from community.exports import collect_member_data
 from community.models import Notification
-from community.notifications import send_digest
-from groups.actions import moderation as mod
-from groups.actions.posts import create_reply
+from community.notifications.actions import send_digest
+from community.privacy.exports import collect_member_data
 from groups.models import ContentStatus, Membership, ModerationLog, Post, QueueItem, Reply, Report, WatchedWord
-from groups.screening import has_crisis_language
+from groups.moderation import actions as mod
+from groups.posts.actions import create_reply
+from groups.posts.screening import has_crisis_language
 
 A = ModerationLog.Action
 
@@ -265,8 +265,8 @@ def test_a_suspended_member_gets_no_notification_email_or_reminder(
 
 
 def test_suspended_members_get_no_meeting_reminders(circle, staff, django_capture_on_commit_callbacks):
-    from groups.actions.meetings import rsvp, schedule_meeting
-    from groups.reminders import send_due_reminders
+    from groups.meetings.actions import rsvp, schedule_meeting
+    from groups.meetings.reminders import send_due_reminders
 
     group, people = circle
     start = timezone.localtime(timezone.now() + timedelta(hours=20), timezone.get_fixed_timezone(0))
@@ -491,7 +491,7 @@ def test_a_form_sent_twenty_times_at_once_makes_one_reply(make_group, make_membe
 
 
 def test_a_declined_applicant_is_told(client, circle, make_member):
-    from groups.actions.membership import decide_join_request
+    from groups.membership.actions import decide_join_request
 
     group, people = circle
     asker = make_member("Asker")
@@ -515,7 +515,7 @@ def test_checking_in_on_a_report_that_hid_a_post_shows_it_again_and_tells_the_au
 
 
 def test_an_edit_with_a_hold_word_is_flagged_for_moderators(circle, make_post):
-    from groups.actions.posts import edit_post
+    from groups.posts.actions import edit_post
 
     group, people = circle
     WatchedWord.objects.create(phrase="zebra", action=WatchedWord.Action.HOLD)

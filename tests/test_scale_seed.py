@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count, Q
 
-from community import scale
+from community.demo import scale
 from community.models import Notification, User
 from groups.models import ContentStatus, Group, Membership, Occurrence, Post, QueueItem, Reply, Rsvp
 

@@ -3,9 +3,9 @@ with spacing, look-alike letters or invisible characters."""
 
 import pytest
 
-from community.lib import contains_phrase, normalise_for_matching
+from community.core.text import contains_phrase, normalise_for_matching
 from groups.models import CrisisPhrase, WatchedWord
-from groups.screening import screen
+from groups.posts.screening import screen
 
 
 @pytest.mark.parametrize(

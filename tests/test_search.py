@@ -1,5 +1,5 @@
 """Site search: resources, listed groups, and only the posts and replies the viewer may
-read (the same rule as the rest of the site: groups/permissions.py)."""
+read (the same rule as the rest of the site: groups/access.py)."""
 
 import pytest
 from django.conf import settings
@@ -7,9 +7,9 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from community.articles import load_articles
-from community.search import search_site
-from community.textmatch import highlight, query_terms, snippet
+from community.library.articles import load_articles
+from community.search.queries import search_site
+from community.search.textmatch import highlight, query_terms, snippet
 from groups.models import ContentStatus, Post, Reply
 
 CANARY = "zebracanary"
@@ -208,7 +208,7 @@ def test_english_stemming_finds_other_forms_of_a_word(world, make_post):
 @on_postgres
 @pytest.mark.django_db
 def test_the_post_search_uses_the_gin_index(world):
-    from community.search import Search, StoredSearchVector
+    from community.search.queries import Search, StoredSearchVector
 
     query = Search(text=CANARY, terms=[CANARY]).query
     matches = Post.objects.alias(document=StoredSearchVector()).filter(document=query)

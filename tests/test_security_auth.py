@@ -170,7 +170,7 @@ def test_passwords_are_hashed_with_argon2_and_old_hashes_upgrade_at_login(client
     from django.contrib.auth.hashers import make_password
 
     settings.PASSWORD_HASHERS = [
-        "community.hashers.SteadyArgon2PasswordHasher",
+        "community.accounts.hashers.SteadyArgon2PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
     member = make_member("Old Hash", email="old-hash@example.org")

@@ -16,9 +16,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from community.articles import load_articles
+from community.library.articles import load_articles
 from community.models import Article, CareEntry, CareReport, DataExport, ResourceSuggestion
-from community.notifications import unsubscribe_token
+from community.notifications.actions import unsubscribe_token
 from tests.journal.test_journal_privacy import JOURNAL_GET
 from tests.test_groups_access import ALL_GETS as GROUP_GETS
 from tests.test_groups_access import ALL_POSTS as GROUP_POSTS
@@ -305,7 +305,7 @@ def test_group_state_changing_views_refuse_post_without_csrf_token(world, namesp
 
 @pytest.mark.django_db
 def test_canary_is_in_no_export_but_its_authors(world, mailoutbox):  # noqa: F811
-    from community.exports import build_export_zip
+    from community.privacy.exports import build_export_zip
 
     for role, person in world["people"].items():
         archive = build_export_zip(person)

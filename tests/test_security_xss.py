@@ -16,12 +16,12 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from community.markdown import render_markdown
+from community.core.markdown import render_markdown
 from community.models import ResourceSuggestion
-from groups.actions.meetings import schedule_meeting
-from groups.actions.moderation import appeal_decision, create_report, warn_member
-from groups.actions.posts import create_post, create_reply
+from groups.meetings.actions import schedule_meeting
 from groups.models import Membership
+from groups.moderation.actions import appeal_decision, create_report, warn_member
+from groups.posts.actions import create_post, create_reply
 
 PAYLOADS = [
     line

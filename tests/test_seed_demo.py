@@ -10,8 +10,8 @@ from django.apps import apps
 from django.core.management import call_command
 from django.utils import timezone
 
-from groups.actions.moderation import queue_for
 from groups.models import Group, Post, QueueItem
+from groups.moderation.actions import queue_for
 
 
 def row_counts() -> dict[str, int]:
@@ -78,9 +78,9 @@ def test_readme_describes_the_demo_moderators_queue_as_it_is(django_capture_on_c
 
 @pytest.mark.django_db
 def test_demo_accounts_are_not_new_accounts(django_capture_on_commit_callbacks, settings):
-    from community.demo import DEMO_MEMBERS
+    from community.demo.members import DEMO_MEMBERS
     from community.models import User
-    from groups.actions.posts import create_post
+    from groups.posts.actions import create_post
 
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo", verbosity=0)

@@ -7,9 +7,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from community.timezones import find_zone, ordered_zones
-from groups import schedule
-from groups.actions import meetings as actions
+from community.core.timezones import find_zone, ordered_zones
+from groups.meetings import actions as actions
+from groups.meetings import schedule
 
 SIGNUP = {
     "email": "fern@example.org",

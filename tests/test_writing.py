@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from groups.models import Post, Reply, Revision
-from groups.queries import REPLIES_PER_PAGE
+from groups.posts.queries import REPLIES_PER_PAGE
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Writes to a member's journal: verb-named, keyword-only, one transaction each.
 
 Every action takes the member and acts only on their own rows (views fetch rows through
-community/permissions.py, which answers 404 for anyone else's). Logs say what kind of
+community/access.py, which answers 404 for anyone else's). Logs say what kind of
 thing happened, never what was written.
 """
 

@@ -9,7 +9,7 @@ def _when(value):
 
 
 def journal_export(user) -> dict:
-    """Sections for community/exports.py, each a list of rows (six queries)."""
+    """Sections for community/privacy/exports.py, each a list of rows (six queries)."""
     reminder = JournalReminder.objects.filter(user=user).first()
     treatments = list(treatments_for(user).prefetch_related("sessions"))
     return {

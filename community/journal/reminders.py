@@ -17,9 +17,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from community.emails import queue_email
 from community.journal.models import JournalReminder
-from community.notifications import unsubscribe_url
+from community.mail.outbox import queue_email
+from community.notifications.actions import unsubscribe_url
 
 # A little under a day (or a week), so that a sweep running at a slightly different
 # minute each day does not skip a day.

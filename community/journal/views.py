@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from community.access import get_own_journal_item
 from community.context_processors import CRISIS_SUPPORT_KEY
 from community.journal import actions
 from community.journal.charts import build_timeline
@@ -43,7 +44,6 @@ from community.journal.queries import (
     summary_for,
     treatments_for,
 )
-from community.permissions import get_own_journal_item
 
 RECENT_CHECKINS = 14
 # The timeline's ranges: (label, days back from today, or None for everything).

@@ -37,6 +37,8 @@ from django.utils import timezone
 
 from community.mail.models import OutboxEmail
 
+URGENT = OutboxEmail.Priority.URGENT
+
 logger = logging.getLogger(__name__)
 
 # A message that failed waits 1, 2, 4, 8... minutes before its next attempt.
@@ -138,12 +140,12 @@ def still_deliverable(row: OutboxEmail) -> bool:
 
     The recipient may have been deactivated or suspended since it was queued, or may no
     longer see what a notification email announces (removed, left the group; see
-    ``community.notifications.still_deliverable``). Without a recipient member, every
+    ``community.notifications.actions.still_deliverable``). Without a recipient member, every
     account behind the addresses must be in good standing (an address with no account,
     such as a sign-up being confirmed, may receive mail).
     """
     if row.notification_id is not None:
-        from community.notifications import still_deliverable as notification_still_visible
+        from community.notifications.actions import still_deliverable as notification_still_visible
 
         if not notification_still_visible(row.notification_id):
             return False

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from community.articles import load_articles
+from community.library.articles import load_articles
 
 
 def load(apps, schema_editor):

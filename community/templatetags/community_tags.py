@@ -4,14 +4,14 @@ from django import template
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import mark_safe
 
-from community.markdown import render_markdown
+from community.core.markdown import render_markdown
 
 register = template.Library()
 
 
 @register.filter
 def markdown(text: str) -> str:
-    """Render untrusted Markdown; safe because nh3 has the last word (community/markdown.py)."""
+    """Render untrusted Markdown; safe because nh3 has the last word (community/core/markdown.py)."""
     return mark_safe(render_markdown(text))  # noqa: S308 - sanitised by nh3 just above
 
 

@@ -13,13 +13,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from community.errors import ActionRefused
+from community.core.errors import ActionRefused
 from community.models import Notification
-from community.notifications import alert_moderators_of_risk, notify
+from community.notifications.actions import alert_moderators_of_risk, notify
+from groups.access import why_cannot_check_in_with, why_cannot_write_in_check_in
 from groups.checkins.models import MESSAGE_MAX
 from groups.models import CheckIn, CheckInMessage, Group, Membership, ModerationLog, Post, Reply
-from groups.permissions import why_cannot_check_in_with, why_cannot_write_in_check_in
-from groups.screening import has_crisis_language
+from groups.posts.screening import has_crisis_language
 
 Action = ModerationLog.Action
 # The same text sent again this soon by the same person is a double click, not a new message.

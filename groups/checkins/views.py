@@ -8,12 +8,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community.context_processors import CRISIS_SUPPORT_KEY
-from community.errors import ActionRefused
-from groups.actions.moderation import record_refused_risk
-from groups.checkins import actions
-from groups.checkins.forms import CheckInForm
-from groups.models import CheckIn, CheckInMessage, Membership
-from groups.permissions import (
+from community.core.errors import ActionRefused
+from groups.access import (
     can_moderate,
     can_read,
     check_ins_q,
@@ -25,7 +21,11 @@ from groups.permissions import (
     why_cannot_check_in_with,
     why_cannot_write_in_check_in,
 )
-from groups.screening import has_crisis_language
+from groups.checkins import actions
+from groups.checkins.forms import CheckInForm
+from groups.models import CheckIn, CheckInMessage, Membership
+from groups.moderation.actions import record_refused_risk
+from groups.posts.screening import has_crisis_language
 
 MODERATOR_HELP = (
     "Write as yourself, kindly and plainly. The member reads this on the site; the email only says there is a "

@@ -2,8 +2,8 @@
 
 import django.db.models.deletion
 import django.db.models.functions.text
-import groups.models.groups
-import groups.models.membership
+import groups.directory.models
+import groups.membership.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=80)),
-                ('slug', models.SlugField(max_length=80, unique=True, validators=[groups.models.groups.validate_group_slug])),
+                ('slug', models.SlugField(max_length=80, unique=True, validators=[groups.directory.models.validate_group_slug])),
                 ('description', models.CharField(help_text='One or two sentences shown in the directory.', max_length=200)),
                 ('about', models.TextField(blank=True, help_text='Markdown.', max_length=5000)),
                 ('rules', models.TextField(help_text='Markdown. Members accept these when they join.', max_length=5000)),
@@ -165,7 +165,7 @@ class Migration(migrations.Migration):
             name='Invite',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(default=groups.models.membership.new_invite_token, max_length=64, unique=True)),
+                ('token', models.CharField(default=groups.membership.models.new_invite_token, max_length=64, unique=True)),
                 ('max_uses', models.PositiveIntegerField(blank=True, help_text='Empty for any number of uses.', null=True)),
                 ('use_count', models.PositiveIntegerField(default=0)),
                 ('expires_at', models.DateTimeField()),

@@ -5,8 +5,9 @@ saying what changed (from what, to what), so that nothing about a group changes 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from community.errors import ActionRefused
-from community.lib import normalise_for_matching
+from community.core.errors import ActionRefused
+from community.core.text import normalise_for_matching
+from groups.access import can_edit_group, can_edit_moderation_settings
 from groups.models import (
     Group,
     GroupWatchedWord,
@@ -16,7 +17,6 @@ from groups.models import (
     RulesRevision,
     WatchedWord,
 )
-from groups.permissions import can_edit_group, can_edit_moderation_settings
 
 Action = ModerationLog.Action
 MAX_QUESTIONS = 3

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
-from groups.models.moderation import WatchedWord
+from groups.moderation.models import WatchedWord
 
 
 class GroupWatchedWord(models.Model):

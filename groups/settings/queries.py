@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from groups.access import can_moderate
 from groups.models import Post, Reply, RulesRevision
-from groups.permissions import can_moderate
 
 
 def why_slowed_down(*, author, group) -> str | None:

@@ -10,11 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community.errors import ActionRefused
-from groups.forms_moderation import LogExportForm
-from groups.log_csv import date_range, log_csv_response
-from groups.models import GroupWatchedWord, ModerationLog
-from groups.permissions import (
+from community.core.errors import ActionRefused
+from groups.access import (
     can_edit_group,
     can_moderate,
     get_group_for_owner,
@@ -22,6 +19,9 @@ from groups.permissions import (
     get_group_for_viewer,
     membership_of,
 )
+from groups.models import GroupWatchedWord, ModerationLog
+from groups.moderation.forms import LogExportForm
+from groups.moderation.log_csv import date_range, log_csv_response
 from groups.settings import actions, queries
 from groups.settings.forms import (
     GroupHoldsForm,

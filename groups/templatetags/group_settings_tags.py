@@ -1,6 +1,6 @@
 from django import template
 
-from groups.permissions import is_site_staff, membership_of
+from groups.access import is_site_staff, membership_of
 from groups.settings.queries import rules_changed_since_accepted
 
 register = template.Library()

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from groups.actions.moderation import suspend_account
 from groups.models import Membership, ModerationLog, Post, Reply
+from groups.moderation.actions import suspend_account
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 A = ModerationLog.Action

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from community.articles import load_articles
-from community.resources_demo import seed_care_entries
+from community.demo.resources import seed_care_entries
+from community.library.articles import load_articles
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -5,7 +5,7 @@ Logged; notifications and emails carry no text; crisis screening on both sides."
 import pytest
 from django.urls import reverse
 
-from community.errors import ActionRefused
+from community.core.errors import ActionRefused
 from community.models import Notification
 from groups.checkins import actions
 from groups.models import CheckIn, CheckInMessage, Membership, ModerationLog
@@ -276,7 +276,7 @@ def test_a_former_moderator_loses_the_thread(client, circle):
 
 
 def test_member_deleting_their_account_takes_the_check_in_with_them(circle):
-    from community.actions.privacy import delete_account
+    from community.privacy.actions import delete_account
 
     group, people = circle
     start(group, people)
@@ -288,7 +288,7 @@ def test_member_deleting_their_account_takes_the_check_in_with_them(circle):
 
 
 def test_the_members_export_has_their_check_ins(circle):
-    from community.exports import collect_member_data
+    from community.privacy.exports import collect_member_data
 
     group, people = circle
     check_in = start(group, people)

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from community.errors import ActionRefused
+from community.core.errors import ActionRefused
 from groups.models import (
     ContentStatus,
     Group,

@@ -10,8 +10,6 @@ from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.db import connection
 
-from community.actions.privacy import DeletionMode, delete_account
-from community.exports import build_export_zip
 from community.journal import crypto
 from community.models import (
     JournalCheckIn,
@@ -22,6 +20,8 @@ from community.models import (
     JournalShareOpen,
     JournalTreatment,
 )
+from community.privacy.actions import DeletionMode, delete_account
+from community.privacy.exports import build_export_zip
 from tests.journal.conftest import CANARY
 
 JOURNAL_MODELS = [

@@ -1,11 +1,11 @@
 from django.core.management.base import BaseCommand
 
-from community.articles import ARTICLES_DIR, load_articles
+from community.library.articles import ARTICLES_DIR, load_articles
 
 
 class Command(BaseCommand):
     help = (
-        "Add the articles in community/content/articles/ that the database does not have yet. "
+        "Add the articles in community/library/content/articles/ that the database does not have yet. "
         "Existing articles are left as they are, so edits made on the site are kept."
     )
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from community.actions.privacy import purge_expired_exports
+from community.privacy.actions import purge_expired_exports
 
 
 class Command(BaseCommand):

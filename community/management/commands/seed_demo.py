@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from community import demo, resources_demo
+from community.demo import members as demo
+from community.demo import resources as resources_demo
 from community.journal.demo import seed_journal
 from groups.demo import seed_groups
 
@@ -33,7 +34,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  password: {demo.DEMO_PASSWORD}")
 
     def seed_scale(self, name: str) -> None:
-        from community import scale
+        from community.demo import scale
 
         if scale.already_seeded():
             raise CommandError("This database already holds scale data; use a fresh database to build it again.")

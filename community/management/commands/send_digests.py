@@ -2,7 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from community.models import Notification
-from community.tasks import send_digest_to
+from community.notifications.tasks import send_digest_to
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from groups.actions.meetings import sync_occurrences
+from groups.meetings.actions import sync_occurrences
 from groups.models import Meeting
 
 

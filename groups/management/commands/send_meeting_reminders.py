@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from groups.reminders import send_due_reminders
+from groups.meetings.reminders import send_due_reminders
 
 
 class Command(BaseCommand):

@@ -1,0 +1,236 @@
+"""Site search over resources, listed groups, and the posts and replies the viewer may read.
+
+What a viewer may read is decided by groups/access.py alone: posts and replies are
+searched only in ``readable_group_ids(user)``, and only when published (the one status
+that ``visible_content_q`` shows to every reader), so held, removed and deleted items,
+and every group the viewer is not in, stay out of the results for everyone. Authors are
+never shown, so anonymous posts stay anonymous.
+
+On PostgreSQL, everything is matched with full-text search (English stemming,
+``websearch_to_tsquery``) and ranked; posts and replies through the stored, GIN-indexed
+vectors of migration 0006. On SQLite each word must appear somewhere in the text
+(``icontains``), newest first.
+"""
+
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.db.models import Expression, Q
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeString, mark_safe
+
+from community.core.markdown import render_markdown
+from community.models import Article, ArticleTopic
+from community.search.textmatch import highlight, query_terms, snippet
+from groups.access import readable_group_ids, searchable_content_q
+from groups.models import Group, Post, Reply
+
+SEARCH_CONFIG = "english"
+# Matches up to this many are all ranked. A common word can match most posts: then only
+# the newest RANK_WINDOW matches are ranked, so a search never reads every match.
+RANK_ALL_UP_TO = 1000
+RANK_WINDOW = 200
+
+
+class StoredSearchVector(Expression):
+    """The ``search_vector`` column that migrations 0006 and 0010 add to posts, replies,
+    articles and groups on PostgreSQL (kept by a trigger, GIN-indexed, weighted there).
+    The models do not declare it, so it is named here, on the query's own table."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name(compiler.query.get_initial_alias())
+        return f"{table}.{connection.ops.quote_name('search_vector')}", []
+
+
+KINDS = {"resources": "Resources", "groups": "Groups", "posts": "Posts", "replies": "Replies"}
+PER_SECTION = 5
+PER_PAGE = 20
+MAX_PAGE = 50
+
+
+@dataclass
+class Hit:
+    title: SafeString
+    url: str
+    snippet: SafeString
+    context: str = ""
+    when: datetime | date | None = None
+    when_label: str = "Posted"
+    content_warning: str = ""
+
+
+@dataclass
+class Section:
+    kind: str
+    label: str
+    hits: list[Hit] = field(default_factory=list)
+    has_more: bool = False
+
+
+@dataclass
+class Search:
+    """What the text asks for, in both dialects: a tsquery for PostgreSQL, and words."""
+
+    text: str
+    terms: list[str]
+
+    @property
+    def query(self) -> SearchQuery:
+        return SearchQuery(self.text, search_type="websearch", config=SEARCH_CONFIG)
+
+    def ranked(self, queryset, fields: list[str]):
+        """Posts or replies that match, best first (PostgreSQL: the stored vector).
+
+        Two queries: the ids of up to RANK_ALL_UP_TO + 1 matches in any order (the GIN
+        index finds them), then the ranked rows: of all of them, or, when there are more,
+        of the newest RANK_WINDOW (read newest first, which a common word makes quick).
+        """
+        if not settings.IS_POSTGRES:
+            return self.matching(queryset, fields, fallback_order=["-created_at", "-pk"])
+        query, vector = self.query, StoredSearchVector()
+        matches = queryset.alias(document=vector).filter(document=query)
+        ids = list(matches.order_by().values_list("pk", flat=True)[: RANK_ALL_UP_TO + 1])
+        if len(ids) > RANK_ALL_UP_TO:
+            ids = matches.order_by("-pk").values("pk")[:RANK_WINDOW]
+        return (
+            queryset.model.objects.filter(pk__in=ids)
+            .annotate(rank=SearchRank(vector, query))
+            .order_by("-rank", "-created_at", "-pk")
+        )
+
+    def matching(self, queryset, fields: list[str], *, fallback_order: list[str]):
+        """Articles or groups that match, best first (PostgreSQL: the stored vector)."""
+        if settings.IS_POSTGRES:
+            query, vector = self.query, StoredSearchVector()
+            return (
+                queryset.alias(document=vector)
+                .filter(document=query)
+                .annotate(rank=SearchRank(vector, query))
+                .order_by("-rank", *fallback_order)
+            )
+        every_word = Q()
+        for term in self.terms:
+            any_field = Q()
+            for name in fields:
+                any_field |= Q(**{f"{name}__icontains": term})
+            every_word &= any_field
+        return queryset.filter(every_word).order_by(*fallback_order)
+
+
+_BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|td|th|blockquote|pre)>|<br ?/?>")
+
+
+def _html_to_text(rendered: str) -> str:
+    """Sanitised HTML to plain text; block ends become spaces so words do not run together."""
+    return html.unescape(strip_tags(_BLOCK_END.sub(" ", rendered)))
+
+
+@lru_cache(maxsize=256)
+def _article_text(body: str) -> str:
+    """An article's words without Markdown, kept per body text: rendering takes a
+    millisecond or two, and the same few articles come up again and again."""
+    return _html_to_text(render_markdown(body))
+
+
+def _marked(text: str, search: Search) -> SafeString:
+    return mark_safe(highlight(text, search.terms))  # noqa: S308 - textmatch escapes every character first
+
+
+def _snippet(text: str, search: Search) -> SafeString:
+    return mark_safe(snippet(text, search.terms))  # noqa: S308 - textmatch escapes every character first
+
+
+def _articles(search: Search, readable, limit: int, offset: int) -> list[Hit]:
+    articles = Article.objects.filter(status=Article.Status.PUBLISHED)
+    articles = search.matching(articles, ["title", "summary", "body"], fallback_order=["order", "pk"])
+    topics = dict(ArticleTopic.choices)
+    return [
+        Hit(
+            title=_marked(article.title, search),
+            url=article.get_absolute_url(),
+            snippet=_snippet(f"{article.summary} {_article_text(article.body)}", search),
+            context=f"Resource · {topics.get(article.topic, '')}",
+            when=article.last_reviewed,
+            when_label="Last reviewed",
+        )
+        for article in articles[offset : offset + limit]
+    ]
+
+
+def _groups(search: Search, readable, limit: int, offset: int) -> list[Hit]:
+    groups = Group.objects.filter(is_listed=True)
+    groups = search.matching(groups, ["name", "description", "about"], fallback_order=["name", "pk"])
+    return [
+        Hit(
+            title=_marked(group.name, search),
+            url=group.get_absolute_url(),
+            snippet=_snippet(f"{group.description} {group.about}", search),
+            context=f"Group · {group.get_format_display()}" + (f" · {group.place}" if group.place else ""),
+        )
+        for group in groups[offset : offset + limit]
+    ]
+
+
+def _posts(search: Search, readable, limit: int, offset: int) -> list[Hit]:
+    if readable == set():  # a visitor, or a member of no group: nothing to search
+        return []
+    posts = Post.objects.filter(searchable_content_q(readable))
+    posts = search.ranked(posts, ["title", "body"])
+    return [
+        Hit(
+            title=_marked(post.title, search),
+            url=post.get_absolute_url(),
+            snippet=_snippet("" if post.content_warning else _html_to_text(post.body_html), search),
+            context=f"Post in {post.group.name}",
+            when=post.created_at,
+            content_warning=post.content_warning,
+        )
+        for post in posts.select_related("group")[offset : offset + limit]
+    ]
+
+
+def _replies(search: Search, readable, limit: int, offset: int) -> list[Hit]:
+    if readable == set():
+        return []
+    replies = Reply.objects.filter(searchable_content_q(readable, replies=True))
+    replies = search.ranked(replies, ["body"])
+    return [
+        Hit(
+            title=mark_safe(f"Reply to “{_marked(reply.post.title, search)}”"),  # noqa: S308 - the title is escaped
+            url=reply.get_absolute_url(),
+            snippet=_snippet("" if reply.content_warning else _html_to_text(reply.body_html), search),
+            context=f"Reply in {reply.post.group.name}",
+            when=reply.created_at,
+            content_warning=reply.content_warning,
+        )
+        for reply in replies.select_related("post", "post__group")[offset : offset + limit]
+    ]
+
+
+FINDERS = {"resources": _articles, "groups": _groups, "posts": _posts, "replies": _replies}
+
+
+def search_site(*, user, text: str, kind: str = "", page: int = 1) -> list[Section]:
+    """Sections of hits: up to PER_SECTION of each kind, or one page of one kind.
+
+    One query per kind searched (plus one for the viewer's groups), however many match.
+    """
+    search = Search(text=text, terms=query_terms(text))
+    if not search.terms:
+        return []
+    kinds = [kind] if kind in KINDS else list(KINDS)
+    limit = PER_PAGE if kind in KINDS else PER_SECTION
+    offset = (min(max(page, 1), MAX_PAGE) - 1) * limit if kind in KINDS else 0
+    readable = readable_group_ids(user) if {"posts", "replies"} & set(kinds) else set()
+    sections = []
+    for name in kinds:
+        hits = FINDERS[name](search, readable, limit + 1, offset)
+        sections.append(Section(kind=name, label=KINDS[name], hits=hits[:limit], has_more=len(hits) > limit))
+    return sections

@@ -1,0 +1,100 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from community.core.errors import ActionRefused
+from groups.access import can_moderate, can_read, get_group_for_viewer, is_site_staff, membership_of
+from groups.forms import DecisionForm, DirectoryFilterForm, ProposalForm
+from groups.membership import actions as membership_actions
+from groups.models import GroupProposal
+from groups.posts import queries
+
+GROUPS_PER_PAGE = 20
+
+
+def group_list(request):
+    form = DirectoryFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    groups = queries.directory_groups(
+        q=filters.get("q", ""),
+        topic=filters.get("topic"),
+        format=filters.get("format", ""),
+        place=filters.get("place", ""),
+    )
+    page = Paginator(groups, GROUPS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "groups/group_list.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+def group_detail(request, group_slug):
+    group = get_group_for_viewer(request.user, group_slug)
+    readable = can_read(request.user, group)
+    context = {
+        "group": group,
+        "membership": membership_of(request.user, group),
+        "can_read": readable,
+        "next_dates": queries.upcoming_occurrences(group_ids=[group.pk], after=timezone.now(), limit=3)
+        if readable
+        else [],
+        "can_moderate": can_moderate(request.user, group),
+        "topics": group.topics.all(),
+    }
+    return render(request, "groups/group_detail.html", context)
+
+
+@login_required
+def my_groups(request):
+    return render(request, "groups/my_groups.html", {"memberships": queries.my_memberships(request.user)})
+
+
+@login_required
+def group_propose(request):
+    form = ProposalForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        membership_actions.propose_group(proposer=request.user, **form.cleaned_data)
+        messages.success(request, "Thank you. Site staff will read your proposal and reply by notification.")
+        return redirect("groups:group-list")
+    return render(request, "groups/group_propose.html", {"form": form})
+
+
+@login_required
+def proposal_list(request):
+    if not is_site_staff(request.user):
+        raise PermissionDenied
+    proposals = [
+        (proposal, DecisionForm(auto_id=f"id_proposal{proposal.pk}_%s"))
+        for proposal in GroupProposal.objects.filter(status=GroupProposal.Status.PENDING).select_related("proposer")
+    ]
+    return render(request, "groups/proposal_list.html", {"proposals": proposals})
+
+
+@login_required
+@require_POST
+def proposal_decide(request, proposal_id):
+    if not is_site_staff(request.user):
+        raise PermissionDenied
+    proposal = get_object_or_404(GroupProposal, pk=proposal_id)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose approve or decline.")
+        return redirect("groups:proposal-list")
+    try:
+        proposal = membership_actions.decide_group_proposal(
+            staff=request.user,
+            proposal=proposal,
+            approve=form.cleaned_data["decision"] == "approve",
+            message=form.cleaned_data["message"],
+        )
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+        return redirect("groups:proposal-list")
+    if proposal.group:
+        messages.success(request, f"{proposal.group.name} is created; {proposal.proposer} is its owner.")
+    else:
+        messages.success(request, "The proposal is declined.")
+    return redirect("groups:proposal-list")

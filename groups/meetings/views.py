@@ -1,0 +1,348 @@
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.views.decorators.http import require_POST
+
+from community.core.errors import ActionRefused
+from groups.access import (
+    can_moderate,
+    can_see_video_link,
+    get_group_for_moderator,
+    get_group_for_reader,
+    get_meeting_for_reader,
+    get_occurrence_for_reader,
+)
+from groups.meetings import actions as actions
+from groups.meetings import schedule
+from groups.meetings.forms import CancelOccurrenceForm, MeetingForm, MoveOccurrenceForm
+from groups.meetings.ical import FEED_INPUTS, feed_digest, meeting_calendar, occurrence_calendar, personal_feed
+from groups.models import CalendarFeed, Rsvp, SeriesRsvp
+from groups.posts import queries
+
+CALENDAR_WEEKS = 8
+FEED_PAST_DAYS = 30
+FEED_CACHE_SECONDS = 24 * 60 * 60
+
+
+def _group_context(request, group, tab="meetings"):
+    return {"group": group, "tab": tab, "can_read": True, "can_moderate": can_moderate(request.user, group)}
+
+
+@login_required
+def meeting_list(request, group_slug):
+    """The group's calendar: every date in the coming weeks."""
+    group = get_group_for_reader(request.user, group_slug)
+    now = timezone.now()
+    occurrences = queries.upcoming_occurrences(
+        group_ids=[group.pk], after=now, before=now + timedelta(weeks=CALENDAR_WEEKS)
+    )
+    return render(
+        request,
+        "groups/meeting_list.html",
+        {
+            **_group_context(request, group),
+            "occurrences": occurrences,
+            "my_rsvps": queries.rsvp_map(request.user, occurrences),
+            "weeks": CALENDAR_WEEKS,
+        },
+    )
+
+
+@login_required
+def meeting_create(request, group_slug):
+    group = get_group_for_moderator(request.user, group_slug)
+    form = MeetingForm(
+        request.POST if request.method == "POST" else None, initial={"time_zone": request.user.time_zone}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = actions.schedule_meeting(organiser=request.user, group=group, **form.meeting_fields())
+        except ActionRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, "The meeting is scheduled. Members can RSVP now.")
+            return redirect(meeting)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "groups/meeting_form.html", {**_group_context(request, group), "form": form}, status=status)
+
+
+@login_required
+def meeting_edit(request, group_slug, meeting_id):
+    group = get_group_for_moderator(request.user, group_slug)
+    meeting = get_meeting_for_reader(request.user, group, meeting_id)
+    form = MeetingForm(request.POST if request.method == "POST" else None, initial=MeetingForm.initial_for(meeting))
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = actions.edit_meeting(organiser=request.user, meeting=meeting, **form.meeting_fields())
+        except ActionRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, "Saved. Changes to the schedule apply to future dates only.")
+            return redirect(meeting)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "groups/meeting_form.html",
+        {**_group_context(request, group), "form": form, "meeting": meeting},
+        status=status,
+    )
+
+
+@login_required
+def meeting_detail(request, group_slug, meeting_id):
+    group = get_group_for_reader(request.user, group_slug)
+    meeting = get_meeting_for_reader(request.user, group, meeting_id)
+    occurrences = list(meeting.occurrences.filter(end__gt=timezone.now()).select_related("meeting__group")[:12])
+    return render(
+        request,
+        "groups/meeting_detail.html",
+        {
+            **_group_context(request, group),
+            "meeting": meeting,
+            "occurrences": occurrences,
+            "my_rsvps": queries.rsvp_map(request.user, occurrences),
+            "schedule_text": schedule.describe_rule(meeting.rrule, starts_on=meeting.starts_on),
+            "follows_series": SeriesRsvp.objects.filter(meeting=meeting, user=request.user).exists(),
+        },
+    )
+
+
+@login_required
+def occurrence_detail(request, group_slug, meeting_id, occurrence_id):
+    group = get_group_for_reader(request.user, group_slug)
+    occurrence = get_occurrence_for_reader(request.user, group, meeting_id, occurrence_id)
+    rsvp = queries.rsvp_map(request.user, [occurrence]).get(occurrence.pk)
+    waitlist_position = None
+    if rsvp and rsvp.status == Rsvp.Status.WAITLISTED:
+        waitlist_position = Rsvp.objects.filter(
+            occurrence=occurrence, status=Rsvp.Status.WAITLISTED, requested_at__lte=rsvp.requested_at
+        ).count()
+    return render(
+        request,
+        "groups/occurrence_detail.html",
+        {
+            **_group_context(request, group),
+            "meeting": occurrence.meeting,
+            "occurrence": occurrence,
+            "rsvp": rsvp,
+            "waitlist_position": waitlist_position,
+            "show_link": can_see_video_link(request.user, occurrence, rsvp),
+            "has_started": occurrence.start <= timezone.now(),
+            "cancel_form": CancelOccurrenceForm(),
+        },
+    )
+
+
+def _occurrence_action(request, group_slug, meeting_id, occurrence_id, action, done: str):
+    group = get_group_for_reader(request.user, group_slug)
+    occurrence = get_occurrence_for_reader(request.user, group, meeting_id, occurrence_id)
+    try:
+        result = action(occurrence)
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, done(result) if callable(done) else done)
+    return redirect(occurrence)
+
+
+def _rsvp_message(rsvp) -> str:
+    if rsvp.status == Rsvp.Status.WAITLISTED:
+        return "This date is full, so you are on the waitlist. If a place opens up you will be told."
+    return "You are going. The details are below; you will get a reminder."
+
+
+@login_required
+@require_POST
+def occurrence_rsvp(request, group_slug, meeting_id, occurrence_id):
+    return _occurrence_action(
+        request,
+        group_slug,
+        meeting_id,
+        occurrence_id,
+        lambda o: actions.rsvp(user=request.user, occurrence=o),
+        _rsvp_message,
+    )
+
+
+@login_required
+@require_POST
+def occurrence_cancel_rsvp(request, group_slug, meeting_id, occurrence_id):
+    return _occurrence_action(
+        request,
+        group_slug,
+        meeting_id,
+        occurrence_id,
+        lambda o: actions.cancel_rsvp(user=request.user, occurrence=o),
+        "Your RSVP is cancelled. Thank you for freeing the place.",
+    )
+
+
+@login_required
+@require_POST
+def occurrence_cancel(request, group_slug, meeting_id, occurrence_id):
+    get_group_for_moderator(request.user, group_slug)
+    form = CancelOccurrenceForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    return _occurrence_action(
+        request,
+        group_slug,
+        meeting_id,
+        occurrence_id,
+        lambda o: actions.cancel_occurrence(organiser=request.user, occurrence=o, note=note),
+        "This date is cancelled and everyone who RSVP'd has been told.",
+    )
+
+
+@login_required
+def occurrence_move(request, group_slug, meeting_id, occurrence_id):
+    group = get_group_for_moderator(request.user, group_slug)
+    occurrence = get_occurrence_for_reader(request.user, group, meeting_id, occurrence_id)
+    form = MoveOccurrenceForm(request.POST if request.method == "POST" else None, zone=occurrence.meeting.time_zone)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.move_occurrence(organiser=request.user, occurrence=occurrence, **form.cleaned_data)
+        except ActionRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, "This date is moved and everyone who RSVP'd has been told.")
+            return redirect(occurrence)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "groups/occurrence_move.html",
+        {**_group_context(request, group), "occurrence": occurrence, "form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def meeting_rsvp_series(request, group_slug, meeting_id):
+    group = get_group_for_reader(request.user, group_slug)
+    meeting = get_meeting_for_reader(request.user, group, meeting_id)
+    try:
+        if request.POST.get("cancel"):
+            actions.cancel_series_rsvp(user=request.user, meeting=meeting)
+            messages.success(request, "You are no longer RSVP'd to every date.")
+        else:
+            actions.rsvp_series(user=request.user, meeting=meeting)
+            messages.success(request, "You are RSVP'd to every coming date (on the waitlist where one is full).")
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    return redirect(meeting)
+
+
+@login_required
+def meeting_ics(request, group_slug, meeting_id):
+    """ "Add to calendar": the series as an .ics file; the video link only for someone
+    who RSVP'd to a coming date."""
+    group = get_group_for_reader(request.user, group_slug)
+    meeting = get_meeting_for_reader(request.user, group, meeting_id)
+    occurrences = list(meeting.occurrences.all())
+    has_rsvp = Rsvp.objects.filter(
+        occurrence__meeting=meeting,
+        user=request.user,
+        status=Rsvp.Status.CONFIRMED,
+        occurrence__end__gt=timezone.now(),
+    ).exists()
+    body = meeting_calendar(meeting, occurrences, video_link=has_rsvp and meeting.link_opens_minutes_before is None)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    return response
+
+
+@login_required
+def occurrence_ics(request, group_slug, meeting_id, occurrence_id):
+    """ "Add to calendar" on one date's page: that date only. The video link only for a
+    confirmed RSVP (never the waitlist), as on the page."""
+    group = get_group_for_reader(request.user, group_slug)
+    occurrence = get_occurrence_for_reader(request.user, group, meeting_id, occurrence_id)
+    rsvp = queries.rsvp_map(request.user, [occurrence]).get(occurrence.pk)
+    video_link = occurrence.meeting.link_opens_minutes_before is None and can_see_video_link(
+        request.user, occurrence, rsvp
+    )
+    response = HttpResponse(
+        occurrence_calendar(occurrence, video_link=video_link), content_type="text/calendar; charset=utf-8"
+    )
+    filename = f"meeting-{occurrence.meeting_id}-{occurrence.start:%Y-%m-%d}.ics"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def my_meetings(request):
+    """The member's next dates across all their groups, and what else is coming."""
+    now = timezone.now()
+    # The member's own groups, staff included (not every group on the site), read once.
+    group_ids = queries.active_group_ids(request.user)
+    going = queries.my_upcoming(request.user, after=now, group_ids=group_ids)
+    going_ids = {rsvp.occurrence_id for rsvp in going}
+    coming = [
+        o
+        for o in queries.upcoming_occurrences(group_ids=group_ids, after=now, before=now + timedelta(weeks=4), limit=40)
+        if o.pk not in going_ids
+    ]
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    return render(request, "groups/my_meetings.html", {"going": going, "coming": coming, "feed": feed})
+
+
+@login_required
+def calendar_feed_settings(request):
+    """Create, regenerate or turn off the member's private calendar address."""
+    if request.method == "POST":
+        CalendarFeed.objects.filter(user=request.user).delete()
+        if request.POST.get("action") == "create":
+            CalendarFeed.objects.create(user=request.user)
+            messages.success(request, "Your private calendar address is ready. Any earlier address no longer works.")
+        else:
+            messages.success(request, "Your calendar address is turned off; calendar apps can no longer read it.")
+        return redirect("groups:my-meetings")
+    raise Http404("Use the buttons on the meetings page.")
+
+
+def _build_feed(name: str, rsvps: list[Rsvp]) -> bytes:
+    statuses = {rsvp.occurrence_id: rsvp.status for rsvp in rsvps}
+
+    def link_allowed(occurrence):
+        return statuses[occurrence.pk] == Rsvp.Status.CONFIRMED and occurrence.meeting.link_opens_minutes_before is None
+
+    return personal_feed(name, [rsvp.occurrence for rsvp in rsvps], link_allowed=link_allowed)
+
+
+def calendar_feed(request, token):
+    """A member's private feed for calendar apps: no login (apps cannot log in), so the
+    long random token in the address is the key. A revoked token is a 404."""
+    feed = CalendarFeed.objects.filter(token=token).select_related("user").first()
+    if feed is None or not feed.user.is_active or feed.user.suspension_in_force():
+        raise Http404("No such calendar.")
+    user = feed.user
+    since = timezone.now() - timedelta(days=FEED_PAST_DAYS)
+    rsvps = queries.my_rsvps(user, after=since)
+    # Building the file is most of the cost (50 ms for 100 dates) and calendar apps poll:
+    # keep it under a digest of its inputs, so that any change gives a fresh one.
+    name = "My support group meetings"
+    digest = feed_digest(name, rsvps.values_list(*FEED_INPUTS))
+    # Weak: the same events, though DTSTAMP differs between copies built at other times.
+    headers = {
+        "ETag": f'W/"{digest}"',
+        # Private to this member: no shared caches; apps may poll, so a short freshness.
+        "Cache-Control": "private, max-age=900",
+        "X-Robots-Tag": "noindex",
+    }
+    response = get_conditional_response(request, etag=headers["ETag"])
+    if response is None:
+        cache_key = f"calendar-feed:{feed.pk}:{digest}"
+        body = cache.get(cache_key)
+        if body is None:
+            body = _build_feed(name, list(rsvps))
+            cache.set(cache_key, body, FEED_CACHE_SECONDS)
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    for header, value in headers.items():  # on a 304 too
+        response[header] = value
+    return response

@@ -1,0 +1,306 @@
+"""The reads that list pages need, with their joins already applied, so that each page
+costs a fixed number of queries however many rows there are."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Min, OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from groups.access import author_label, blocked_by_viewer, can_moderate, is_folded, visible_content_q
+from groups.models import ContentStatus, Group, Membership, Occurrence, Post, PostRead, Reaction, Reply, Rsvp
+
+POSTS_PER_PAGE = 20
+REPLIES_PER_PAGE = 50
+
+
+def page_by_ids(queryset, *, per_page: int, number):
+    """A Paginator page of ``queryset`` (ordered, with its joins) in two steps: the page's
+    ids from the ordered rows alone, then those rows with their joins.
+
+    A page query with many LEFT JOINs lets PostgreSQL join every matching row before it
+    sorts and cuts (hash joins over whole tables); the ids alone walk an index in order
+    and stop at the page's end, and the joins then cost one index lookup per row shown.
+    """
+    page = Paginator(queryset.values_list("pk", flat=True), per_page).get_page(number)
+    by_id = queryset.order_by().in_bulk(list(page.object_list))
+    page.object_list = [by_id[pk] for pk in page.object_list if pk in by_id]
+    return page
+
+
+def directory_groups(*, q: str = "", topic=None, format: str = "", place: str = "", now=None):
+    """Listed groups with their topics and, as ``next_meeting_at``, their next meeting."""
+    # The earliest coming date as a MIN over the group's own meetings. Written as ORDER BY
+    # start LIMIT 1, PostgreSQL walks every coming date of every group in start order
+    # until one belongs to this group: 30,000 rows per quiet group at large scale.
+    next_meeting = (
+        Occurrence.objects.filter(meeting__group=OuterRef("pk"), start__gt=now or timezone.now(), is_cancelled=False)
+        .order_by()
+        .values("meeting__group")
+        .annotate(first=Min("start"))
+        .values("first")
+    )
+    groups = (
+        Group.objects.filter(is_listed=True)
+        .annotate(next_meeting_at=Subquery(next_meeting))
+        .prefetch_related("topics")
+        .order_by("name")
+    )
+    if q:
+        groups = groups.filter(Q(name__icontains=q) | Q(description__icontains=q))
+    if topic:
+        groups = groups.filter(topics=topic)
+    if format:
+        groups = groups.filter(format=format)
+    if place:
+        groups = groups.filter(Q(city__icontains=place) | Q(region__icontains=place))
+    return groups
+
+
+def my_memberships(user):
+    return (
+        Membership.objects.filter(user=user, status__in=[Membership.Status.ACTIVE, Membership.Status.PENDING])
+        .select_related("group")
+        .order_by("group__name")
+    )
+
+
+def encode_cursor(post: Post) -> str:
+    return f"{post.last_activity_at.isoformat()}_{post.pk}"
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
+    """A cursor is "<last activity>_<id>" of the last post on the previous page."""
+    stamp, _, post_id = (cursor or "").rpartition("_")
+    try:
+        when, number = parse_datetime(stamp), int(post_id)
+        if when is None or not 0 < number < 2**63:
+            return None
+        # In UTC, so that an offset at the edge of the calendar (9999-12-31 at -23:59)
+        # fails here, as a page without a cursor, rather than in the database.
+        return (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC), number
+    except (ValueError, OverflowError):
+        return None
+
+
+def post_list_page(*, user, group: Group, cursor: str = ""):
+    """One page of the group's posts, newest activity first, pinned posts on the first page.
+
+    Keyset pagination on (last_activity_at, id): a deep page costs what the first does.
+    Returns (pinned, posts, next_cursor).
+    """
+    posts = (
+        Post.objects.filter(visible_content_q(user, group), group=group)
+        .select_related("author")
+        .annotate(author_blocked=blocked_by_viewer(user))
+        .annotate(read_at=Subquery(PostRead.objects.filter(user=user.pk, post=OuterRef("pk")).values("read_at")[:1]))
+    )
+    position = decode_cursor(cursor)
+    pinned = [] if position else list(posts.filter(is_pinned=True).order_by("-last_activity_at", "-id"))
+    page = posts.filter(is_pinned=False).order_by("-last_activity_at", "-id")
+    if position:
+        when, post_id = position
+        page = page.filter(Q(last_activity_at__lt=when) | Q(last_activity_at=when, id__lt=post_id))
+    page = list(page[: POSTS_PER_PAGE + 1])
+    next_cursor = encode_cursor(page[POSTS_PER_PAGE - 1]) if len(page) > POSTS_PER_PAGE else ""
+    page = page[:POSTS_PER_PAGE]
+    moderates = can_moderate(user, group)
+    for post in pinned + page:
+        post.shown_author = author_label(post, viewer_moderates=moderates)
+        post.folded = is_folded(post)
+        post.is_unread = post.read_at is None or post.read_at < post.last_activity_at
+    return pinned, page, next_cursor
+
+
+@dataclass
+class ReplyPage:
+    """One page of a thread's replies, with the reply ids that open the pages around it:
+    ``?before=<earlier_before>`` for the page above, ``?from=<later_from>`` for the one
+    below, and ``first_number``, the position of its first reply in the thread."""
+
+    replies: list
+    earlier_before: int | None = None
+    later_from: int | None = None
+    first_number: int = 1
+
+    @property
+    def is_last(self) -> bool:
+        return self.later_from is None
+
+
+def thread_replies(*, user, post: Post, start_at=None, before=None, latest: bool = False) -> ReplyPage:
+    """A page of the replies the user may see, oldest first, each with its author label.
+    Deleted replies stay as markers; held ones show to their author and moderators.
+
+    Keyset pages on (created_at, id). ``start_at`` is the first reply of the page (where
+    a link to a reply lands), ``before`` the reply just after it, ``latest`` the last
+    page. An anchor counts only if the user may see it in this thread: anything else
+    (another thread's reply, a held reply of someone else) gives the first page, so the
+    address cannot tell whether such a reply exists.
+    """
+    group = post.group
+    moderates = can_moderate(user, group)
+    replies = (
+        Reply.objects.filter(visible_content_q(user, group) | Q(status=ContentStatus.DELETED), post=post)
+        .select_related("author")
+        .annotate(author_blocked=blocked_by_viewer(user))
+    )
+
+    def earlier_than(reply) -> Q:
+        return Q(created_at__lt=reply["created_at"]) | Q(created_at=reply["created_at"], id__lt=reply["pk"])
+
+    anchor_id = _reply_id(before) or _reply_id(start_at)
+    anchor = replies.filter(pk=anchor_id).values("created_at", "pk").first() if anchor_id else None
+    page = ReplyPage(replies=[])
+    if (anchor and _reply_id(before)) or (latest and not anchor):
+        newest_first = replies.filter(earlier_than(anchor)) if anchor else replies
+        rows = list(newest_first.order_by("-created_at", "-id")[: REPLIES_PER_PAGE + 1])
+        page.replies = rows[:REPLIES_PER_PAGE][::-1]
+        page.later_from = anchor["pk"] if anchor else None
+        if len(rows) > REPLIES_PER_PAGE:
+            page.earlier_before = page.replies[0].pk
+            first = {"created_at": page.replies[0].created_at, "pk": page.replies[0].pk}
+            page.first_number = replies.filter(earlier_than(first)).count() + 1
+    else:
+        if anchor:
+            page.first_number = replies.filter(earlier_than(anchor)).count() + 1
+            if page.first_number > 1:
+                page.earlier_before = anchor["pk"]
+            replies = replies.exclude(earlier_than(anchor))
+        rows = list(replies.order_by("created_at", "id")[: REPLIES_PER_PAGE + 1])
+        page.replies = rows[:REPLIES_PER_PAGE]
+        if len(rows) > REPLIES_PER_PAGE:
+            page.later_from = rows[REPLIES_PER_PAGE].pk
+    for number, reply in enumerate(page.replies, start=page.first_number):
+        reply.number = number
+        reply.shown_author = author_label(reply, viewer_moderates=moderates)
+        reply.folded = is_folded(reply)
+        reply.dom_prefix = f"reply-{reply.pk}"  # unique ids for per-reply forms
+    return page
+
+
+def _reply_id(value) -> int | None:
+    """A reply id from a query string, or None for anything that cannot be one."""
+    value = str(value or "")
+    return int(value) if value.isdecimal() and len(value) < 19 else None
+
+
+def attach_reactions(*, user, post: Post, replies) -> None:
+    """Give the post and each reply ``reaction_rows``: (kind, label, count, mine) for every
+    kind in the fixed set. Two queries, however many replies and reactions."""
+    reply_ids = [reply.pk for reply in replies]
+    on_thread = Q(post=post) | Q(reply_id__in=reply_ids)
+    counts = defaultdict(dict)
+    for row in Reaction.objects.filter(on_thread).values("post_id", "reply_id", "kind").annotate(n=Count("id")):
+        counts[row["reply_id"] or "post"][row["kind"]] = row["n"]
+    mine = defaultdict(set)
+    for row in Reaction.objects.filter(on_thread, user=user.pk).values("reply_id", "kind"):
+        mine[row["reply_id"] or "post"].add(row["kind"])
+    for key, item in [("post", post), *((reply.pk, reply) for reply in replies)]:
+        item.reaction_rows = [
+            (kind, label, counts[key].get(kind, 0), kind in mine[key]) for kind, label in Reaction.Kind.choices
+        ]
+
+
+def members_of(group: Group):
+    return (
+        Membership.objects.filter(group=group, status=Membership.Status.ACTIVE)
+        .select_related("user")
+        .order_by("-role", "user__display_name")
+    )
+
+
+def pending_requests(group: Group):
+    return (
+        Membership.objects.filter(group=group, status=Membership.Status.PENDING)
+        .select_related("user")
+        .order_by("requested_at")
+    )
+
+
+def active_memberships(user) -> dict:
+    """group id -> the user's active membership there."""
+    return {m.group_id: m for m in Membership.objects.filter(user=user, status=Membership.Status.ACTIVE)}
+
+
+def recent_posts_for(user, *, memberships: dict, limit: int = 8):
+    """The latest active threads across the user's groups (``active_memberships``), for
+    their home page."""
+    if not memberships:
+        return []
+    posts = list(
+        Post.objects.filter(group_id__in=memberships, status=ContentStatus.PUBLISHED)
+        .select_related("group", "author")
+        .annotate(author_blocked=blocked_by_viewer(user))
+        .order_by("-last_activity_at", "-id")[:limit]
+    )
+    for post in posts:
+        moderates = user.is_staff or memberships[post.group_id].is_moderator
+        post.shown_author = author_label(post, viewer_moderates=moderates)
+        post.folded = is_folded(post)
+    return posts
+
+
+# --- meetings ------------------------------------------------------------------------------
+
+
+def upcoming_occurrences(*, group_ids, after, before=None, limit: int | None = None):
+    """Coming dates (cancelled ones included, marked) of the given groups' meetings."""
+    occurrences = (
+        # The lower bound on start changes nothing in the result (no date lasts a day: at
+        # most MAX_DURATION_MINUTES, plus an hour where the clocks go back) but lets
+        # PostgreSQL walk the start index from yesterday instead of from the first date ever.
+        Occurrence.objects.filter(meeting__group_id__in=group_ids, end__gt=after, start__gt=after - timedelta(days=1))
+        .select_related("meeting", "meeting__group")
+        .order_by("start", "id")
+    )
+    if before is not None:
+        occurrences = occurrences.filter(start__lt=before)
+    return list(occurrences[:limit] if limit else occurrences)
+
+
+def active_group_ids(user) -> list[int]:
+    """The groups where the user is an active member, as a list of ids.
+
+    Handed to PostgreSQL as literal ids rather than joined, so that a query about the
+    user's own rows (RSVPs) is planned from those few rows, not from every meeting of
+    their groups (20 ms against 3 ms for a busy member at large scale)."""
+    return list(
+        Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).values_list("group_id", flat=True)
+    )
+
+
+def my_rsvps(user, *, after, group_ids=None):
+    """The member's confirmed and waitlisted dates ending after ``after``, in groups they
+    still belong to (``group_ids`` when the caller has them), soonest first, with the
+    date, meeting and group joined."""
+    return (
+        Rsvp.objects.filter(
+            user=user,
+            status__in=[Rsvp.Status.CONFIRMED, Rsvp.Status.WAITLISTED],
+            occurrence__end__gt=after,
+            occurrence__meeting__group_id__in=active_group_ids(user) if group_ids is None else group_ids,
+        )
+        .select_related("occurrence", "occurrence__meeting", "occurrence__meeting__group")
+        .order_by("occurrence__start", "id")
+    )
+
+
+def my_upcoming(user, *, after, limit: int = 20, group_ids=None):
+    """The member's next dates across all their groups, with their RSVP status."""
+    return list(my_rsvps(user, after=after, group_ids=group_ids)[:limit])
+
+
+def rsvp_map(user, occurrences) -> dict:
+    """occurrence id -> the user's RSVP (confirmed or waitlisted), for a list of dates."""
+    if not user.is_authenticated:
+        return {}
+    return {
+        rsvp.occurrence_id: rsvp
+        for rsvp in Rsvp.objects.filter(
+            user=user, occurrence__in=occurrences, status__in=[Rsvp.Status.CONFIRMED, Rsvp.Status.WAITLISTED]
+        )
+    }
