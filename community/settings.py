@@ -15,10 +15,6 @@ from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-# pytest sets PYTEST_VERSION before it imports anything, so tests get safe defaults
-# (a throwaway key, no HTTPS redirect) without a second settings file.
-TESTING = "PYTEST_VERSION" in os.environ
-
 
 def fail(message: str) -> NoReturn:
     """Refuse to start, with one line that says what to set."""
@@ -72,12 +68,12 @@ DEBUG = env_bool("DEBUG", default=False)
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
-    if DEBUG or TESTING:
+    if DEBUG:
         SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa: S105
     else:
         fail("SECRET_KEY is not set. Set SECRET_KEY to a long random string, or DEBUG=1 for development.")
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG or TESTING else [])
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env_str("SITE_NAME", "Steady Ground")
@@ -134,7 +130,6 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "builtins": ["community.templatetags.community_tags", "groups.templatetags.meeting_tags"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.csp",
@@ -229,9 +224,6 @@ PASSWORD_HASHERS = [
     "community.accounts.hashers.SteadyArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-if TESTING:
-    # A fast hasher keeps the suite quick; the hashing tests ask for the real list.
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 
 LOGIN_REDIRECT_URL = "community:home"
 LOGIN_URL = "account_login"
@@ -252,7 +244,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 # Tell the owner by email when their password, address or two-factor settings change, so
 # that a change they did not make is noticed (no post text, only what changed and from where).
 ACCOUNT_EMAIL_NOTIFICATIONS = True
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG or TESTING else "https"
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # allauth's rate limits are on by default; they are listed here so that they are seen.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
@@ -268,7 +260,7 @@ MFA_TOTP_ISSUER = SITE_NAME
 # Staff pages (suspensions, the full log export, imports) need staff to have 2FA on. The
 # suite turns it off by default so that the many staff fixtures need no authenticator;
 # tests/test_security_auth.py turns it on and checks it.
-STAFF_PAGES_REQUIRE_2FA = env_bool("STAFF_PAGES_REQUIRE_2FA", default=not TESTING)
+STAFF_PAGES_REQUIRE_2FA = env_bool("STAFF_PAGES_REQUIRE_2FA", default=True)
 # Sessions are recorded at sign-in (for the "signed-in sessions" page); tracking every
 # request would cost five queries a page and keep more data than members need.
 USERSESSIONS_TRACK_ACTIVITY = False
@@ -305,7 +297,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # "email" holds only the outbox drains, so that workers can be split: a slow mail server
 # then never delays announcements or alerts (docs/deploy.md).
 TASK_QUEUES = ["default", "email"]
-_tasks_backend = env_str("TASKS_BACKEND", "immediate" if TESTING else "database")
+_tasks_backend = env_str("TASKS_BACKEND", "database")
 if _tasks_backend == "immediate":
     TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": TASK_QUEUES}}
 elif _tasks_backend == "database":
@@ -333,7 +325,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -345,7 +337,7 @@ MEDIA_ROOT = BASE_DIR / "media"
 # X-Forwarded-Proto from it (and only then: the proxy must overwrite that header).
 if env_bool("SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-_secure_default = not (DEBUG or TESTING)
+_secure_default = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=_secure_default)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if _secure_default else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
@@ -414,7 +406,7 @@ REPORTS_TO_HIDE = env_int("REPORTS_TO_HIDE", 3)
 # derive one from SECRET_KEY; production refuses to start without it.
 JOURNAL_ENCRYPTION_KEYS = env_list("JOURNAL_ENCRYPTION_KEYS")
 if not JOURNAL_ENCRYPTION_KEYS:
-    if DEBUG or TESTING:
+    if DEBUG:
         import base64
         import hashlib
 

@@ -21,11 +21,19 @@ PRODUCTION_ENV = {
 
 
 def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    # A clean environment: without PYTEST_VERSION the settings behave as in production.
+    # A clean environment: the site's own settings, without what the test settings add.
     base = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"PYTEST_VERSION", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if key
+        not in {
+            "DJANGO_SETTINGS_MODULE",
+            "DEBUG",
+            "SECRET_KEY",
+            "JOURNAL_ENCRYPTION_KEYS",
+            "TASKS_BACKEND",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     base.pop("DATABASE_URL", None)
     return subprocess.run(
