@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class CommunityConfig(AppConfig):
     name = "community"
     verbose_name = "Community"
+
+    def ready(self):
+        # The outbox (the site kernel) knows nothing of groups; the rule that a member must
+        # still see what a notification email announces is registered from here.
+        from community.mail.outbox import add_delivery_check
+        from community.notifications.actions import email_still_deliverable
+
+        add_delivery_check(email_still_deliverable)

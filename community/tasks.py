@@ -2,6 +2,6 @@
 (a stored task names its module). docs/deploy.md: remove after the next release."""
 
 from community.notifications.tasks import send_digest_to
-from community.privacy.tasks import build_data_export
+from community.privacy.actions import build_data_export
 
 __all__ = ["build_data_export", "send_digest_to"]

@@ -133,8 +133,7 @@ def send_meeting_reminder(circle, make_post):
 
 
 def send_data_export_ready(circle, make_post):
-    from community.privacy.actions import request_data_export
-    from community.privacy.tasks import build_data_export
+    from community.privacy.actions import build_data_export, request_data_export
 
     group, people = circle
     make_post(group, people["Reader"], title="Mine", body=f"I wrote {CANARY} here.")

@@ -54,7 +54,7 @@ def test_one_drain_is_queued_per_transaction_however_many_emails(settings, djang
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         for n in range(5):
             queue_email(to=[f"m{n}@example.org"], subject="Hi", body="x")
-    assert DBTaskResult.objects.get().task_path == outbox.DRAIN_TASK_PATH
+    assert DBTaskResult.objects.get().task_path == outbox.deliver_outbox.module_path
 
 
 @pytest.mark.django_db
@@ -333,7 +333,7 @@ def test_the_sweep_starts_a_drain_for_emails_whose_process_died_before_asking(se
     OutboxEmail.objects.create(key="k", to=["a@example.org"], subject="Hi", next_attempt_at=timezone.now())
     DBTaskResult.objects.all().delete()
     assert outbox.ensure_delivery_scheduled() is True
-    assert DBTaskResult.objects.get().task_path == outbox.DRAIN_TASK_PATH
+    assert DBTaskResult.objects.get().task_path == outbox.deliver_outbox.module_path
     # A drain is waiting already: no second one, from the sweep or from new emails.
     assert outbox.ensure_delivery_scheduled() is False
     queue_email(to=["b@example.org"], subject="Hi", body="x")

@@ -153,7 +153,7 @@ def test_second_export_request_while_one_is_pending_is_refused(busy):
 
 
 def test_export_task_run_twice_sends_one_email(busy, mailoutbox, django_capture_on_commit_callbacks):
-    from community.privacy.tasks import build_data_export
+    from community.privacy.actions import build_data_export
 
     export = DataExport.objects.create(user=busy["river"], expires_at=timezone.now() + timedelta(days=7))
     with django_capture_on_commit_callbacks(execute=True):

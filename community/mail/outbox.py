@@ -24,6 +24,7 @@ import logging
 import smtplib
 import time
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
 from urllib.parse import urlsplit
@@ -33,6 +34,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
+from django.tasks import task
 from django.utils import timezone
 
 from community.mail.models import OutboxEmail
@@ -53,7 +55,6 @@ DRAIN_BUDGET_SECONDS = 20
 # Finished rows (sent, dropped, failed) hold no text; they are kept this long for the
 # record, then deleted.
 KEEP_FINISHED = timedelta(days=30)
-DRAIN_TASK_PATH = "community.mail.tasks.deliver_outbox"
 
 # Errors that speak about one message (a refused address, rejected data); anything else
 # from the mail server means the server itself is in trouble.
@@ -110,8 +111,6 @@ def _start_delivery(run_after=None, key: str = "") -> None:
     one is waiting. If the process dies before it can ask, the workers' periodic sweep
     (``ensure_delivery_scheduled``) notices the rows. Where tasks run at once (development,
     tests), just this email is sent, as its own task would."""
-    from community.mail.tasks import deliver_outbox
-
     try:
         if not deliver_outbox.get_backend().supports_defer:
             deliver_outbox.enqueue(key=key)
@@ -126,29 +125,34 @@ def _start_delivery(run_after=None, key: str = "") -> None:
 
 def _drain_waiting() -> bool:
     """Whether a drain is queued and due (only the database backend keeps a queue)."""
-    from community.mail.tasks import deliver_outbox
-
     if not deliver_outbox.get_backend().supports_defer:
         return False
     from django_tasks_db.models import DBTaskResult
 
-    return DBTaskResult.objects.ready().filter(task_path=DRAIN_TASK_PATH).exists()
+    return DBTaskResult.objects.ready().filter(task_path__in=DRAIN_TASK_PATHS).exists()
+
+
+# Rules of other domains that may stop a queued email just before it goes; each domain
+# registers its own (community/apps.py), so the outbox imports none of them.
+_delivery_checks: list[Callable[[OutboxEmail], bool]] = []
+
+
+def add_delivery_check(check: Callable[[OutboxEmail], bool]) -> None:
+    if check not in _delivery_checks:
+        _delivery_checks.append(check)
 
 
 def still_deliverable(row: OutboxEmail) -> bool:
     """Whether this email may still go to whom it is addressed, asked just before sending.
 
     The recipient may have been deactivated or suspended since it was queued, or may no
-    longer see what a notification email announces (removed, left the group; see
-    ``community.notifications.actions.still_deliverable``). Without a recipient member, every
+    longer see what a notification email announces (removed, left the group: a check
+    that community.notifications registers, see ``add_delivery_check``). Without a recipient member, every
     account behind the addresses must be in good standing (an address with no account,
     such as a sign-up being confirmed, may receive mail).
     """
-    if row.notification_id is not None:
-        from community.notifications.actions import still_deliverable as notification_still_visible
-
-        if not notification_still_visible(row.notification_id):
-            return False
+    if not all(check(row) for check in _delivery_checks):
+        return False
     users = get_user_model().objects
     if row.recipient_id is not None:
         users = users.filter(pk=row.recipient_id)
@@ -180,6 +184,22 @@ def deliver_due(*, budget_seconds: float = DRAIN_BUDGET_SECONDS, key: str = "") 
         outcomes[outcome] += 1
     _schedule_follow_up(server_failed=server_failed)
     return outcomes
+
+
+# Mail has a queue of its own, so that a slow or silent mail server never holds up the
+# other tasks (announcements, exports) when workers are split by queue (docs/deploy.md).
+MAIL_QUEUE = "email"
+
+
+@task(queue_name=MAIL_QUEUE)
+def deliver_outbox(*, key: str = "") -> dict[str, int]:
+    """Send what is due in the outbox, or only the email with ``key``."""
+    return deliver_due(key=key)
+
+
+# Where a queued drain is found: here, and at its old path (community/mail/tasks.py) for
+# drains queued before the move, until the next release.
+DRAIN_TASK_PATHS = (deliver_outbox.module_path, "community.mail.tasks.deliver_outbox")
 
 
 def deliver_one(*, key: str = "") -> str | None:
@@ -272,8 +292,6 @@ def _schedule_follow_up(*, server_failed: bool) -> None:
     from django.tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
-    from community.mail.tasks import deliver_outbox
-
     if not deliver_outbox.get_backend().supports_defer:
         return
     run_after = (
@@ -288,7 +306,7 @@ def _schedule_follow_up(*, server_failed: bool) -> None:
         run_after = max(run_after, timezone.now() + SERVER_PAUSE)
     # A drain already queued for about then (a few seconds' slack) will do.
     already = DBTaskResult.objects.filter(
-        task_path=DRAIN_TASK_PATH, status=TaskResultStatus.READY, run_after__lte=run_after + timedelta(seconds=5)
+        task_path__in=DRAIN_TASK_PATHS, status=TaskResultStatus.READY, run_after__lte=run_after + timedelta(seconds=5)
     )
     if not already.exists():
         _start_delivery(run_after=run_after)
@@ -300,7 +318,7 @@ def ensure_delivery_scheduled() -> bool:
     from django_tasks_db.models import DBTaskResult
 
     due = OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING, next_attempt_at__lte=timezone.now())
-    if due.exists() and not DBTaskResult.objects.ready().filter(task_path=DRAIN_TASK_PATH).exists():
+    if due.exists() and not DBTaskResult.objects.ready().filter(task_path__in=DRAIN_TASK_PATHS).exists():
         _start_delivery()
         return True
     return False

@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from community.mail.outbox import URGENT, queue_email
 from community.models import Notification
+from groups.access import can_see_notification, visible_notifications_q
+from groups.models import Membership
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 EXCERPT_CHARS = 200
@@ -147,20 +149,19 @@ def email_notification(notification: Notification) -> None:
     )
 
 
-def still_deliverable(notification_id: int) -> bool:
-    """Checked when the email is about to go: the member may still see what it announces
-    (not removed, hidden or deleted since, still in the group, not suspended)."""
-    from groups.access import can_see_notification
-
-    notification = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+def email_still_deliverable(row) -> bool:
+    """The outbox asks this just before a notification's email goes (registered in
+    community/apps.py): the member may still see what it announces (not removed, hidden
+    or deleted since, still in the group, not suspended). Emails of no notification pass."""
+    if row.notification_id is None:
+        return True
+    notification = Notification.objects.select_related("recipient").filter(pk=row.notification_id).first()
     return notification is not None and can_see_notification(notification.recipient, notification)
 
 
 def send_digest(user) -> int:
     """Email one digest of the user's notifications not emailed yet; returns how many.
     Only what the member may still see goes in it, and nothing to a suspended account."""
-    from groups.access import visible_notifications_q
-
     if not user.is_active or user.suspension_in_force():
         return 0
     with transaction.atomic():
@@ -232,8 +233,6 @@ def alert_moderators_of_risk(*, group, queue_url: str, what: str, exclude=None) 
     need them now. It carries no post text and no author: only what happened and where
     to look. ``exclude`` (the member concerned) is never alerted about themselves; a
     moderator who wrote crisis words is someone the other moderators should hear about."""
-    from groups.models import Membership
-
     exclude_id = getattr(exclude, "pk", None)
     moderators = [
         m.user

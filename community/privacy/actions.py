@@ -4,6 +4,7 @@ Each action is one transaction. Deletion in particular must leave either the who
 account or the whole new state after a crash: a member gets what they chose, never half of it.
 """
 
+import logging
 import secrets
 from datetime import timedelta
 
@@ -13,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import F, Q
+from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +22,9 @@ from django.utils import timezone
 from community.core.errors import ActionRefused
 from community.mail.outbox import queue_email
 from community.models import Block, DataExport, ModerationLogRef, OutboxEmail
+from community.privacy.exports import build_export_zip
+
+logger = logging.getLogger(__name__)
 
 # Long enough to download at leisure, short enough that a forgotten zip does not linger.
 EXPORT_KEPT_FOR = timedelta(days=7)
@@ -39,8 +44,6 @@ class DeletionMode:
 @transaction.atomic
 def request_data_export(*, user) -> DataExport:
     """Start building an export; the member is emailed when it is ready."""
-    from community.privacy.tasks import build_data_export
-
     now = timezone.now()
     if DataExport.objects.filter(user=user, status=DataExport.Status.PENDING).exists():
         raise ActionRefused("Your export is already being prepared. We will email you when it is ready.")
@@ -72,6 +75,19 @@ def complete_data_export(*, export_id: int, archive: bytes) -> DataExport | None
         body=render_to_string("community/emails/data_export_ready.txt", context),
     )
     return export
+
+
+@task()
+def build_data_export(*, export_id: int) -> int:
+    """Build and store one member's export. Safe to run twice: a finished export is left
+    as it is (complete_data_export checks under a row lock)."""
+    export = DataExport.objects.select_related("user").filter(pk=export_id).first()
+    if export is None or export.status != DataExport.Status.PENDING:
+        return 0
+    archive = build_export_zip(export.user)
+    complete_data_export(export_id=export_id, archive=archive)
+    logger.info("data export built bytes=%d", len(archive))
+    return len(archive)
 
 
 def purge_expired_exports(*, now=None) -> int:

@@ -10,8 +10,27 @@ import io
 import json
 import zipfile
 
+from allauth.account.models import EmailAddress
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+from community.journal.exports import journal_export
+from community.models import Block, CareReport, Notification, ResourceSuggestion
+from groups.models import (
+    Appeal,
+    CheckInMessage,
+    GroupProposal,
+    Membership,
+    ModerationLog,
+    Post,
+    Reaction,
+    Reply,
+    Report,
+    Revision,
+    Rsvp,
+    SeriesRsvp,
+)
+from groups.moderation.models import MEMBER_VISIBLE_ACTIONS
 
 EXPORT_FORMAT_VERSION = 1
 
@@ -22,26 +41,6 @@ def _when(value):
 
 def collect_member_data(user) -> dict:
     """Everything about ``user`` as plain JSON-ready data, a fixed number of queries."""
-    from allauth.account.models import EmailAddress
-
-    from community.journal.exports import journal_export
-    from community.models import Block, CareReport, Notification, ResourceSuggestion
-    from groups.models import (
-        Appeal,
-        CheckInMessage,
-        GroupProposal,
-        Membership,
-        ModerationLog,
-        Post,
-        Reaction,
-        Reply,
-        Report,
-        Revision,
-        Rsvp,
-        SeriesRsvp,
-    )
-    from groups.moderation.models import MEMBER_VISIBLE_ACTIONS
-
     posts = list(Post.objects.filter(author=user).select_related("group").order_by("created_at", "id"))
     replies = list(Reply.objects.filter(author=user).select_related("post__group").order_by("created_at", "id"))
     revisions = Revision.objects.filter(post__author=user) | Revision.objects.filter(reply__author=user)
