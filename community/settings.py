@@ -1,67 +1,19 @@
 """Settings for the community site, read from environment variables (12-factor).
 
-Every value comes through the small ``env_*`` helpers below, which stop the process
-with one clear line when a value is malformed, rather than starting half-configured.
+Every value comes through the small ``env_*`` readers in community/core/env.py, which
+stop the process with one clear line when a value is malformed.
 """
 
-import os
 import sys
 from pathlib import Path
-from typing import NoReturn
 from zoneinfo import available_timezones
 
 import dj_database_url
 from django.utils.csp import CSP
 
+from community.core.env import env_bool, env_float, env_int, env_list, env_str, fail
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def fail(message: str) -> NoReturn:
-    """Refuse to start, with one line that says what to set."""
-    raise SystemExit(f"Configuration error: {message}")
-
-
-def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default).strip()
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    value = value.strip().lower()
-    if value in {"1", "true", "yes", "on"}:
-        return True
-    if value in {"0", "false", "no", "off"}:
-        return False
-    fail(f"{name} must be one of 1/0, true/false, yes/no, on/off (got {value!r}).")
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        fail(f"{name} must be a whole number (got {value!r}).")
-
-
-def env_float(name: str, default: float) -> float:
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
-    try:
-        return float(value)
-    except ValueError:
-        fail(f"{name} must be a number of seconds (got {value!r}).")
-
-
-def env_list(name: str, default: list[str] | None = None) -> list[str]:
-    value = os.environ.get(name)
-    if value is None:
-        return list(default or [])
-    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 DEBUG = env_bool("DEBUG", default=False)
