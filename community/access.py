@@ -1,19 +1,13 @@
-"""Who may see or change the site-wide resources: the library and the care directory.
+"""Who may see or change the site-wide resources: the library and the treatment journal.
 
-Group content is never decided here: site search asks groups/access.py.
+Group content is never decided here: site search asks groups/access/. Site staff, and the
+``@staff_required`` decorator of every staff-only page, are in community/accounts/roles.py.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from community.accounts.roles import is_site_staff, require_staff
 from community.models import Article
-from groups.access import is_site_staff
-
-
-def require_staff(user) -> None:
-    """Staff-only pages: a member is told no (403); call after @login_required."""
-    if not is_site_staff(user):
-        raise PermissionDenied
 
 
 def can_see_article(user, article: Article) -> bool:

@@ -27,9 +27,9 @@ def site(request):
 
 def moderation_queue_count(user) -> int | None:
     """Open queue items for a moderator or staff (None for everyone else: no link)."""
-    from groups.access import is_site_staff, moderated_groups
+    from groups.access import moderates_any_group
     from groups.moderation.actions import queue_for
 
-    if not (is_site_staff(user) or moderated_groups(user).exists()):
+    if not moderates_any_group(user):
         return None
     return queue_for(user).count()

@@ -68,7 +68,6 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "community.middleware.SuspensionMiddleware",
     "community.middleware.TimezoneMiddleware",
-    "community.middleware.StaffTwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "community.urls"

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from community.accounts import views as accounts
+from community.accounts.roles import two_factor_for_staff
 from community.care import views as care
 from community.library import views as resources
 from community.notifications import views as notifications
@@ -14,6 +15,10 @@ from community.privacy import views as privacy
 from community.search import views as search
 
 admin.site.login = secure_admin_login(admin.site.login)
+# Every admin page (the site wraps each in admin_view at request time) asks staff for
+# two-factor authentication, as the staff pages marked @staff_required(two_factor=True) do.
+_admin_view = admin.site.admin_view
+admin.site.admin_view = lambda view, cacheable=False: _admin_view(two_factor_for_staff(view), cacheable)
 admin.site.site_header = "Community administration"
 
 community_patterns = [

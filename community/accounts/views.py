@@ -7,12 +7,14 @@ from community.accounts.forms import ProfileForm
 
 def should_nudge_2fa(user) -> bool:
     """Staff and moderators hold other members' reports and decisions: we ask them to
-    turn on two-factor authentication (staff pages require it; see middleware)."""
+    turn on two-factor authentication (staff pages require it: roles.staff_required)."""
     from allauth.mfa.utils import is_mfa_enabled
 
-    from groups.access import is_site_staff, moderated_groups
+    # A function import: the kernel (community.accounts) imports nothing from groups at
+    # module level; the profile page asks the group rules only for this nudge.
+    from groups.access import moderates_any_group
 
-    return (is_site_staff(user) or moderated_groups(user).exists()) and not is_mfa_enabled(user)
+    return moderates_any_group(user) and not is_mfa_enabled(user)
 
 
 @login_required

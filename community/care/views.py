@@ -7,13 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from community.access import require_staff
+from community.accounts.roles import is_site_staff, staff_required
 from community.care import actions
 from community.care import queries as directory
 from community.care.forms import CareImportForm, CareReportForm, CareSearchForm
 from community.core.errors import ActionRefused
 from community.models import CareEntry, CareReport
-from groups.access import is_site_staff
 
 # Official locators we point to from every directory page (docs/safety.md rule 12).
 OFFICIAL_LOCATORS = [
@@ -92,15 +91,15 @@ def care_report(request, entry_id):
 
 
 @login_required
+@staff_required
 def care_report_list(request):
-    require_staff(request.user)
     return render(request, "community/care_report_list.html", {"reports": directory.open_reports()})
 
 
 @login_required
 @require_POST
+@staff_required
 def care_report_resolve(request, report_id):
-    require_staff(request.user)
     report = get_object_or_404(CareReport, pk=report_id)
     actions.resolve_report(staff=request.user, report=report)
     messages.success(request, f"The report on {report.entry.name} is marked as resolved.")
@@ -109,8 +108,8 @@ def care_report_resolve(request, report_id):
 
 @login_required
 @require_POST
+@staff_required
 def care_verify(request, entry_id):
-    require_staff(request.user)
     entry = get_object_or_404(CareEntry, pk=entry_id)
     actions.mark_verified(staff=request.user, entry=entry)
     messages.success(request, f"{entry.name} is marked as verified today.")
@@ -124,8 +123,8 @@ def _safe_next(request) -> str:
 
 
 @login_required
+@staff_required(two_factor=True)
 def care_import(request):
-    require_staff(request.user)
     form = CareImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
@@ -144,8 +143,8 @@ class _Echo:
 
 
 @login_required
+@staff_required(two_factor=True)
 def care_export(request):
-    require_staff(request.user)
     writer = csv.writer(_Echo())
     response = StreamingHttpResponse(
         (writer.writerow(row) for row in directory.export_rows()), content_type="text/csv; charset=utf-8"

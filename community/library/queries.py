@@ -3,8 +3,8 @@ page costs a fixed number of queries however many articles there are."""
 
 from dataclasses import dataclass
 
+from community.accounts.roles import is_site_staff
 from community.models import Article, ArticleTopic, ResourceSuggestion
-from groups.access import is_site_staff
 
 
 @dataclass

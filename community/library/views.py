@@ -6,12 +6,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from community.access import get_article_for_editor, get_article_for_viewer, require_staff
+from community.access import get_article_for_editor, get_article_for_viewer
+from community.accounts.roles import is_site_staff, staff_required
 from community.core.errors import ActionRefused
 from community.library import actions, queries
 from community.library.forms import ArticleForm, SuggestionDecisionForm, SuggestionForm
 from community.models import ResourceSuggestion, Treatment
-from groups.access import is_site_staff
 
 # A treatment article's "Find care" link opens the directory with its treatment chosen.
 ARTICLE_TREATMENTS = {
@@ -70,12 +70,13 @@ def _article_form_page(request, article):
 
 
 @login_required
+@staff_required
 def article_create(request):
-    require_staff(request.user)
     return _article_form_page(request, None)
 
 
 @login_required
+@staff_required
 def article_edit(request, article_slug):
     article = get_article_for_editor(request.user, article_slug)
     return _article_form_page(request, article)
@@ -97,8 +98,8 @@ def resource_suggest(request):
 
 
 @login_required
+@staff_required(two_factor=True)
 def suggestion_list(request):
-    require_staff(request.user)
     pending = [
         (suggestion, SuggestionDecisionForm(auto_id=f"id_suggestion{suggestion.pk}_%s"))
         for suggestion in queries.pending_suggestions()
@@ -109,8 +110,8 @@ def suggestion_list(request):
 
 @login_required
 @require_POST
+@staff_required(two_factor=True)
 def suggestion_decide(request, suggestion_id):
-    require_staff(request.user)
     suggestion = get_object_or_404(ResourceSuggestion, pk=suggestion_id)
     form = SuggestionDecisionForm(request.POST)
     if not form.is_valid():

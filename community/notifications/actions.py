@@ -14,8 +14,7 @@ from django.utils import timezone
 
 from community.mail.outbox import URGENT, queue_email
 from community.models import Notification
-from groups.access import can_see_notification, visible_notifications_q
-from groups.models import Membership
+from groups.access import can_see_notification, group_moderators, visible_notifications_q
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 EXCERPT_CHARS = 200
@@ -236,12 +235,8 @@ def alert_moderators_of_risk(*, group, queue_url: str, what: str, exclude=None) 
     exclude_id = getattr(exclude, "pk", None)
     moderators = [
         m.user
-        for m in Membership.objects.filter(
-            group=group,
-            status=Membership.Status.ACTIVE,
-            role__in=[Membership.Role.MODERATOR, Membership.Role.OWNER],
-            user__is_active=True,
-        )
+        for m in group_moderators(group)
+        .filter(user__is_active=True)
         .exclude(user_id=exclude_id)
         .exclude(get_user_model().suspended_q("user__"))
         .select_related("user")

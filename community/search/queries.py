@@ -1,7 +1,7 @@
 """Site search over resources, listed groups, and the posts and replies the viewer may read.
 
-What a viewer may read is decided by groups/access.py alone: posts and replies are
-searched only in ``readable_group_ids(user)``, and only when published (the one status
+What a viewer may read is decided by groups/access/ alone: posts and replies are
+searched only in ``readable_group_ids(user)``, and only when published (``published_content_q``: the one status
 that ``visible_content_q`` shows to every reader), so held, removed and deleted items,
 and every group the viewer is not in, stay out of the results for everyone. Authors are
 never shown, so anonymous posts stay anonymous.
@@ -27,7 +27,7 @@ from django.utils.safestring import SafeString, mark_safe
 from community.core.markdown import render_markdown
 from community.models import Article, ArticleTopic
 from community.search.textmatch import highlight, query_terms, snippet
-from groups.access import readable_group_ids, searchable_content_q
+from groups.access import published_content_q, readable_group_ids
 from groups.models import Group, Post, Reply
 
 SEARCH_CONFIG = "english"
@@ -181,7 +181,7 @@ def _groups(search: Search, readable, limit: int, offset: int) -> list[Hit]:
 def _posts(search: Search, readable, limit: int, offset: int) -> list[Hit]:
     if readable == set():  # a visitor, or a member of no group: nothing to search
         return []
-    posts = Post.objects.filter(searchable_content_q(readable))
+    posts = Post.objects.filter(published_content_q(readable))
     posts = search.ranked(posts, ["title", "body"])
     return [
         Hit(
@@ -199,7 +199,7 @@ def _posts(search: Search, readable, limit: int, offset: int) -> list[Hit]:
 def _replies(search: Search, readable, limit: int, offset: int) -> list[Hit]:
     if readable == set():
         return []
-    replies = Reply.objects.filter(searchable_content_q(readable, replies=True))
+    replies = Reply.objects.filter(published_content_q(readable, replies=True))
     replies = search.ranked(replies, ["body"])
     return [
         Hit(

@@ -16,7 +16,7 @@ from django.utils import timezone
 from community.core.errors import ActionRefused
 from community.models import Notification
 from community.notifications.actions import alert_moderators_of_risk, notify
-from groups.access import why_cannot_check_in_with, why_cannot_write_in_check_in
+from groups.access import group_moderators, why_cannot_check_in_with, why_cannot_write_in_check_in
 from groups.checkins.models import MESSAGE_MAX
 from groups.models import CheckIn, CheckInMessage, Group, Membership, ModerationLog, Post, Reply
 from groups.posts.screening import has_crisis_language
@@ -81,11 +81,7 @@ def _moderators_to_tell(check_in: CheckIn, *, author) -> list:
         for m in CheckInMessage.objects.filter(check_in=check_in).exclude(author=None).only("author_id")
         if m.author_id not in (check_in.member_id, author.pk)
     }
-    moderators = Membership.objects.filter(
-        group=check_in.group,
-        status=Membership.Status.ACTIVE,
-        role__in=[Membership.Role.MODERATOR, Membership.Role.OWNER],
-    ).select_related("user")
+    moderators = group_moderators(check_in.group).select_related("user")
     team = [m.user for m in moderators if m.user_id != author.pk]
     chosen = [user for user in team if user.pk in writers]
     return chosen or team

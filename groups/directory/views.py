@@ -1,13 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from community.accounts.roles import staff_required
 from community.core.errors import ActionRefused
-from groups.access import can_moderate, can_read, get_group_for_viewer, is_site_staff, membership_of
+from groups.access import can_moderate, can_read, get_group_for_viewer, membership_of
 from groups.forms import DecisionForm, DirectoryFilterForm, ProposalForm
 from groups.membership import actions as membership_actions
 from groups.models import GroupProposal
@@ -63,9 +63,8 @@ def group_propose(request):
 
 
 @login_required
+@staff_required(two_factor=True)
 def proposal_list(request):
-    if not is_site_staff(request.user):
-        raise PermissionDenied
     proposals = [
         (proposal, DecisionForm(auto_id=f"id_proposal{proposal.pk}_%s"))
         for proposal in GroupProposal.objects.filter(status=GroupProposal.Status.PENDING).select_related("proposer")
@@ -75,9 +74,8 @@ def proposal_list(request):
 
 @login_required
 @require_POST
+@staff_required(two_factor=True)
 def proposal_decide(request, proposal_id):
-    if not is_site_staff(request.user):
-        raise PermissionDenied
     proposal = get_object_or_404(GroupProposal, pk=proposal_id)
     form = DecisionForm(request.POST)
     if not form.is_valid():

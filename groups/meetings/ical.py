@@ -92,8 +92,9 @@ def meeting_calendar(meeting: Meeting, occurrences: list[Occurrence], *, video_l
 
 
 # Everything personal_feed reads of each date a member RSVP'd to, as paths from the RSVP
-# (with the link rule: status and link_opens_minutes_before). A change to any of these
-# must change the feed; keep this list in step with personal_feed and _fill.
+# (with the link rule, groups/access/meetings.py video_link_in_file: status, cancelled,
+# end and link_opens_minutes_before). A change to any of these must change the feed; keep
+# this list in step with personal_feed and _fill.
 FEED_INPUTS = (
     "status",
     "occurrence_id",
@@ -116,12 +117,14 @@ FEED_INPUTS = (
 )
 
 
-def feed_digest(name: str, inputs) -> str:
+def feed_digest(name: str, inputs, *, now) -> str:
     """A fingerprint of a feed, from its name and its rows of FEED_INPUTS values: to cache
     the file under and to send as its ETag. Any change to a date, a meeting or an RSVP
-    gives a new one, so a cached feed is never stale and needs no invalidation; and the
-    values cost a fraction of the model objects the file is built from."""
-    parts = [PRODID, name, settings.SITE_URL, list(inputs)]
+    gives a new one, and so does a date ending (its video link leaves the feed then), so
+    a cached feed is never stale and needs no invalidation; and the values cost a
+    fraction of the model objects the file is built from."""
+    end = FEED_INPUTS.index("occurrence__end")
+    parts = [PRODID, name, settings.SITE_URL, [(*row, row[end] <= now) for row in inputs]]
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 

@@ -11,12 +11,15 @@ from django.views.decorators.http import require_POST
 
 from community.core.errors import ActionRefused
 from groups.access import (
+    active_group_ids,
     can_moderate,
     can_see_video_link,
     get_group_for_moderator,
     get_group_for_reader,
     get_meeting_for_reader,
     get_occurrence_for_reader,
+    rsvps_with_link_q,
+    video_link_in_file,
 )
 from groups.meetings import actions as actions
 from groups.meetings import schedule
@@ -246,10 +249,7 @@ def meeting_ics(request, group_slug, meeting_id):
     meeting = get_meeting_for_reader(request.user, group, meeting_id)
     occurrences = list(meeting.occurrences.all())
     has_rsvp = Rsvp.objects.filter(
-        occurrence__meeting=meeting,
-        user=request.user,
-        status=Rsvp.Status.CONFIRMED,
-        occurrence__end__gt=timezone.now(),
+        rsvps_with_link_q(now=timezone.now()), occurrence__meeting=meeting, user=request.user
     ).exists()
     body = meeting_calendar(meeting, occurrences, video_link=has_rsvp and meeting.link_opens_minutes_before is None)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
@@ -264,9 +264,7 @@ def occurrence_ics(request, group_slug, meeting_id, occurrence_id):
     group = get_group_for_reader(request.user, group_slug)
     occurrence = get_occurrence_for_reader(request.user, group, meeting_id, occurrence_id)
     rsvp = queries.rsvp_map(request.user, [occurrence]).get(occurrence.pk)
-    video_link = occurrence.meeting.link_opens_minutes_before is None and can_see_video_link(
-        request.user, occurrence, rsvp
-    )
+    video_link = video_link_in_file(occurrence, rsvp)
     response = HttpResponse(
         occurrence_calendar(occurrence, video_link=video_link), content_type="text/calendar; charset=utf-8"
     )
@@ -280,7 +278,7 @@ def my_meetings(request):
     """The member's next dates across all their groups, and what else is coming."""
     now = timezone.now()
     # The member's own groups, staff included (not every group on the site), read once.
-    group_ids = queries.active_group_ids(request.user)
+    group_ids = active_group_ids(request.user)
     going = queries.my_upcoming(request.user, after=now, group_ids=group_ids)
     going_ids = {rsvp.occurrence_id for rsvp in going}
     coming = [
@@ -306,11 +304,11 @@ def calendar_feed_settings(request):
     raise Http404("Use the buttons on the meetings page.")
 
 
-def _build_feed(name: str, rsvps: list[Rsvp]) -> bytes:
-    statuses = {rsvp.occurrence_id: rsvp.status for rsvp in rsvps}
+def _build_feed(name: str, rsvps: list[Rsvp], *, now) -> bytes:
+    by_date = {rsvp.occurrence_id: rsvp for rsvp in rsvps}
 
     def link_allowed(occurrence):
-        return statuses[occurrence.pk] == Rsvp.Status.CONFIRMED and occurrence.meeting.link_opens_minutes_before is None
+        return video_link_in_file(occurrence, by_date[occurrence.pk], now=now)
 
     return personal_feed(name, [rsvp.occurrence for rsvp in rsvps], link_allowed=link_allowed)
 
@@ -322,12 +320,13 @@ def calendar_feed(request, token):
     if feed is None or not feed.user.is_active or feed.user.suspension_in_force():
         raise Http404("No such calendar.")
     user = feed.user
-    since = timezone.now() - timedelta(days=FEED_PAST_DAYS)
+    now = timezone.now()
+    since = now - timedelta(days=FEED_PAST_DAYS)
     rsvps = queries.my_rsvps(user, after=since)
     # Building the file is most of the cost (50 ms for 100 dates) and calendar apps poll:
     # keep it under a digest of its inputs, so that any change gives a fresh one.
     name = "My support group meetings"
-    digest = feed_digest(name, rsvps.values_list(*FEED_INPUTS))
+    digest = feed_digest(name, rsvps.values_list(*FEED_INPUTS), now=now)
     # Weak: the same events, though DTSTAMP differs between copies built at other times.
     headers = {
         "ETag": f'W/"{digest}"',
@@ -340,7 +339,7 @@ def calendar_feed(request, token):
         cache_key = f"calendar-feed:{feed.pk}:{digest}"
         body = cache.get(cache_key)
         if body is None:
-            body = _build_feed(name, list(rsvps))
+            body = _build_feed(name, list(rsvps), now=now)
             cache.set(cache_key, body, FEED_CACHE_SECONDS)
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     for header, value in headers.items():  # on a 304 too

@@ -15,10 +15,11 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from community.accounts.roles import is_site_staff
 from community.core.errors import ActionRefused
 from community.models import Notification
 from community.notifications.actions import alert_moderators_of_risk, notify
-from groups.access import can_moderate, can_read, is_site_staff, membership_of
+from groups.access import can_moderate, can_read, group_moderators, membership_of, moderating_memberships
 from groups.models import (
     Appeal,
     ContentStatus,
@@ -801,11 +802,7 @@ def appeal_decision(*, user, decision: ModerationLog, text: str) -> Appeal:
         raise ActionRefused("Please say why you think the decision should change.")
     appeal = Appeal.objects.create(decision=decision, appellant=user, text=text.strip())
     # Another moderator, where the group has one, looks at it.
-    others = Membership.objects.filter(
-        group=decision.group,
-        status=Membership.Status.ACTIVE,
-        role__in=[Membership.Role.MODERATOR, Membership.Role.OWNER],
-    ).exclude(user_id=decision.actor_id)
+    others = group_moderators(decision.group).exclude(user_id=decision.actor_id)
     QueueItem.objects.create(
         group=decision.group,
         kind=QueueItem.Kind.APPEAL,
@@ -886,10 +883,7 @@ def queue_for(moderator, *, group_id: int | None = None, kind: str = ""):
     Appeals against the user's own decisions go to someone else."""
     items = QueueItem.objects.filter(status=QueueItem.Status.OPEN).exclude(not_for=moderator)
     if not is_site_staff(moderator):
-        moderated = Membership.objects.filter(
-            user=moderator, status=Membership.Status.ACTIVE, role__in=[Membership.Role.MODERATOR, Membership.Role.OWNER]
-        ).values("group_id")
-        items = items.filter(group_id__in=moderated)
+        items = items.filter(group_id__in=moderating_memberships(moderator).values("group_id"))
     if group_id:
         items = items.filter(group_id=group_id)
     if kind:

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from community.accounts.roles import is_site_staff, staff_required
 from community.core.errors import ActionRefused
 from groups.access import (
     can_moderate,
@@ -17,8 +18,8 @@ from groups.access import (
     get_group_for_reader,
     get_post_for_viewer,
     get_reply_for_viewer,
-    is_site_staff,
     moderated_groups,
+    moderates_any_group,
 )
 from groups.models import ContentStatus, Group, Membership, ModerationLog, ModeratorNote, Post, QueueItem
 from groups.moderation import actions as actions
@@ -42,7 +43,7 @@ LOG_PER_PAGE = 50
 
 
 def _require_some_moderation(user) -> None:
-    if not (is_site_staff(user) or moderated_groups(user).exists()):
+    if not moderates_any_group(user):
         raise PermissionDenied
 
 
@@ -149,10 +150,9 @@ def log_list(request):
 
 
 @login_required
+@staff_required(two_factor=True)
 def log_export(request):
     """Staff download the log as CSV for a date range (cells safe from formula injection)."""
-    if not is_site_staff(request.user):
-        raise PermissionDenied
     form = LogExportForm(request.GET)
     if not form.is_valid():
         messages.error(request, "Choose a start and end date, with the end on or after the start.")
@@ -386,9 +386,8 @@ def member_note(request, group_slug, membership_id):
 
 
 @login_required
+@staff_required(two_factor=True)
 def account_moderate(request, user_id):
-    if not is_site_staff(request.user):
-        raise PermissionDenied
     member = get_object_or_404(get_user_model(), pk=user_id)
     history = ModerationLog.objects.filter(target_user=member).select_related("actor", "group")[:50]
     return render(
@@ -398,9 +397,8 @@ def account_moderate(request, user_id):
 
 @login_required
 @require_POST
+@staff_required(two_factor=True)
 def account_suspend(request, user_id):
-    if not is_site_staff(request.user):
-        raise PermissionDenied
     member = get_object_or_404(get_user_model(), pk=user_id)
     try:
         if request.POST.get("lift"):

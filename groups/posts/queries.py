@@ -10,7 +10,16 @@ from django.db.models import Count, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from groups.access import author_label, blocked_by_viewer, can_moderate, is_folded, visible_content_q
+from community.accounts.roles import is_site_staff
+from groups.access import (
+    active_group_ids,
+    author_label,
+    blocked_by_viewer,
+    can_moderate,
+    is_folded,
+    published_content_q,
+    visible_content_q,
+)
 from groups.models import ContentStatus, Group, Membership, Occurrence, Post, PostRead, Reaction, Reply, Rsvp
 
 POSTS_PER_PAGE = 20
@@ -221,24 +230,19 @@ def pending_requests(group: Group):
     )
 
 
-def active_memberships(user) -> dict:
-    """group id -> the user's active membership there."""
-    return {m.group_id: m for m in Membership.objects.filter(user=user, status=Membership.Status.ACTIVE)}
-
-
 def recent_posts_for(user, *, memberships: dict, limit: int = 8):
-    """The latest active threads across the user's groups (``active_memberships``), for
-    their home page."""
+    """The latest active threads across the user's groups, for their home page.
+    ``memberships`` is group id -> the user's membership, from ``access.active_memberships``."""
     if not memberships:
         return []
     posts = list(
-        Post.objects.filter(group_id__in=memberships, status=ContentStatus.PUBLISHED)
+        Post.objects.filter(published_content_q(list(memberships)))
         .select_related("group", "author")
         .annotate(author_blocked=blocked_by_viewer(user))
         .order_by("-last_activity_at", "-id")[:limit]
     )
     for post in posts:
-        moderates = user.is_staff or memberships[post.group_id].is_moderator
+        moderates = is_site_staff(user) or memberships[post.group_id].is_moderator
         post.shown_author = author_label(post, viewer_moderates=moderates)
         post.folded = is_folded(post)
     return posts
@@ -260,17 +264,6 @@ def upcoming_occurrences(*, group_ids, after, before=None, limit: int | None = N
     if before is not None:
         occurrences = occurrences.filter(start__lt=before)
     return list(occurrences[:limit] if limit else occurrences)
-
-
-def active_group_ids(user) -> list[int]:
-    """The groups where the user is an active member, as a list of ids.
-
-    Handed to PostgreSQL as literal ids rather than joined, so that a query about the
-    user's own rows (RSVPs) is planned from those few rows, not from every meeting of
-    their groups (20 ms against 3 ms for a busy member at large scale)."""
-    return list(
-        Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).values_list("group_id", flat=True)
-    )
 
 
 def my_rsvps(user, *, after, group_ids=None):

@@ -1,6 +1,7 @@
 from django import template
 
-from groups.access import is_site_staff, membership_of
+from community.accounts.roles import is_site_staff
+from groups.access import membership_of
 from groups.settings.queries import rules_changed_since_accepted
 
 register = template.Library()

@@ -1,0 +1,142 @@
+"""Which posts and replies a person may open, and which every list of them may show.
+
+The pairs: ``visible_content_q`` (a group's post list, a thread's replies) with
+``get_post_for_viewer`` / ``get_reply_for_viewer``, which filter by it; and
+``published_content_q`` (lists across groups: site search and the member's home feed),
+whose every item ``get_post_for_viewer`` / ``get_reply_for_viewer`` also allow.
+tests/test_access_pairs.py checks both for every role.
+"""
+
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+
+from groups.access.groups import can_moderate, can_read
+from groups.models import ContentStatus, Group, Post, Reply
+
+ANONYMOUS_LABEL = "Anonymous member"
+FORMER_MEMBER_LABEL = "Former member"
+
+
+def visible_content_q(user, group: Group, *, prefix: str = "") -> Q:
+    """Which posts (or, with prefix, replies) of ``group`` the user may see listed.
+    Call after ``can_read``.
+
+    Moderators see held and removed items (marked as such); authors see their own held
+    items marked "waiting for review"; everyone else sees published ones only.
+    """
+    status = f"{prefix}status"
+    if can_moderate(user, group):
+        return Q(**{f"{status}__in": [ContentStatus.PUBLISHED, ContentStatus.HELD, ContentStatus.REMOVED]})
+    return Q(**{status: ContentStatus.PUBLISHED}) | Q(**{status: ContentStatus.HELD, f"{prefix}author": user.pk})
+
+
+def published_content_q(group_ids, *, replies: bool = False) -> Q:
+    """What lists across groups show: published posts (or published replies on published
+    posts) of ``group_ids``, None meaning every group (staff). Held, removed and deleted
+    content is never in them, even for its author or a moderator: site search (with
+    ``readable_group_ids``) and the home feed (with ``active_group_ids``) use it."""
+    if replies:
+        q = Q(status=ContentStatus.PUBLISHED, post__status=ContentStatus.PUBLISHED)
+        return q if group_ids is None else q & Q(post__group_id__in=group_ids)
+    q = Q(status=ContentStatus.PUBLISHED)
+    return q if group_ids is None else q & Q(group_id__in=group_ids)
+
+
+def can_see_history(user, item) -> bool:
+    """Earlier versions of a post or reply (already fetched with its viewer check): its
+    author sees their own; the group's moderators and staff see everyone's."""
+    return (item.author_id is not None and item.author_id == user.pk) or can_moderate(user, item.group)
+
+
+def author_label(item, *, viewer_moderates: bool) -> str:
+    """The name shown for a post's or reply's author. Anonymous items show the real
+    author to the group's moderators and staff only."""
+    if item.author_id is None:
+        return FORMER_MEMBER_LABEL
+    if item.is_anonymous:
+        if viewer_moderates:
+            return f"{item.author.display_name} (posted anonymously)"
+        return ANONYMOUS_LABEL
+    return item.author.display_name
+
+
+# --- blocking: a member folds away another's words and cannot be mentioned by them ---------
+
+
+def blocked_by_viewer(user) -> Exists:
+    """Annotate posts or replies with this as ``author_blocked``: True where ``user``
+    blocked the author. A subquery, so list pages cost no extra query."""
+    from community.models import Block
+
+    return Exists(Block.objects.filter(blocker=user.pk, blocked=OuterRef("author")))
+
+
+def is_folded(item) -> bool:
+    """Whether the item is shown collapsed (like a content warning) to its viewer.
+    Anonymous items are never folded: folding them would tell the viewer who wrote them."""
+    return bool(getattr(item, "author_blocked", False)) and not item.is_anonymous
+
+
+def members_who_blocked(author):
+    """Ids of members who blocked ``author``: the author cannot mention them."""
+    from community.models import Block
+
+    return Block.objects.filter(blocked=author.pk).values("blocker")
+
+
+# --- fetch-and-check: each returns the object or raises Http404 -----------------------------
+
+
+def visible_post(user, group: Group, post_id) -> Post | None:
+    """The post if the user may open it (published, their own held post, or anything but
+    a deleted one for moderators), else None. Call after ``can_read``."""
+    return (
+        Post.objects.select_related("group", "author")
+        .filter(visible_content_q(user, group), group=group, pk=post_id)
+        .first()
+    )
+
+
+def get_post_for_viewer(user, group: Group, post_id: int) -> Post:
+    """``visible_post`` with the reader check, blocking annotated, and a 404."""
+    if not can_read(user, group):
+        raise Http404("No such post.")
+    post = (
+        Post.objects.select_related("group", "author")
+        .filter(visible_content_q(user, group), group=group, pk=post_id)
+        .annotate(author_blocked=blocked_by_viewer(user))
+        .first()
+    )
+    if post is None:
+        raise Http404("No such post.")
+    return post
+
+
+def get_reply_for_viewer(user, group: Group, reply_id: int) -> Reply:
+    """A reply the user may open: by ``visible_content_q`` itself, on a post they may open."""
+    if not can_read(user, group):
+        raise Http404("No such reply.")
+    reply = (
+        Reply.objects.select_related("post", "post__group", "author")
+        .filter(visible_content_q(user, group), post__group=group, pk=reply_id)
+        .exclude(post__status=ContentStatus.DELETED)
+        .first()
+    )
+    if reply is None or not get_post_for_viewer(user, group, reply.post_id):
+        raise Http404("No such reply.")
+    return reply
+
+
+def get_post_for_author(user, group: Group, post_id: int) -> Post:
+    """The user's own post, for editing or deleting; anyone else's is a 404."""
+    post = get_post_for_viewer(user, group, post_id)
+    if post.author_id != user.pk:
+        raise Http404("No such post.")
+    return post
+
+
+def get_reply_for_author(user, group: Group, reply_id: int) -> Reply:
+    reply = get_reply_for_viewer(user, group, reply_id)
+    if reply.author_id != user.pk or reply.status == ContentStatus.DELETED:
+        raise Http404("No such reply.")
+    return reply
