@@ -31,7 +31,7 @@ from groups.access import (
 )
 from groups.checkins.actions import start_check_in
 from groups.meetings.actions import schedule_meeting
-from groups.models import CheckIn, ContentStatus, Group, Membership, Occurrence, Post, Reply, Rsvp
+from groups.models import CalendarFeed, CheckIn, ContentStatus, Group, Membership, Occurrence, Post, Reply, Rsvp
 
 ROLES = ["non_member", "author", "member", "moderator", "owner", "staff", "left", "removed", "pending", "other_mod"]
 STATUSES = [ContentStatus.PUBLISHED, ContentStatus.HELD, ContentStatus.REMOVED, ContentStatus.DELETED]
@@ -257,3 +257,35 @@ def test_rsvps_with_link_are_exactly_those_whose_files_carry_the_link(scene):
     with_link = set(rsvps.filter(rsvps_with_link_q(now=now)).values_list("pk", flat=True))
     assert with_link == {r.pk for r in rsvps if video_link_in_file(r.occurrence, r, now=now)}
     assert len(with_link) == 1
+
+
+@pytest.mark.django_db
+def test_calendar_feed_and_series_file_drop_the_link_of_a_cancelled_date(client, scene):
+    """The files follow the page's rule: a confirmed RSVP to a date that is then cancelled
+    no longer brings the (series-wide) video link into the member's feed or series file."""
+    people, group = scene["people"], scene["group"]
+    meeting = schedule_meeting(
+        organiser=people["moderator"],
+        group=group,
+        title="Circle",
+        kind="online",
+        video_url="https://video.example.org/room-5be1",
+        time_zone="UTC",
+        starts_on=(timezone.now() + timedelta(days=1)).date(),
+        start_time=time(10, 0),
+        duration_minutes=60,
+        rrule="FREQ=WEEKLY;COUNT=2",
+    )
+    first = Occurrence.objects.filter(meeting=meeting).order_by("start").first()
+    Rsvp.objects.create(occurrence=first, user=people["author"], status="confirmed", requested_at=timezone.now())
+    feed = CalendarFeed.objects.create(user=people["author"])
+    feed_url = reverse("groups:calendar-feed", kwargs={"token": feed.token})
+    series_url = reverse("groups:meeting-ics", kwargs={"group_slug": group.slug, "meeting_id": meeting.pk})
+    client.force_login(people["author"])
+    assert "room-5be1" in client.get(feed_url).content.decode()
+    assert "room-5be1" in client.get(series_url).content.decode()
+    Occurrence.objects.filter(pk=first.pk).update(is_cancelled=True)
+    feed_body = client.get(feed_url).content.decode()
+    assert "STATUS:CANCELLED" in feed_body
+    assert "room-5be1" not in feed_body
+    assert "room-5be1" not in client.get(series_url).content.decode()
