@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from groups.membership.counts import recount_members
 from groups.models import Group, JoinQuestion, Membership, Topic
 from groups.moderation.actions import set_post_state
 from groups.posts import actions as post_actions
@@ -107,8 +108,7 @@ def seed_groups(members: dict) -> None:
                 rules_accepted_at=now,
                 joined_at=now,
             )
-        group.member_count = len(roles)
-        group.save(update_fields=["member_count"])
+        recount_members(Group.objects.filter(pk=group.pk))
     _seed_conversation(members)
     _seed_moderation(members)
     seed_meetings(members)

@@ -90,10 +90,10 @@ def make_group(db):
 @pytest.fixture
 def add_member(db):
     """``add_member(group, user, role="member", status="active")`` with the counts kept right."""
-    from django.db.models import F
     from django.utils import timezone
 
-    from groups.models import Group, Membership
+    from groups.membership.counts import membership_status_changed
+    from groups.models import Membership
 
     def add(group, user, role="member", status="active"):
         now = timezone.now()
@@ -106,8 +106,7 @@ def add_member(db):
             joined_at=now if status == "active" else None,
             requested_at=now if status == "pending" else None,
         )
-        if status == "active":
-            Group.objects.filter(pk=group.pk).update(member_count=F("member_count") + 1)
+        membership_status_changed(group_id=group.pk, before=None, after=status)
         return membership
 
     return add

@@ -13,7 +13,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -127,17 +127,20 @@ def delete_account(*, user, mode: str) -> None:
 
     from community.journal.actions import erase_journal
     from groups.meetings.actions import forget_member_rsvps
-    from groups.models import ContentStatus, Group, Membership, ModerationLog, Post, QueueItem, Reply, Revision
+    from groups.membership.counts import membership_status_changed
+    from groups.models import ContentStatus, Membership, ModerationLog, Post, QueueItem, Reply, Revision
 
     if mode not in (DeletionMode.ANONYMISE, DeletionMode.ERASE):
         raise ActionRefused("Please choose what happens to your posts.")
     user = get_user_model().objects.select_for_update().get(pk=user.pk)
 
     # Seats at future meetings go to the waitlist, and group counts stay right.
-    for membership in Membership.objects.filter(user=user).select_related("group"):
+    # Locked, so that a moderator removing them at this moment cannot count them out twice.
+    memberships = Membership.objects.select_for_update(of=("self",)).filter(user=user).select_related("group")
+    for membership in memberships:
         forget_member_rsvps(user=user, group=membership.group)
-        if membership.is_active:
-            Group.objects.filter(pk=membership.group_id).update(member_count=F("member_count") - 1)
+        # The row goes with the account below.
+        membership_status_changed(group_id=membership.group_id, before=membership.status, after=None)
 
     # Held posts and replies never reached anyone: they leave with the account, and their
     # queue items close, so moderators are not asked to review the words of someone gone.

@@ -13,6 +13,7 @@ from community.notifications.actions import notify
 from groups.access import can_manage_moderators, forget_membership
 from groups.directory.models import RESERVED_SLUGS
 from groups.meetings.actions import forget_member_rsvps
+from groups.membership.counts import membership_status_changed
 from groups.models import Group, GroupProposal, Invite, Membership, ModerationLog, QueueItem
 from groups.moderation.actions import log
 
@@ -31,10 +32,10 @@ def _locked_membership(*, user, group: Group) -> Membership:
 
 
 def _activate(membership: Membership, *, now) -> None:
+    membership_status_changed(group_id=membership.group_id, before=membership.status, after=Membership.Status.ACTIVE)
     membership.status = Membership.Status.ACTIVE
     membership.joined_at = now
     membership.rules_accepted_at = membership.rules_accepted_at or now
-    Group.objects.filter(pk=membership.group_id).update(member_count=F("member_count") + 1)
 
 
 def _clean_answers(group: Group, answers: list[str] | None) -> list[dict]:
@@ -117,8 +118,7 @@ def leave_group(*, user, group: Group) -> Membership:
         )
         if not other_owners.exists():
             raise ActionRefused("You are this group's only owner. Ask site staff to hand it to someone else first.")
-    if membership.is_active:
-        Group.objects.filter(pk=group.pk).update(member_count=F("member_count") - 1)
+    membership_status_changed(group_id=group.pk, before=membership.status, after=Membership.Status.LEFT)
     membership.status = Membership.Status.LEFT
     membership.role = Membership.Role.MEMBER
     membership.follows_closely = False
@@ -242,7 +242,6 @@ def decide_group_proposal(*, staff, proposal: GroupProposal, approve: bool, mess
             about=proposal.purpose,
             rules=DEFAULT_GROUP_RULES,
             join_policy=Group.JoinPolicy.REQUEST,
-            member_count=1,
         )
         Membership.objects.create(
             group=group,
@@ -252,6 +251,7 @@ def decide_group_proposal(*, staff, proposal: GroupProposal, approve: bool, mess
             rules_accepted_at=now,
             joined_at=now,
         )
+        membership_status_changed(group_id=group.pk, before=None, after=Membership.Status.ACTIVE)
         proposal.group = group
         proposal.status = GroupProposal.Status.APPROVED
     else:
