@@ -313,3 +313,71 @@ def test_directory_is_paginated(client, make_group):
     assert len(first.context["page"].object_list) == 20
     second = client.get(reverse("groups:group-list"), {"page": 2})
     assert [g.name for g in second.context["page"].object_list] == [f"Circle {n}" for n in range(20, 25)]
+
+
+# --- each action checks its own authority (not only its view) --------------------------------
+
+
+@pytest.fixture
+def outsider_and_group(make_member, add_member, make_group):
+    group = make_group("Guarded Circle", join_policy="request")
+    plain = make_member("Plain Pat")
+    add_member(group, plain)
+    return plain, group
+
+
+def test_create_invite_refuses_a_member_who_does_not_moderate(outsider_and_group):
+    from community.core.errors import ActionRefused
+    from groups.membership.actions import create_invite
+
+    plain, group = outsider_and_group
+    with pytest.raises(ActionRefused, match="moderators"):
+        create_invite(moderator=plain, group=group, max_uses=None, valid_days=7)
+    assert not Invite.objects.filter(group=group).exists()
+
+
+def test_revoke_invite_refuses_a_member_who_does_not_moderate(outsider_and_group):
+    from community.core.errors import ActionRefused
+    from groups.membership.actions import revoke_invite
+
+    plain, group = outsider_and_group
+    invite = make_invite(group)
+    with pytest.raises(ActionRefused, match="moderators"):
+        revoke_invite(moderator=plain, invite=invite)
+    invite.refresh_from_db()
+    assert invite.revoked_at is None
+
+
+def test_decide_join_request_refuses_a_moderator_of_another_group(
+    outsider_and_group, make_member, add_member, make_group
+):
+    from community.core.errors import ActionRefused
+    from groups.membership.actions import decide_join_request
+
+    plain, group = outsider_and_group
+    elsewhere = make_group("Other Circle")
+    other_mod = make_member("Other Mod")
+    add_member(elsewhere, other_mod, role="moderator")
+    asking = make_member("Asking Ari")
+    pending = add_member(group, asking, status="pending")
+    for actor in (plain, other_mod):
+        with pytest.raises(ActionRefused, match="moderators"):
+            decide_join_request(moderator=actor, membership=pending, approve=True)
+    pending.refresh_from_db()
+    assert pending.status == "pending"
+    assert Group.objects.get(pk=group.pk).member_count == 1
+
+
+def test_decide_group_proposal_refuses_anyone_but_site_staff(member, make_member, make_group, add_member):
+    from community.core.errors import ActionRefused
+    from groups.membership.actions import decide_group_proposal
+
+    owner = make_member("Owner Ola")
+    add_member(make_group("Owned Circle"), owner, role="owner")
+    proposal = GroupProposal.objects.create(proposer=member, name="Quiet Hours", purpose="Calm.", reason="Need.")
+    for actor in (member, owner):
+        with pytest.raises(ActionRefused, match="site staff"):
+            decide_group_proposal(staff=actor, proposal=proposal, approve=True)
+    proposal.refresh_from_db()
+    assert proposal.status == GroupProposal.Status.PENDING
+    assert not Group.objects.filter(name="Quiet Hours").exists()

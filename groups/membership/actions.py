@@ -7,10 +7,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
+from community.accounts.roles import is_site_staff
 from community.core.errors import ActionRefused
 from community.models import Notification
 from community.notifications.actions import notify
-from groups.access import can_manage_moderators, forget_membership
+from groups.access import can_manage_moderators, can_moderate, forget_membership
 from groups.directory.models import RESERVED_SLUGS
 from groups.meetings.actions import forget_member_rsvps
 from groups.membership.counts import membership_status_changed
@@ -132,6 +133,8 @@ def decide_join_request(*, moderator, membership: Membership, approve: bool, mes
     membership = (
         Membership.objects.select_for_update(of=("self",)).select_related("group", "user").get(pk=membership.pk)
     )
+    if not can_moderate(moderator, membership.group):
+        raise ActionRefused("Only this group's moderators can decide on requests to join.")
     if membership.status != Membership.Status.PENDING:
         raise ActionRefused("This request has already been handled.")
     now = timezone.now()
@@ -193,6 +196,8 @@ def set_role(*, actor, membership: Membership, role: str) -> Membership:
 
 @transaction.atomic
 def create_invite(*, moderator, group: Group, max_uses: int | None, valid_days: int) -> Invite:
+    if not can_moderate(moderator, group):
+        raise ActionRefused("Only this group's moderators can make invite links.")
     if max_uses is not None and max_uses < 1:
         raise ActionRefused("An invite must allow at least one use.")
     if not 1 <= valid_days <= 90:
@@ -204,7 +209,9 @@ def create_invite(*, moderator, group: Group, max_uses: int | None, valid_days: 
 
 @transaction.atomic
 def revoke_invite(*, moderator, invite: Invite) -> Invite:
-    invite = Invite.objects.select_for_update().get(pk=invite.pk)
+    invite = Invite.objects.select_for_update(of=("self",)).select_related("group").get(pk=invite.pk)
+    if not can_moderate(moderator, invite.group):
+        raise ActionRefused("Only this group's moderators can revoke its invite links.")
     if invite.revoked_at is None:
         invite.revoked_at = timezone.now()
         invite.save(update_fields=["revoked_at"])
@@ -225,6 +232,8 @@ def _unique_slug(name: str) -> str:
 
 @transaction.atomic
 def decide_group_proposal(*, staff, proposal: GroupProposal, approve: bool, message: str = "") -> GroupProposal:
+    if not is_site_staff(staff):
+        raise ActionRefused("Only site staff can decide on proposed groups.")
     proposal = GroupProposal.objects.select_for_update(of=("self",)).select_related("proposer").get(pk=proposal.pk)
     if proposal.status != GroupProposal.Status.PENDING:
         raise ActionRefused("This proposal has already been decided.")

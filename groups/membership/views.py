@@ -140,9 +140,13 @@ def invite_list(request, group_slug):
     group = get_group_for_moderator(request.user, group_slug)
     form = InviteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        invite = actions.create_invite(moderator=request.user, group=group, **form.cleaned_data)
-        messages.success(request, "Invite link created. Copy it from the list below and share it privately.")
-        return redirect(f"{request.path}#invite-{invite.pk}")
+        try:
+            invite = actions.create_invite(moderator=request.user, group=group, **form.cleaned_data)
+        except ActionRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, "Invite link created. Copy it from the list below and share it privately.")
+            return redirect(f"{request.path}#invite-{invite.pk}")
     invites = group.invites.select_related("created_by")
     return render(request, "groups/invite_list.html", {"group": group, "form": form, "invites": invites})
 
@@ -152,8 +156,12 @@ def invite_list(request, group_slug):
 def invite_revoke(request, group_slug, invite_id):
     group = get_group_for_moderator(request.user, group_slug)
     invite = get_object_or_404(Invite, pk=invite_id, group=group)
-    actions.revoke_invite(moderator=request.user, invite=invite)
-    messages.success(request, "The invite link no longer works.")
+    try:
+        actions.revoke_invite(moderator=request.user, invite=invite)
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, "The invite link no longer works.")
     return redirect("groups:invite-list", group_slug=group.slug)
 
 
