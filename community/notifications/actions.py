@@ -15,6 +15,7 @@ from django.utils import timezone
 from community.mail.outbox import URGENT, queue_email
 from community.models import Notification
 from groups.access import can_see_notification, group_moderators, visible_notifications_q
+from groups.posts.content import content_of
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 EXCERPT_CHARS = 200
@@ -106,17 +107,14 @@ def notification_url(notification: Notification) -> str:
         return reverse("moderation:my-decisions") + f"#decision-{notification.decision_id}"
     if notification.occurrence_id:
         return notification.occurrence.get_absolute_url()
-    if notification.reply_id:
-        return notification.reply.get_absolute_url()
-    if notification.post_id:
-        return notification.post.get_absolute_url()
-    return notification.group.get_absolute_url()
+    content = content_of(notification)
+    return (content or notification.group).get_absolute_url()
 
 
 def excerpt_for(notification: Notification) -> str:
     if notification.decision_id or notification.check_in_id:
         return ""
-    item = notification.reply or notification.post
+    item = content_of(notification)
     if item is None or not notification.recipient.email_excerpts or item.content_warning:
         return ""
     text = " ".join(item.body.split())

@@ -33,6 +33,7 @@ from groups.models import ContentStatus, Group, Post, Reason, Reply
 from groups.moderation import actions as moderation
 from groups.posts import actions as actions
 from groups.posts import queries
+from groups.posts.content import thread_of
 from groups.posts.screening import has_crisis_language
 
 
@@ -311,7 +312,7 @@ def _edit(request, *, group, item, form_class, fields, act, template: str, conte
     texts = [request.POST.get(name, "") for name in fields]
     preview = _preview(request, form, texts=texts, refusal=why_cannot_participate(request.user, group))
     if is_post and preview is None:
-        post = item if isinstance(item, Post) else item.post
+        post = thread_of(item)
         edited, at_risk = _submit(request, group=group, form=form, texts=texts, act=act, post=post)
         if edited is not None:
             _after_editing(request, at_risk=at_risk)
