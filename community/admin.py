@@ -54,9 +54,15 @@ class ArticleAdmin(admin.ModelAdmin):
 
 @admin.register(ResourceSuggestion)
 class ResourceSuggestionAdmin(admin.ModelAdmin):
+    """Read here; accepted or declined on the suggestions page (the actions make the
+    draft and tell the member)."""
+
     list_display = ["title", "status", "created_at", "decided_at"]
     list_filter = ["status"]
-    raw_id_fields = ["suggested_by", "decided_by", "article"]
+    readonly_fields = ["suggested_by", "status", "decided_by", "decided_at", "decision_note", "article"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 class OffersTreatmentFilter(admin.SimpleListFilter):
@@ -87,6 +93,12 @@ class CareEntryAdmin(admin.ModelAdmin):
 
 @admin.register(CareReport)
 class CareReportAdmin(admin.ModelAdmin):
+    """Read here; resolved on the care reports page (``resolve_report``)."""
+
     list_display = ["entry", "problem", "status", "created_at"]
     list_filter = ["status", "problem"]
-    raw_id_fields = ["entry", "reporter", "resolved_by"]
+    raw_id_fields = ["entry"]
+    readonly_fields = ["reporter", "status", "resolved_by", "resolved_at"]
+
+    def has_add_permission(self, request):
+        return False

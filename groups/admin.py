@@ -1,5 +1,8 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 
+from community.core.errors import ActionRefused
+from groups.membership.actions import set_role
 from groups.models import (
     CrisisPhrase,
     Group,
@@ -31,12 +34,23 @@ class GroupWatchedWordInline(admin.TabularInline):
 
 
 class MembershipInline(admin.TabularInline):
+    """A list to read: people join, leave and are removed through the site's actions
+    (which log it and keep the count); a role is changed on the membership's own page."""
+
     model = Membership
     extra = 0
     fields = ["user", "role", "status", "joined_at"]
-    readonly_fields = ["joined_at"]
-    autocomplete_fields = ["user"]
+    readonly_fields = fields
     show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user", "group")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Group)
@@ -56,40 +70,90 @@ class TopicAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class MembershipRoleForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["role"]
+
+
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    """Only the role is edited here, and through ``set_role`` (checked and logged); the
+    status moves through joining, leaving and moderation, which keep the group's count."""
+
     list_display = ["user", "group", "role", "status", "joined_at"]
     list_filter = ["role", "status"]
     search_fields = ["user__display_name", "group__name"]
-    autocomplete_fields = ["user", "group"]
+    form = MembershipRoleForm
+    fields = ["user", "group", "role", "status", "joined_at", "requested_at", "muted_until"]
+    readonly_fields = ["user", "group", "status", "joined_at", "requested_at", "muted_until"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if "role" in form.changed_data:
+            try:
+                set_role(actor=request.user, membership=obj, role=form.cleaned_data["role"])
+            except ActionRefused as refused:
+                self.message_user(request, refused.message, level=messages.ERROR)
+
+
+class ContentAdmin(admin.ModelAdmin):
+    """Posts and replies are read here, not changed: writing, editing (a revision and the
+    page's HTML), taking down and restoring (a log entry and the reply count) go through
+    the site's actions, on the post's own page."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(GroupProposal)
 class GroupProposalAdmin(admin.ModelAdmin):
+    """A proposal may be renamed here; it is decided on the proposals page (the action
+    creates the group and its owner)."""
+
     list_display = ["name", "proposer", "status", "created_at"]
     list_filter = ["status"]
+    readonly_fields = ["proposer", "status", "decided_by", "decided_at", "decision_message", "group"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(Invite)
 class InviteAdmin(admin.ModelAdmin):
+    """Made and revoked on the group's invite page; read here."""
+
     list_display = ["group", "created_by", "max_uses", "use_count", "expires_at", "revoked_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
-    list_display = ["title", "group", "status", "created_at"]
+class PostAdmin(ContentAdmin):
+    list_display = ["title", "group", "status", "reply_count", "created_at"]
     list_filter = ["status"]
     search_fields = ["title"]
-    raw_id_fields = ["author", "group"]
-    readonly_fields = ["body_html"]
 
 
 @admin.register(Reply)
-class ReplyAdmin(admin.ModelAdmin):
+class ReplyAdmin(ContentAdmin):
     list_display = ["pk", "post", "status", "created_at"]
     list_filter = ["status"]
-    raw_id_fields = ["author", "post"]
-    readonly_fields = ["body_html"]
 
 
 @admin.register(ModerationLog)

@@ -172,16 +172,24 @@ def set_follow(*, user, group: Group, follow: bool) -> Membership:
 
 @transaction.atomic
 def set_role(*, actor, membership: Membership, role: str) -> Membership:
-    """Appoint or remove a moderator (owners and staff only)."""
+    """Appoint or remove a moderator (owners and staff); make or unmake an owner (staff
+    only, from the admin). A group always keeps at least one owner."""
     membership = Membership.objects.select_for_update(of=("self",)).select_related("group").get(pk=membership.pk)
+    Role = Membership.Role
     if not can_manage_moderators(actor, membership.group):
         raise ActionRefused("Only the group's owners and site staff can change roles.")
-    if role not in (Membership.Role.MEMBER, Membership.Role.MODERATOR):
+    if role not in Role.values:
         raise ActionRefused("Choose member or moderator.")
     if not membership.is_active:
         raise ActionRefused("Only current members can be given a role.")
-    if membership.role == Membership.Role.OWNER:
+    if Role.OWNER in (membership.role, role) and not is_site_staff(actor):
         raise ActionRefused("An owner's role is changed by site staff in the admin.")
+    if membership.role == role:
+        return membership
+    if membership.role == Role.OWNER:
+        other_owners = membership.group.memberships.filter(status=Membership.Status.ACTIVE, role=Role.OWNER)
+        if not other_owners.exclude(pk=membership.pk).exists():
+            raise ActionRefused("A group needs an owner: make someone else its owner first.")
     membership.role = role
     membership.save(update_fields=["role", "updated_at"])
     log(
