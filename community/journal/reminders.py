@@ -9,16 +9,14 @@ get none, and neither do suspended or inactive accounts.
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from community.journal.models import JournalReminder
-from community.mail.outbox import queue_email
+from community.mail.member import email_member, site_url
 from community.notifications.actions import unsubscribe_url
 
 # A little under a day (or a week), so that a sweep running at a slightly different
@@ -51,16 +49,13 @@ def send_due_checkin_reminders(*, now=None) -> int:
 
 
 def _queue_reminder(user) -> None:
-    context = {
-        "user": user,
-        "url": settings.SITE_URL + reverse("journal:checkin-create"),
-        "settings_url": settings.SITE_URL + reverse("journal:reminders"),
-    }
-    link = unsubscribe_url(user)
-    queue_email(
-        to=[user.email],
-        recipient=user,
-        subject=f"[{settings.SITE_NAME}] A reminder you asked for",
-        body=render_to_string("community/emails/checkin_reminder.txt", context),
-        headers={"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+    email_member(
+        user=user,
+        subject="A reminder you asked for",
+        template="community/emails/checkin_reminder.txt",
+        context={
+            "url": site_url(reverse("journal:checkin-create")),
+            "settings_url": site_url(reverse("journal:reminders")),
+        },
+        unsubscribe_url=unsubscribe_url(user),
     )

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from community.mail.member import email_member, site_url
 from community.mail.outbox import URGENT, queue_email
 from community.models import Notification
 from groups.access import can_see_notification, group_moderators, visible_notifications_q
@@ -34,7 +35,7 @@ def user_from_unsubscribe_token(token: str):
 
 
 def unsubscribe_url(user) -> str:
-    return settings.SITE_URL + reverse("community:unsubscribe", kwargs={"token": unsubscribe_token(user)})
+    return site_url(reverse("community:unsubscribe", kwargs={"token": unsubscribe_token(user)}))
 
 
 def notify(
@@ -123,25 +124,17 @@ def excerpt_for(notification: Notification) -> str:
 
 def email_notification(notification: Notification) -> None:
     user = notification.recipient
-    context = {
-        "user": user,
-        "subject": notification_subject(notification),
-        "url": settings.SITE_URL + notification_url(notification),
-        "excerpt": excerpt_for(notification),
-        "unsubscribe_url": unsubscribe_url(user),
-        "settings_url": settings.SITE_URL + reverse("community:notification-settings"),
-        "crisis_url": settings.SITE_URL + reverse("community:crisis"),
-        "SITE_NAME": settings.SITE_NAME,
-    }
-    queue_email(
-        to=[user.email],
-        recipient=user,
-        subject=f"[{settings.SITE_NAME}] {context['subject']}",
-        body=render_to_string("community/emails/notification.txt", context),
-        headers={
-            "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    subject = notification_subject(notification)
+    email_member(
+        user=user,
+        subject=subject,
+        template="community/emails/notification.txt",
+        context={
+            "subject": subject,
+            "url": site_url(notification_url(notification)),
+            "excerpt": excerpt_for(notification),
         },
+        unsubscribe_url=unsubscribe_url(user),
         notification_id=notification.pk,
     )
 
@@ -178,22 +171,14 @@ def send_digest(user) -> int:
         )
         if not pending:
             return 0
-        context = {
-            "user": user,
-            "items": [
-                {"subject": notification_subject(n), "url": settings.SITE_URL + notification_url(n)} for n in pending
-            ],
-            "unsubscribe_url": unsubscribe_url(user),
-            "settings_url": settings.SITE_URL + reverse("community:notification-settings"),
-            "crisis_url": settings.SITE_URL + reverse("community:crisis"),
-            "SITE_NAME": settings.SITE_NAME,
-        }
-        queue_email(
-            to=[user.email],
-            recipient=user,
-            subject=f"[{settings.SITE_NAME}] Your daily summary: {len(pending)} new",
-            body=render_to_string("community/emails/digest.txt", context),
-            headers={"List-Unsubscribe": f"<{context['unsubscribe_url']}>"},
+        email_member(
+            user=user,
+            subject=f"Your daily summary: {len(pending)} new",
+            template="community/emails/digest.txt",
+            context={
+                "items": [{"subject": notification_subject(n), "url": site_url(notification_url(n))} for n in pending]
+            },
+            unsubscribe_url=unsubscribe_url(user),
         )
         Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=timezone.now())
     return len(pending)
@@ -246,9 +231,8 @@ def alert_moderators_of_risk(*, group, queue_url: str, what: str, exclude=None) 
         {
             "group": group,
             "what": RISK_ALERT_WHAT[what],
-            "queue_url": settings.SITE_URL + queue_url,
-            "SITE_NAME": settings.SITE_NAME,
-            "crisis_url": settings.SITE_URL + reverse("community:crisis"),
+            "queue_url": site_url(queue_url),
+            "crisis_url": site_url(reverse("community:crisis")),
         },
     )
     for moderator in moderators:

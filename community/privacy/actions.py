@@ -8,19 +8,17 @@ import logging
 import secrets
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 from django.tasks import task
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from community.core.errors import ActionRefused
-from community.mail.outbox import queue_email
+from community.mail.member import email_member, site_url
 from community.models import Block, DataExport, ModerationLogRef, OutboxEmail
 from community.privacy.exports import build_export_zip
 
@@ -63,16 +61,11 @@ def complete_data_export(*, export_id: int, archive: bytes) -> DataExport | None
     export.status = DataExport.Status.READY
     export.ready_at = timezone.now()
     export.save()
-    context = {
-        "user": export.user,
-        "privacy_url": _absolute(reverse("community:privacy-settings")),
-        "expires_at": export.expires_at,
-    }
-    queue_email(
-        to=[export.user.email],
-        recipient=export.user,
-        subject=f"[{settings.SITE_NAME}] Your data export is ready",
-        body=render_to_string("community/emails/data_export_ready.txt", context),
+    email_member(
+        user=export.user,
+        subject="Your data export is ready",
+        template="community/emails/data_export_ready.txt",
+        context={"privacy_url": site_url(reverse("community:privacy-settings")), "expires_at": export.expires_at},
     )
     return export
 
@@ -92,10 +85,6 @@ def build_data_export(*, export_id: int) -> int:
 
 def purge_expired_exports(*, now=None) -> int:
     return DataExport.objects.filter(expires_at__lte=now or timezone.now()).delete()[0]
-
-
-def _absolute(path: str) -> str:
-    return settings.SITE_URL + path
 
 
 @transaction.atomic

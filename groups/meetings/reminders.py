@@ -7,15 +7,13 @@ send the same reminder twice. Cancelled dates, people who left the group and sus
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from community.mail.outbox import queue_email
+from community.mail.member import email_member, site_url
 from groups.models import Membership, Rsvp
 
 # (field that records it, how long before the start, the preferences that want it)
@@ -55,19 +53,16 @@ def _queue_reminder(rsvp: Rsvp, lead: timedelta) -> None:
     meeting = occurrence.meeting
     with timezone.override(user.time_zone):
         when = timezone.localtime(occurrence.start)
-    context = {
-        "user": user,
-        "title": meeting.title,
-        "when": f"{when:%A %B %-d, %-I:%M %p %Z}",
-        "soon": "in about an hour" if lead <= timedelta(hours=1) else "tomorrow",
-        "url": settings.SITE_URL + occurrence.get_absolute_url(),
-        "crisis_url": settings.SITE_URL + reverse("community:crisis"),
-        "settings_url": settings.SITE_URL + reverse("community:notification-settings"),
-        "SITE_NAME": settings.SITE_NAME,
-    }
-    queue_email(
-        to=[user.email],
-        recipient=user,
-        subject=f"[{settings.SITE_NAME}] Reminder: {meeting.title}, {context['when']}",
-        body=render_to_string("groups/emails/meeting_reminder.txt", context),
+    when = f"{when:%A %B %-d, %-I:%M %p %Z}"
+    email_member(
+        user=user,
+        subject=f"Reminder: {meeting.title}, {when}",
+        template="groups/emails/meeting_reminder.txt",
+        context={
+            "title": meeting.title,
+            "when": when,
+            "soon": "in about an hour" if lead <= timedelta(hours=1) else "tomorrow",
+            "url": site_url(occurrence.get_absolute_url()),
+            "settings_url": site_url(reverse("community:notification-settings")),
+        },
     )
