@@ -102,10 +102,9 @@ class MembershipAdmin(admin.ModelAdmin):
                 self.message_user(request, refused.message, level=messages.ERROR)
 
 
-class ContentAdmin(admin.ModelAdmin):
-    """Posts and replies are read here, not changed: writing, editing (a revision and the
-    page's HTML), taking down and restoring (a log entry and the reply count) go through
-    the site's actions, on the post's own page."""
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows the admin shows but never writes: the site's actions make and change them,
+    each with its checks, its log entry and its counts."""
 
     def has_add_permission(self, request):
         return False
@@ -131,47 +130,35 @@ class GroupProposalAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invite)
-class InviteAdmin(admin.ModelAdmin):
-    """Made and revoked on the group's invite page; read here."""
+class InviteAdmin(ReadOnlyAdmin):
+    """Made and revoked on the group's invite page."""
 
     list_display = ["group", "created_by", "max_uses", "use_count", "expires_at", "revoked_at"]
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
+# Posts and replies are read here, not changed: writing, editing (a revision and the
+# page's HTML), taking down and restoring (a log entry and the reply count) go through
+# the site's actions, on the post's own page.
 @admin.register(Post)
-class PostAdmin(ContentAdmin):
+class PostAdmin(ReadOnlyAdmin):
     list_display = ["title", "group", "status", "reply_count", "created_at"]
     list_filter = ["status"]
     search_fields = ["title"]
 
 
 @admin.register(Reply)
-class ReplyAdmin(ContentAdmin):
+class ReplyAdmin(ReadOnlyAdmin):
     list_display = ["pk", "post", "status", "created_at"]
     list_filter = ["status"]
 
 
 @admin.register(ModerationLog)
-class ModerationLogAdmin(admin.ModelAdmin):
-    """Read-only: the log is append-only, in the admin as everywhere."""
+class ModerationLogAdmin(ReadOnlyAdmin):
+    """The log is append-only, in the admin as everywhere."""
 
     list_display = ["created_at", "action", "group", "actor", "target_user", "reason"]
     list_filter = ["action", "reason"]
     search_fields = ["note"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(WatchedWord)
