@@ -42,15 +42,11 @@ class MembershipInline(admin.TabularInline):
     fields = ["user", "role", "status", "joined_at"]
     readonly_fields = fields
     show_change_link = True
+    max_num = 0  # none added here
+    can_delete = False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user", "group")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Group)

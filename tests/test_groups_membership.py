@@ -6,7 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from community.core.errors import ActionRefused
 from community.models import Notification
+from groups.membership.actions import create_invite, decide_group_proposal, decide_join_request, revoke_invite
 from groups.models import Group, GroupProposal, Invite, JoinQuestion, Membership
 
 
@@ -318,29 +320,17 @@ def test_directory_is_paginated(client, make_group):
 # --- each action checks its own authority (not only its view) --------------------------------
 
 
-@pytest.fixture
-def outsider_and_group(make_member, add_member, make_group):
-    group = make_group("Guarded Circle", join_policy="request")
-    plain = make_member("Plain Pat")
+def test_create_invite_refuses_a_member_who_does_not_moderate(member, request_group, add_member):
+    plain, group = member, request_group
     add_member(group, plain)
-    return plain, group
-
-
-def test_create_invite_refuses_a_member_who_does_not_moderate(outsider_and_group):
-    from community.core.errors import ActionRefused
-    from groups.membership.actions import create_invite
-
-    plain, group = outsider_and_group
     with pytest.raises(ActionRefused, match="moderators"):
         create_invite(moderator=plain, group=group, max_uses=None, valid_days=7)
     assert not Invite.objects.filter(group=group).exists()
 
 
-def test_revoke_invite_refuses_a_member_who_does_not_moderate(outsider_and_group):
-    from community.core.errors import ActionRefused
-    from groups.membership.actions import revoke_invite
-
-    plain, group = outsider_and_group
+def test_revoke_invite_refuses_a_member_who_does_not_moderate(member, request_group, add_member):
+    plain, group = member, request_group
+    add_member(group, plain)
     invite = make_invite(group)
     with pytest.raises(ActionRefused, match="moderators"):
         revoke_invite(moderator=plain, invite=invite)
@@ -349,12 +339,10 @@ def test_revoke_invite_refuses_a_member_who_does_not_moderate(outsider_and_group
 
 
 def test_decide_join_request_refuses_a_moderator_of_another_group(
-    outsider_and_group, make_member, add_member, make_group
+    member, request_group, make_member, add_member, make_group
 ):
-    from community.core.errors import ActionRefused
-    from groups.membership.actions import decide_join_request
-
-    plain, group = outsider_and_group
+    plain, group = member, request_group
+    add_member(group, plain)
     elsewhere = make_group("Other Circle")
     other_mod = make_member("Other Mod")
     add_member(elsewhere, other_mod, role="moderator")
@@ -369,9 +357,6 @@ def test_decide_join_request_refuses_a_moderator_of_another_group(
 
 
 def test_decide_group_proposal_refuses_anyone_but_site_staff(member, make_member, make_group, add_member):
-    from community.core.errors import ActionRefused
-    from groups.membership.actions import decide_group_proposal
-
     owner = make_member("Owner Ola")
     add_member(make_group("Owned Circle"), owner, role="owner")
     proposal = GroupProposal.objects.create(proposer=member, name="Quiet Hours", purpose="Calm.", reason="Need.")
