@@ -17,7 +17,8 @@ PUBLISHED = ContentStatus.PUBLISHED
 
 def reply_status_changed(*, post_id: int, before: str | None, after: str, activity_at: datetime | None = None) -> None:
     """Keep the post's reply count in step with one reply going from ``before`` to
-    ``after`` (a status; None for a reply just written). ``activity_at``, when given,
+    ``after`` (a status; None for a reply not counted before: just written, or shown for
+    the first time after review). ``activity_at``, when given,
     moves the thread's last activity too, in the same statement.
 
     Call inside the action's transaction, with the reply row locked."""
@@ -33,3 +34,10 @@ def recount_replies(posts: QuerySet[Post]) -> None:
     """Set each post's count from its rows, in one statement (seeding, repairs)."""
     published = Reply.objects.filter(post=OuterRef("pk"), status=PUBLISHED)
     posts.update(reply_count=Coalesce(Subquery(published.values("post").annotate(n=Count("pk")).values("n")), 0))
+
+
+def content_status_changed(item: Post | Reply, *, before: str | None, after: str) -> None:
+    """``reply_status_changed`` for moderation, which treats posts and replies alike: a
+    reply's change moves its post's count; a post's own status counts nothing here."""
+    if isinstance(item, Reply):
+        reply_status_changed(post_id=item.post_id, before=before, after=after)
