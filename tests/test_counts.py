@@ -86,3 +86,16 @@ def test_recounts_repair_a_drifted_count(circle, make_member, add_member, make_p
     recount_members(Group.objects.all())
     recount_replies(Post.objects.all())
     assert_counts_fresh()
+
+
+def test_content_status_changed_counts_replies_only(circle, make_post, make_reply):
+    from groups.posts.counts import content_status_changed
+
+    group, owner = circle
+    post = make_post(group, owner)
+    reply = make_reply(post, owner)
+    content_status_changed(post, before=ContentStatus.PUBLISHED, after=ContentStatus.REMOVED)
+    content_status_changed(reply, before=ContentStatus.HELD, after=ContentStatus.REMOVED)
+    assert Post.objects.get(pk=post.pk).reply_count == 1
+    content_status_changed(reply, before=ContentStatus.PUBLISHED, after=ContentStatus.REMOVED)
+    assert Post.objects.get(pk=post.pk).reply_count == 0
