@@ -2,8 +2,12 @@ import logging
 import time
 import zoneinfo
 
+from django.conf import settings
 from django.core.exceptions import BadRequest
+from django.db import connections
 from django.utils import timezone
+
+from community.core.dbwatchdog import DatabaseWatchdog
 
 logger = logging.getLogger("community.request")
 
@@ -43,20 +47,14 @@ class DatabaseWatchdogMiddleware:
     sets the statement timeout, and with it the watchdog, for the web processes)."""
 
     def __init__(self, get_response):
-        from django.conf import settings
-
         self.get_response = get_response
         self.watchdog = None
         if settings.DB_WATCHDOG_SECONDS and settings.IS_POSTGRES:
-            from community.core.dbwatchdog import DatabaseWatchdog
-
             self.watchdog = DatabaseWatchdog(settings.DB_WATCHDOG_SECONDS)
 
     def __call__(self, request):
         if self.watchdog is None:
             return self.get_response(request)
-        from django.db import connections
-
         # The wrapper itself: ``django.db.connection`` is a proxy that would look up the
         # watchdog thread's own connection.
         self.watchdog.watch(connections["default"])

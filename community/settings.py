@@ -4,11 +4,14 @@ Every value comes through the small ``env_*`` readers in community/core/env.py, 
 stop the process with one clear line when a value is malformed.
 """
 
+import base64
+import hashlib
 import sys
 from pathlib import Path
 from zoneinfo import available_timezones
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from django.utils.csp import CSP
 
 from community.core.env import env_bool, env_float, env_int, env_list, env_str, fail
@@ -358,9 +361,6 @@ REPORTS_TO_HIDE = env_int("REPORTS_TO_HIDE", 3)
 JOURNAL_ENCRYPTION_KEYS = env_list("JOURNAL_ENCRYPTION_KEYS")
 if not JOURNAL_ENCRYPTION_KEYS:
     if DEBUG:
-        import base64
-        import hashlib
-
         JOURNAL_ENCRYPTION_KEYS = [
             base64.urlsafe_b64encode(hashlib.sha256(b"journal:" + SECRET_KEY.encode()).digest()).decode()
         ]
@@ -371,8 +371,6 @@ if not JOURNAL_ENCRYPTION_KEYS:
         )
 for _key in JOURNAL_ENCRYPTION_KEYS:
     try:
-        from cryptography.fernet import Fernet
-
         Fernet(_key)
     except ValueError:
         fail("JOURNAL_ENCRYPTION_KEYS must be Fernet keys (32 url-safe base64-encoded bytes), comma-separated.")

@@ -70,6 +70,7 @@ urlpatterns = [
 ]
 
 if settings.BENCHMARK:
+    # Imported only where the benchmark floors are routed (BENCHMARK=1), never in production.
     from community.pages import bench
 
     urlpatterns += [

@@ -2,6 +2,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.stagekit import clear_login
 from allauth.core import context as allauth_context
 from django.conf import settings
 from django.shortcuts import render
@@ -62,8 +63,6 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def pre_login(self, request, user, **kwargs):
         if getattr(user, "suspension_in_force", None) and user.suspension_in_force():
-            from allauth.account.internal.stagekit import clear_login
-
             clear_login(request)
             return suspended_response(request, user)
         return super().pre_login(request, user, **kwargs)

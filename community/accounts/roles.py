@@ -7,6 +7,7 @@ as able to read and moderate every group.
 
 from functools import wraps
 
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -29,8 +30,6 @@ def needs_two_factor(user) -> bool:
     asks for it: STAFF_PAGES_REQUIRE_2FA is on and allauth knows no authenticator of theirs."""
     if not settings.STAFF_PAGES_REQUIRE_2FA:
         return False
-    from allauth.mfa.utils import is_mfa_enabled
-
     return not is_mfa_enabled(user)
 
 

@@ -1,19 +1,15 @@
+from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from community.accounts.forms import ProfileForm
+from groups.access import moderates_any_group
 
 
 def should_nudge_2fa(user) -> bool:
     """Staff and moderators hold other members' reports and decisions: we ask them to
     turn on two-factor authentication (staff pages require it: roles.staff_required)."""
-    from allauth.mfa.utils import is_mfa_enabled
-
-    # A function import: the kernel (community.accounts) imports nothing from groups at
-    # module level; the profile page asks the group rules only for this nudge.
-    from groups.access import moderates_any_group
-
     return moderates_any_group(user) and not is_mfa_enabled(user)
 
 

@@ -77,6 +77,8 @@ def load_articles(*, article_model=None, source_model=None, directory: Path = AR
     many articles were created.
     """
     if article_model is None or source_model is None:
+        # Here, not at the top: migration 0005 imports this module and passes its own
+        # historical models; only other callers use today's.
         from community.models import Article, ArticleSource
 
         article_model, source_model = Article, ArticleSource

@@ -34,8 +34,9 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
-from django.tasks import task
+from django.tasks import TaskResultStatus, task
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from community.mail.models import OutboxEmail
 
@@ -127,8 +128,6 @@ def _drain_waiting() -> bool:
     """Whether a drain is queued and due (only the database backend keeps a queue)."""
     if not deliver_outbox.get_backend().supports_defer:
         return False
-    from django_tasks_db.models import DBTaskResult
-
     return DBTaskResult.objects.ready().filter(task_path__in=DRAIN_TASK_PATHS).exists()
 
 
@@ -289,9 +288,6 @@ def _schedule_follow_up(*, server_failed: bool) -> None:
     """Queue the next drain at the time the next waiting email is due (not before the
     pause, if the server just failed). Only backends that can defer tasks do this; the
     immediate backend of development and tests sends at queue time."""
-    from django.tasks import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
     if not deliver_outbox.get_backend().supports_defer:
         return
     run_after = (
@@ -315,8 +311,6 @@ def _schedule_follow_up(*, server_failed: bool) -> None:
 def ensure_delivery_scheduled() -> bool:
     """The sweep: if emails are due and no drain is waiting to run, queue one. Covers a
     process that died between committing its emails and asking for a drain."""
-    from django_tasks_db.models import DBTaskResult
-
     due = OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING, next_attempt_at__lte=timezone.now())
     if due.exists() and not DBTaskResult.objects.ready().filter(task_path__in=DRAIN_TASK_PATHS).exists():
         _start_delivery()

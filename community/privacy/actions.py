@@ -8,6 +8,7 @@ import logging
 import secrets
 from datetime import timedelta
 
+from allauth.usersessions.models import UserSession
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -16,11 +17,16 @@ from django.db.models import Q
 from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from community.core.errors import ActionRefused
+from community.journal.actions import erase_journal
 from community.mail.member import email_member, site_url
 from community.models import Block, DataExport, ModerationLogRef, OutboxEmail
 from community.privacy.exports import build_export_zip
+from groups.meetings.actions import forget_member_rsvps
+from groups.membership.counts import membership_status_changed
+from groups.models import ContentStatus, Membership, ModerationLog, Post, QueueItem, Reply, Revision
 
 logger = logging.getLogger(__name__)
 
@@ -111,14 +117,6 @@ def delete_account(*, user, mode: str) -> None:
     ``mode`` is DeletionMode.ANONYMISE (posts kept, shown as "Former member") or
     DeletionMode.ERASE (text replaced). Every step runs in this one transaction.
     """
-    from allauth.usersessions.models import UserSession
-    from django_tasks_db.models import DBTaskResult
-
-    from community.journal.actions import erase_journal
-    from groups.meetings.actions import forget_member_rsvps
-    from groups.membership.counts import membership_status_changed
-    from groups.models import ContentStatus, Membership, ModerationLog, Post, QueueItem, Reply, Revision
-
     if mode not in (DeletionMode.ANONYMISE, DeletionMode.ERASE):
         raise ActionRefused("Please choose what happens to your posts.")
     user = get_user_model().objects.select_for_update().get(pk=user.pk)

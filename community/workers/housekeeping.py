@@ -6,7 +6,9 @@ from datetime import timedelta
 
 from django.tasks import TaskResultStatus
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
+from community.mail.outbox import ensure_delivery_scheduled, prune_finished
 from community.workers.models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
@@ -33,8 +35,6 @@ def requeue_stale_tasks(*, now=None, dead_after: timedelta = PRESUMED_DEAD_AFTER
     Our tasks are idempotent, so a task that did finish its work before its worker died
     does no harm when run again.
     """
-    from django_tasks_db.models import DBTaskResult
-
     now = now or timezone.now()
     cutoff = now - dead_after
     alive = set(WorkerHeartbeat.objects.filter(last_seen__gte=cutoff).values_list("worker_id", flat=True))
@@ -60,8 +60,6 @@ def requeue_stale_tasks(*, now=None, dead_after: timedelta = PRESUMED_DEAD_AFTER
 
 def sweep(*, now=None) -> dict[str, int]:
     """The periodic round every worker makes (and ``manage.py requeue_stale_tasks``)."""
-    from community.mail.outbox import ensure_delivery_scheduled, prune_finished
-
     return {
         "requeued": requeue_stale_tasks(now=now),
         "drain_queued": int(ensure_delivery_scheduled()),

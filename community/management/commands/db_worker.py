@@ -148,9 +148,10 @@ class Command(PackageCommand):
         parser.set_defaults(queue_name=",".join(settings.TASK_QUEUES))
 
     def handle(self, *args, **options) -> None:
+        # The package's handle() builds its Worker by name; ours goes in its place, in the
+        # module handle() reads it from.
         import django_tasks_db.management.commands.db_worker as package_module
 
-        # The package's handle() builds its Worker by name; ours goes in its place.
         original = package_module.Worker
         package_module.Worker = ResilientWorker
         try:

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 
+from community.mail.outbox import ensure_delivery_scheduled
 from community.workers import housekeeping
 
 
@@ -22,7 +23,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, minutes, **options):
         requeued = housekeeping.requeue_stale_tasks(dead_after=timedelta(minutes=minutes))
-        from community.mail.outbox import ensure_delivery_scheduled
-
         drain = ensure_delivery_scheduled()
         self.stdout.write(f"stale tasks requeued={requeued} email drain queued={int(drain)}")

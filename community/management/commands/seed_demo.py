@@ -3,6 +3,7 @@ from django.db import transaction
 
 from community.demo import members as demo
 from community.demo import resources as resources_demo
+from community.demo import scale
 from community.journal.demo import seed_journal
 from groups.demo import seed_groups
 
@@ -34,8 +35,6 @@ class Command(BaseCommand):
         self.stdout.write(f"  password: {demo.DEMO_PASSWORD}")
 
     def seed_scale(self, name: str) -> None:
-        from community.demo import scale
-
         if scale.already_seeded():
             raise CommandError("This database already holds scale data; use a fresh database to build it again.")
         progress = scale.seed_scale(scale.SIZES[name], progress=scale.Progress(self.stdout))
