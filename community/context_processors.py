@@ -28,7 +28,7 @@ def site(request):
 def moderation_queue_count(user) -> int | None:
     """Open queue items for a moderator or staff (None for everyone else: no link)."""
     from groups.access import moderates_any_group
-    from groups.moderation.actions import queue_for
+    from groups.moderation.queue import queue_for
 
     if not moderates_any_group(user):
         return None

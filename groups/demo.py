@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from groups.membership.counts import recount_members
 from groups.models import Group, JoinQuestion, Membership, Topic
-from groups.moderation.actions import set_post_state
 from groups.posts import actions as post_actions
+from groups.posts.reactions import toggle_reaction
 
 RULES = """\
 1. Be kind and patient. Everyone here is carrying something heavy.
@@ -125,7 +125,7 @@ def _seed_conversation(members: dict) -> None:
         body="Hello and welcome. There is no pressure to share anything. If you want, tell us a little about "
         "where you are right now: what you have tried, what you hope for, or just how today is going.",
     )
-    set_post_state(moderator=members["Harbor Light"], post=welcome, pinned=True)
+    post_actions.set_post_state(moderator=members["Harbor Light"], post=welcome, pinned=True)
     post_actions.create_reply(
         author=members["River"],
         post=welcome,
@@ -136,8 +136,8 @@ def _seed_conversation(members: dict) -> None:
         post=welcome,
         body="Welcome @River. I remember the fourth-medication feeling. It did get easier to talk about here.",
     )
-    post_actions.toggle_reaction(user=members["River"], reply=reply, kind="thank_you")
-    post_actions.toggle_reaction(user=members["Maple_Leaf"], post=welcome, kind="support")
+    toggle_reaction(user=members["River"], reply=reply, kind="thank_you")
+    toggle_reaction(user=members["Maple_Leaf"], post=welcome, kind="support")
 
     post_actions.create_post(
         author=members["River"],
@@ -159,7 +159,7 @@ def _seed_conversation(members: dict) -> None:
         post=anonymous,
         body="I told one person first, someone I trusted to listen without fixing. That made the rest easier.",
     )
-    post_actions.toggle_reaction(user=members["River"], post=anonymous, kind="me_too")
+    toggle_reaction(user=members["River"], post=anonymous, kind="me_too")
     # Make the demo look lived-in: spread the activity over a few days.
     for offset, post in enumerate(group.posts.order_by("pk")):
         earlier = timezone.now() - timedelta(days=3 - offset)
@@ -170,7 +170,9 @@ def _seed_moderation(members: dict) -> None:
     """Give Harbor Light (a moderator) a queue with one of each kind of item."""
     from groups.membership import actions as membership_actions
     from groups.models import ModerationLog
-    from groups.moderation import actions as moderation
+    from groups.moderation.appeals import appeal_decision
+    from groups.moderation.content import remove_content
+    from groups.moderation.intake import create_report
 
     group = Group.objects.get(slug="living-with-trd")
     if group.posts.filter(title="Hi, I am new").exists():
@@ -200,7 +202,7 @@ def _seed_moderation(members: dict) -> None:
         title="Stopped my meds",
         body="I stopped my antidepressant all at once last week and feel fine. Everyone should just try it.",
     )
-    moderation.create_report(
+    create_report(
         reporter=members["Juniper"],
         group=group,
         post=risky,
@@ -213,14 +215,14 @@ def _seed_moderation(members: dict) -> None:
         post=group.posts.get(title="Telling my family about treatment"),
         body="My last hospital stay was awful and I still have flashbacks about it.",
     )
-    moderation.remove_content(
+    remove_content(
         moderator=members["Maple_Leaf"],
         content=removed,
         reason="no_warning",
         note="Please add a content warning and post it again.",
     )
     decision = ModerationLog.objects.filter(reply=removed, action=ModerationLog.Action.REMOVED).latest("id")
-    moderation.appeal_decision(
+    appeal_decision(
         user=members["Juniper"], decision=decision, text="I did not think of it as a hard topic; I can add a warning."
     )
     # A join request waiting in a group Harbor Light also moderates.

@@ -4,8 +4,10 @@ from groups.checkins import urls as check_in_urls
 from groups.directory import views as directory
 from groups.meetings import views as meetings
 from groups.membership import views as membership
-from groups.moderation import views as moderation
-from groups.posts import views as posts
+from groups.moderation import content_views as moderate_content
+from groups.moderation import member_views as moderate_members
+from groups.posts import thread_views as threads
+from groups.posts import views as writing
 from groups.settings import urls as settings_urls
 
 app_name = "groups"
@@ -26,10 +28,14 @@ urlpatterns = [
     path("<slug:group_slug>/follow/", membership.group_follow, name="group-follow"),
     path("<slug:group_slug>/members/", membership.member_list, name="member-list"),
     path("<slug:group_slug>/members/<int:membership_id>/role/", membership.member_role, name="member-role"),
-    path("<slug:group_slug>/members/<int:membership_id>/report/", moderation.member_report, name="member-report"),
-    path("<slug:group_slug>/members/<int:membership_id>/moderate/", moderation.member_moderate, name="member-moderate"),
-    path("<slug:group_slug>/members/<int:membership_id>/act/", moderation.member_act, name="member-act"),
-    path("<slug:group_slug>/members/<int:membership_id>/note/", moderation.member_note, name="member-note"),
+    path("<slug:group_slug>/members/<int:membership_id>/report/", moderate_content.member_report, name="member-report"),
+    path(
+        "<slug:group_slug>/members/<int:membership_id>/moderate/",
+        moderate_members.member_moderate,
+        name="member-moderate",
+    ),
+    path("<slug:group_slug>/members/<int:membership_id>/act/", moderate_members.member_act, name="member-act"),
+    path("<slug:group_slug>/members/<int:membership_id>/note/", moderate_members.member_note, name="member-note"),
     path("<slug:group_slug>/requests/", membership.join_request_list, name="join-request-list"),
     path(
         "<slug:group_slug>/requests/<int:membership_id>/decide/",
@@ -78,25 +84,25 @@ urlpatterns = [
         meetings.occurrence_move,
         name="occurrence-move",
     ),
-    path("<slug:group_slug>/posts/", posts.post_list, name="post-list"),
-    path("<slug:group_slug>/posts/new/", posts.post_create, name="post-create"),
-    path("<slug:group_slug>/posts/<int:post_id>/", posts.post_detail, name="post-detail"),
-    path("<slug:group_slug>/posts/<int:post_id>/reply/", posts.reply_create, name="reply-create"),
-    path("<slug:group_slug>/posts/<int:post_id>/edit/", posts.post_edit, name="post-edit"),
-    path("<slug:group_slug>/posts/<int:post_id>/delete/", posts.post_delete, name="post-delete"),
-    path("<slug:group_slug>/posts/<int:post_id>/react/", posts.post_react, name="post-react"),
-    path("<slug:group_slug>/posts/<int:post_id>/pin/", posts.post_pin, name="post-pin"),
-    path("<slug:group_slug>/posts/<int:post_id>/lock/", posts.post_lock, name="post-lock"),
-    path("<slug:group_slug>/posts/<int:post_id>/history/", posts.post_history, name="post-history"),
-    path("<slug:group_slug>/posts/<int:post_id>/report/", moderation.post_report, name="post-report"),
-    path("<slug:group_slug>/posts/<int:post_id>/moderate/", moderation.post_moderate, name="post-moderate"),
-    path("<slug:group_slug>/posts/<int:post_id>/slow-mode/", moderation.post_slow_mode, name="post-slow-mode"),
-    path("<slug:group_slug>/replies/<int:reply_id>/edit/", posts.reply_edit, name="reply-edit"),
-    path("<slug:group_slug>/replies/<int:reply_id>/delete/", posts.reply_delete, name="reply-delete"),
-    path("<slug:group_slug>/replies/<int:reply_id>/react/", posts.reply_react, name="reply-react"),
-    path("<slug:group_slug>/replies/<int:reply_id>/history/", posts.reply_history, name="reply-history"),
-    path("<slug:group_slug>/replies/<int:reply_id>/report/", moderation.reply_report, name="reply-report"),
-    path("<slug:group_slug>/replies/<int:reply_id>/moderate/", moderation.reply_moderate, name="reply-moderate"),
+    path("<slug:group_slug>/posts/", threads.post_list, name="post-list"),
+    path("<slug:group_slug>/posts/new/", writing.post_create, name="post-create"),
+    path("<slug:group_slug>/posts/<int:post_id>/", threads.post_detail, name="post-detail"),
+    path("<slug:group_slug>/posts/<int:post_id>/reply/", writing.reply_create, name="reply-create"),
+    path("<slug:group_slug>/posts/<int:post_id>/edit/", writing.post_edit, name="post-edit"),
+    path("<slug:group_slug>/posts/<int:post_id>/delete/", writing.post_delete, name="post-delete"),
+    path("<slug:group_slug>/posts/<int:post_id>/react/", threads.post_react, name="post-react"),
+    path("<slug:group_slug>/posts/<int:post_id>/pin/", threads.post_pin, name="post-pin"),
+    path("<slug:group_slug>/posts/<int:post_id>/lock/", threads.post_lock, name="post-lock"),
+    path("<slug:group_slug>/posts/<int:post_id>/history/", threads.post_history, name="post-history"),
+    path("<slug:group_slug>/posts/<int:post_id>/report/", moderate_content.post_report, name="post-report"),
+    path("<slug:group_slug>/posts/<int:post_id>/moderate/", moderate_content.post_moderate, name="post-moderate"),
+    path("<slug:group_slug>/posts/<int:post_id>/slow-mode/", threads.post_slow_mode, name="post-slow-mode"),
+    path("<slug:group_slug>/replies/<int:reply_id>/edit/", writing.reply_edit, name="reply-edit"),
+    path("<slug:group_slug>/replies/<int:reply_id>/delete/", writing.reply_delete, name="reply-delete"),
+    path("<slug:group_slug>/replies/<int:reply_id>/react/", threads.reply_react, name="reply-react"),
+    path("<slug:group_slug>/replies/<int:reply_id>/history/", threads.reply_history, name="reply-history"),
+    path("<slug:group_slug>/replies/<int:reply_id>/report/", moderate_content.reply_report, name="reply-report"),
+    path("<slug:group_slug>/replies/<int:reply_id>/moderate/", moderate_content.reply_moderate, name="reply-moderate"),
     *settings_urls.urlpatterns,
     *check_in_urls.urlpatterns,
 ]

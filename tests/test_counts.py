@@ -9,7 +9,8 @@ from community.privacy.actions import DeletionMode, delete_account
 from groups.membership.actions import decide_group_proposal, decide_join_request, join_group, leave_group
 from groups.membership.counts import recount_members
 from groups.models import ContentStatus, Group, GroupProposal, Membership, Post, Reason
-from groups.moderation.actions import remove_content, remove_member, restore_content
+from groups.moderation.content import remove_content, restore_content
+from groups.moderation.members import remove_member
 from groups.posts.actions import delete_reply
 from groups.posts.counts import recount_replies
 

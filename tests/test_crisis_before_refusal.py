@@ -16,7 +16,9 @@ from django.utils import timezone
 
 from community.core.errors import ActionRefused
 from groups.models import ContentStatus, Membership, Post, QueueItem, Reply, WatchedWord
-from groups.moderation import actions as mod
+from groups.moderation.content import remove_content
+from groups.moderation.queue import decide_item, queue_for
+from groups.moderation.suspensions import suspend_account
 from groups.posts.models import BODY_MAX
 
 CRISIS = "I can't go on like this, I want to die tonight"
@@ -98,7 +100,7 @@ def _assert_reached_a_human(group, writer, moderator, response, text):
     # Never published, but a possible-risk item with their words is at the top of the queue.
     assert not Reply.objects.filter(body=text, status=ContentStatus.PUBLISHED).exists()
     assert not Post.objects.filter(body=text, status=ContentStatus.PUBLISHED).exists()
-    top = mod.queue_for(moderator)[0]
+    top = queue_for(moderator)[0]
     assert top.is_risk
     assert top.kind == QueueItem.Kind.REFUSED_RISK
     assert text in top.kept_text
@@ -183,14 +185,14 @@ def test_a_reply_to_a_thread_removed_while_writing_still_reaches_a_human(
     client, circle, django_capture_on_commit_callbacks
 ):
     group, writer, moderator, post = circle
-    mod.remove_content(moderator=moderator, content=post, reason="off_topic")
+    remove_content(moderator=moderator, content=post, reason="off_topic")
     client.force_login(writer)
     with django_capture_on_commit_callbacks(execute=True):
         response = _submit(client, group, post, kind="reply", body=CRISIS)
     assert response.status_code == 403
     _assert_reached_a_human(group, writer, moderator, response, CRISIS)
     # The item does not point at the removed thread, and removing it did not settle it.
-    assert mod.queue_for(moderator)[0].status == QueueItem.Status.OPEN
+    assert queue_for(moderator)[0].status == QueueItem.Status.OPEN
 
 
 def test_an_edit_sent_after_removal_from_the_group_still_reaches_a_human(
@@ -215,7 +217,7 @@ def test_removing_a_thread_does_not_close_a_refused_crisis_reply_to_it(client, c
     _locked(group, writer, post)
     client.force_login(writer)
     _submit(client, group, post, kind="reply", body=CRISIS)
-    mod.remove_content(moderator=moderator, content=post, reason="off_topic")
+    remove_content(moderator=moderator, content=post, reason="off_topic")
     assert QueueItem.objects.get(kind=QueueItem.Kind.REFUSED_RISK).status == QueueItem.Status.OPEN
 
 
@@ -242,7 +244,7 @@ def test_a_moderator_cannot_close_a_crisis_item_about_their_own_words(circle, ma
     own = make_post(group, moderator, body="I want to die")
     item = QueueItem.objects.get(post=own)
     with pytest.raises(ActionRefused):
-        mod.decide_item(moderator=moderator, item=item, decision="checked_in")
+        decide_item(moderator=moderator, item=item, decision="checked_in")
     item.refresh_from_db()
     assert item.status == QueueItem.Status.OPEN
 
@@ -251,7 +253,7 @@ def test_the_only_moderator_suspended_means_staff_are_alerted(
     circle, make_post, staff, django_capture_on_commit_callbacks
 ):
     group, writer, moderator, post = circle
-    mod.suspend_account(staff=staff, user=moderator, days=2, reason_text="A break")
+    suspend_account(staff=staff, user=moderator, days=2, reason_text="A break")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         make_post(group, writer, body="I want to die")

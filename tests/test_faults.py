@@ -12,7 +12,7 @@ from django_tasks_db.models import DBTaskResult
 
 from community.models import Notification, OutboxEmail
 from groups.models import Reply
-from groups.posts.actions import notify_published
+from groups.posts.announce import notify_published
 
 CRISIS_HREF = 'href="/help/"'
 DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "email"]}}

@@ -16,7 +16,8 @@ from community.notifications.actions import unsubscribe_token
 from groups.checkins.actions import start_check_in
 from groups.meetings.actions import schedule_meeting
 from groups.models import CalendarFeed, Invite, Membership
-from groups.moderation.actions import create_report, warn_member
+from groups.moderation.intake import create_report
+from groups.moderation.members import warn_member
 from groups.settings.actions import add_watched_word
 
 ROLES = [

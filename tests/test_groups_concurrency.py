@@ -10,7 +10,7 @@ from django.db import connection
 from community.core.errors import ActionRefused
 from groups.membership.actions import join_group
 from groups.models import Group, Membership, Reaction
-from groups.posts.actions import toggle_reaction
+from groups.posts.reactions import toggle_reaction
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

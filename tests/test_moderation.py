@@ -20,7 +20,12 @@ from groups.models import (
     Report,
     WatchedWord,
 )
-from groups.moderation import actions as mod
+from groups.moderation.appeals import appeal_decision, decide_appeal
+from groups.moderation.intake import create_report
+from groups.moderation.members import mute_member, remove_member, warn_member
+from groups.moderation.queue import approve_item, claim_item, queue_for, reject_item
+from groups.moderation.suspensions import lift_suspension, suspend_account
+from groups.posts.actions import set_post_state
 
 A = ModerationLog.Action
 
@@ -41,7 +46,7 @@ def circle(make_group, make_member, add_member):
 
 
 def queue(user, **filters):
-    return list(mod.queue_for(user, **filters))
+    return list(queue_for(user, **filters))
 
 
 def url(name, group, **kwargs):
@@ -65,7 +70,7 @@ def test_new_members_first_post_is_held_then_approved(client, circle, make_post)
     assert item.kind == "held_post"
     assert Notification.objects.get(recipient=people["Newbie"]).kind == "held"
 
-    mod.approve_item(moderator=people["Mod"], item=item)
+    approve_item(moderator=people["Mod"], item=item)
     post.refresh_from_db()
     assert post.status == "published"
     assert client.get(post.get_absolute_url()).status_code == 200
@@ -95,7 +100,7 @@ def test_strict_group_holds_every_post_and_reply_but_not_moderators(circle, make
     assert reply.status == "held"
     mods_post.refresh_from_db()
     assert mods_post.reply_count == 0  # counted once approved
-    mod.approve_item(moderator=people["Mod"], item=QueueItem.objects.get(reply=reply))
+    approve_item(moderator=people["Mod"], item=QueueItem.objects.get(reply=reply))
     mods_post.refresh_from_db()
     assert mods_post.reply_count == 1
 
@@ -126,7 +131,7 @@ def test_crisis_words_show_the_author_help_and_reach_the_top_of_the_queue(
     group, people = circle
     earlier = make_post(group, people["Newbie"], title="Earlier, ordinary")
     make_post(group, people["Regular"], title="Regular has posted before")
-    mod.approve_item(moderator=people["Mod"], item=QueueItem.objects.get(post__title="Regular has posted before"))
+    approve_item(moderator=people["Mod"], item=QueueItem.objects.get(post__title="Regular has posted before"))
     client.force_login(people["Regular"])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -180,8 +185,8 @@ def test_report_reasons_and_at_risk_first(circle, make_post):
     group, people = circle
     older = make_post(group, people["Mod"], title="Older")
     newer = make_post(group, people["Mod"], title="Newer")
-    mod.create_report(reporter=people["Regular"], group=group, post=older, reason="spam")
-    mod.create_report(reporter=people["Regular"], group=group, post=newer, reason="at_risk")
+    create_report(reporter=people["Regular"], group=group, post=older, reason="spam")
+    create_report(reporter=people["Regular"], group=group, post=newer, reason="at_risk")
     kinds = [(i.post.title, i.is_risk) for i in queue(people["Owner"])]
     assert kinds == [("Newer", True), ("Older", False)]
 
@@ -189,13 +194,13 @@ def test_report_reasons_and_at_risk_first(circle, make_post):
 def test_one_open_report_per_reporter_and_not_your_own(circle, make_post):
     group, people = circle
     post = make_post(group, people["Mod"])
-    mod.create_report(reporter=people["Regular"], group=group, post=post, reason="spam")
+    create_report(reporter=people["Regular"], group=group, post=post, reason="spam")
     with pytest.raises(ActionRefused, match="already reported"):
-        mod.create_report(reporter=people["Regular"], group=group, post=post, reason="other")
+        create_report(reporter=people["Regular"], group=group, post=post, reason="other")
     with pytest.raises(ActionRefused, match="your own"):
-        mod.create_report(reporter=people["Mod"], group=group, post=post, reason="spam")
+        create_report(reporter=people["Mod"], group=group, post=post, reason="spam")
     with pytest.raises(ActionRefused, match="what you can see"):
-        mod.create_report(reporter=people["Outsider"], group=group, post=post, reason="spam")
+        create_report(reporter=people["Outsider"], group=group, post=post, reason="spam")
     assert Report.objects.count() == 1
 
 
@@ -203,18 +208,18 @@ def test_report_with_an_unknown_reason_is_refused(circle, make_post):
     group, people = circle
     post = make_post(group, people["Mod"])
     with pytest.raises(ActionRefused):
-        mod.create_report(reporter=people["Regular"], group=group, post=post, reason="i_dont_like_it")
+        create_report(reporter=people["Regular"], group=group, post=post, reason="i_dont_like_it")
     assert not Report.objects.exists()
 
 
 def test_reported_person_never_learns_who_reported(client, circle, make_post):
     group, people = circle
     post = make_post(group, people["Mod"], title="Reported one")
-    mod.create_report(reporter=people["Regular"], group=group, post=post, reason="at_risk", note="worried")
+    create_report(reporter=people["Regular"], group=group, post=post, reason="at_risk", note="worried")
     # No automatic "someone is worried about you" message goes to the reported member.
     assert not Notification.objects.filter(recipient=people["Mod"]).exists()
     item = QueueItem.objects.get(kind="report")
-    mod.reject_item(moderator=people["Owner"], item=item, reason="unsafe", note="Please avoid details.")
+    reject_item(moderator=people["Owner"], item=item, reason="unsafe", note="Please avoid details.")
     client.force_login(people["Mod"])
     html = client.get(reverse("moderation:my-decisions")).content.decode()
     assert "Please avoid details." in html
@@ -227,10 +232,10 @@ def test_content_reported_by_three_members_is_hidden_and_the_author_told(circle,
     post = make_post(group, people["Mod"])
     reporters = [people["Regular"], people["Newbie"], people["Owner"]]
     for reporter in reporters[:2]:
-        mod.create_report(reporter=reporter, group=group, post=post, reason="spam")
+        create_report(reporter=reporter, group=group, post=post, reason="spam")
     post.refresh_from_db()
     assert post.status == "published"
-    mod.create_report(reporter=reporters[2], group=group, post=post, reason="spam")
+    create_report(reporter=reporters[2], group=group, post=post, reason="spam")
     post.refresh_from_db()
     assert (post.status, post.hold_reason) == ("held", "reports")
     assert Notification.objects.get(recipient=people["Mod"]).kind == "under_review"
@@ -270,9 +275,9 @@ def test_second_decision_on_a_handled_item_says_who_handled_it(circle, make_post
     group, people = circle
     make_post(group, people["Newbie"])
     item = QueueItem.objects.get()
-    mod.approve_item(moderator=people["Mod"], item=item)
+    approve_item(moderator=people["Mod"], item=item)
     with pytest.raises(ActionRefused, match="Already handled by Mod"):
-        mod.reject_item(moderator=people["Mod Two"], item=item, reason="unkind")
+        reject_item(moderator=people["Mod Two"], item=item, reason="unkind")
     assert Post.objects.get().status == "published"
     assert Notification.objects.filter(recipient=people["Newbie"], kind="moderation").count() == 0
 
@@ -281,9 +286,9 @@ def test_claims_show_who_is_handling_an_item(client, circle, make_post):
     group, people = circle
     make_post(group, people["Newbie"])
     item = QueueItem.objects.get()
-    mod.claim_item(moderator=people["Mod"], item=item)
+    claim_item(moderator=people["Mod"], item=item)
     with pytest.raises(ActionRefused, match="Mod is already handling this"):
-        mod.claim_item(moderator=people["Mod Two"], item=item)
+        claim_item(moderator=people["Mod Two"], item=item)
     client.force_login(people["Mod Two"])
     assert "Being handled by Mod" in client.get(reverse("moderation:queue")).content.decode()
 
@@ -293,7 +298,7 @@ def test_reject_needs_a_reason_from_the_list(client, circle, make_post):
     make_post(group, people["Newbie"])
     item = QueueItem.objects.get()
     with pytest.raises(ActionRefused, match="reason"):
-        mod.reject_item(moderator=people["Mod"], item=item, reason="because")
+        reject_item(moderator=people["Mod"], item=item, reason="because")
     client.force_login(people["Mod"])
     response = client.post(
         reverse("moderation:item-decide", kwargs={"item_id": item.pk}), {"decision": "reject"}, follow=True
@@ -307,7 +312,7 @@ def test_rejection_tells_the_author_which_rule_and_allows_one_appeal(client, cir
     group, people = circle
     post = make_post(group, people["Newbie"], title="Details")
     item = QueueItem.objects.get()
-    mod.reject_item(moderator=people["Mod"], item=item, reason="unsafe", note="Please leave out the details.")
+    reject_item(moderator=people["Mod"], item=item, reason="unsafe", note="Please leave out the details.")
     post.refresh_from_db()
     assert post.status == "removed"
     decision = ModerationLog.objects.get(action=A.REJECTED)
@@ -327,8 +332,8 @@ def test_rejection_tells_the_author_which_rule_and_allows_one_appeal(client, cir
     assert appeal_item not in queue(people["Mod"])
     assert appeal_item in queue(people["Mod Two"])
     with pytest.raises(ActionRefused, match="Another moderator"):
-        mod.decide_appeal(moderator=people["Mod"], item=appeal_item, grant=True)
-    mod.decide_appeal(moderator=people["Mod Two"], item=appeal_item, grant=True, response="Fair enough.")
+        decide_appeal(moderator=people["Mod"], item=appeal_item, grant=True)
+    decide_appeal(moderator=people["Mod Two"], item=appeal_item, grant=True, response="Fair enough.")
     post.refresh_from_db()
     assert post.status == "published"
     assert Notification.objects.filter(recipient=people["Newbie"], kind="appeal_decided").exists()
@@ -339,10 +344,10 @@ def test_a_rejected_reply_restored_on_appeal_counts_once_and_is_announced_once(c
     post = make_post(group, people["Owner"], title="Ask")
     reply = make_reply(post, people["Newbie"], body="My answer")  # a first post: held
     assert reply.status == "held"
-    mod.reject_item(moderator=people["Mod"], item=QueueItem.objects.get(reply=reply), reason="unkind")
+    reject_item(moderator=people["Mod"], item=QueueItem.objects.get(reply=reply), reason="unkind")
     decision = ModerationLog.objects.get(action=A.REJECTED)
-    mod.appeal_decision(user=people["Newbie"], decision=decision, text="Please look again.")
-    mod.decide_appeal(moderator=people["Mod Two"], item=QueueItem.objects.get(kind="appeal"), grant=True)
+    appeal_decision(user=people["Newbie"], decision=decision, text="Please look again.")
+    decide_appeal(moderator=people["Mod Two"], item=QueueItem.objects.get(kind="appeal"), grant=True)
     post.refresh_from_db()
     assert post.reply_count == 1
     assert Notification.objects.filter(recipient=people["Owner"], reply=reply, kind="reply_to_post").count() == 1
@@ -350,7 +355,7 @@ def test_a_rejected_reply_restored_on_appeal_counts_once_and_is_announced_once(c
 
 def test_only_the_person_decided_about_can_appeal(client, circle):
     group, people = circle
-    decision = mod.warn_member(moderator=people["Mod"], group=group, user=people["Regular"], reason="unkind")
+    decision = warn_member(moderator=people["Mod"], group=group, user=people["Regular"], reason="unkind")
     client.force_login(people["Newbie"])
     url_ = reverse("moderation:appeal-create", kwargs={"decision_id": decision.pk})
     assert client.post(url_, {"text": "Not fair"}).status_code == 404
@@ -381,16 +386,16 @@ def test_remove_hides_but_keeps_and_restore_brings_back(client, circle, make_pos
 def test_lock_and_slow_mode_are_logged_and_enforced(circle, make_post, make_reply):
     group, people = circle
     post = make_post(group, people["Mod Two"])
-    mod.set_post_state(moderator=people["Mod"], post=post, slow_mode_seconds=600, reason_text="Heated thread")
+    set_post_state(moderator=people["Mod"], post=post, slow_mode_seconds=600, reason_text="Heated thread")
     make_reply(post, people["Owner"])
     with pytest.raises(ActionRefused, match="slow mode"):
         make_reply(post, people["Owner"])
-    mod.set_post_state(moderator=people["Mod"], post=post, locked=True)
+    set_post_state(moderator=people["Mod"], post=post, locked=True)
     with pytest.raises(ActionRefused, match="locked"):
         make_reply(post, people["Regular"])
     assert {e.action for e in ModerationLog.objects.filter(post=post)} >= {A.SLOW_MODE, A.LOCKED}
     with pytest.raises(ActionRefused):
-        mod.set_post_state(moderator=people["Mod"], post=post, slow_mode_seconds=600, reason_text="")
+        set_post_state(moderator=people["Mod"], post=post, slow_mode_seconds=600, reason_text="")
 
 
 # --- member actions --------------------------------------------------------------------------------
@@ -399,7 +404,7 @@ def test_lock_and_slow_mode_are_logged_and_enforced(circle, make_post, make_repl
 def test_mute_stops_posting_and_reacting_and_ends_by_itself(client, circle, make_post):
     group, people = circle
     post = make_post(group, people["Mod"])
-    entry = mod.mute_member(moderator=people["Mod"], group=group, user=people["Regular"], minutes=60, reason="unkind")
+    entry = mute_member(moderator=people["Mod"], group=group, user=people["Regular"], minutes=60, reason="unkind")
     client.force_login(people["Regular"])
     page = client.get(url("post-list", group)).content.decode()
     assert "muted you in this group until" in page
@@ -418,7 +423,7 @@ def test_mute_stops_posting_and_reacting_and_ends_by_itself(client, circle, make
 def test_mute_for_a_bad_length_is_refused(circle, minutes):
     group, people = circle
     with pytest.raises(ActionRefused, match="1 minute to 90 days"):
-        mod.mute_member(moderator=people["Mod"], group=group, user=people["Regular"], minutes=minutes, reason="unkind")
+        mute_member(moderator=people["Mod"], group=group, user=people["Regular"], minutes=minutes, reason="unkind")
     assert Membership.objects.get(user=people["Regular"]).muted_until is None
 
 
@@ -427,10 +432,10 @@ def test_moderator_cannot_ban_an_owner_staff_or_another_moderator(circle, staff,
     add_member(group, staff)
     for target in [people["Owner"], staff, people["Mod Two"]]:
         with pytest.raises(ActionRefused):
-            mod.remove_member(moderator=people["Mod"], group=group, user=target, reason="unkind", ban=True)
+            remove_member(moderator=people["Mod"], group=group, user=target, reason="unkind", ban=True)
     assert Membership.objects.filter(status="banned").count() == 0
     # The owner may act on a moderator.
-    mod.remove_member(moderator=people["Owner"], group=group, user=people["Mod Two"], reason="unkind")
+    remove_member(moderator=people["Owner"], group=group, user=people["Mod Two"], reason="unkind")
     assert Membership.objects.get(user=people["Mod Two"]).status == "removed"
 
 
@@ -438,7 +443,7 @@ def test_ban_and_remove_change_membership_and_counts(circle):
     group, people = circle
     group.refresh_from_db()
     before = group.member_count
-    mod.remove_member(moderator=people["Mod"], group=group, user=people["Regular"], reason="unkind", ban=True)
+    remove_member(moderator=people["Mod"], group=group, user=people["Regular"], reason="unkind", ban=True)
     group.refresh_from_db()
     assert group.member_count == before - 1
     assert Membership.objects.get(user=people["Regular"]).status == "banned"
@@ -447,7 +452,7 @@ def test_ban_and_remove_change_membership_and_counts(circle):
 
 def test_warning_is_a_private_message_with_the_rule(client, circle):
     group, people = circle
-    mod.warn_member(
+    warn_member(
         moderator=people["Mod"],
         group=group,
         user=people["Regular"],
@@ -477,7 +482,7 @@ def test_moderator_notes_are_for_moderators_only(client, circle):
 
 def test_suspended_account_is_refused_at_login_with_until_when(client, circle, staff):
     group, people = circle
-    mod.suspend_account(staff=staff, user=people["Regular"], days=7, reason_text="Repeated harassment")
+    suspend_account(staff=staff, user=people["Regular"], days=7, reason_text="Repeated harassment")
     response = client.post(
         reverse("account_login"), {"login": people["Regular"].email, "password": "a-long-password-1"}
     )
@@ -488,7 +493,7 @@ def test_suspended_account_is_refused_at_login_with_until_when(client, circle, s
     assert "Repeated harassment" in html
     assert 'href="/help/"' in html
     assert "_auth_user_id" not in client.session
-    mod.lift_suspension(staff=staff, user=people["Regular"])
+    lift_suspension(staff=staff, user=people["Regular"])
     response = client.post(
         reverse("account_login"), {"login": people["Regular"].email, "password": "a-long-password-1"}
     )
@@ -498,7 +503,7 @@ def test_suspended_account_is_refused_at_login_with_until_when(client, circle, s
 def test_suspension_signs_out_a_member_who_is_already_in(client, circle, staff):
     group, people = circle
     client.force_login(people["Regular"])
-    mod.suspend_account(staff=staff, user=people["Regular"], days=None, reason_text="Threats")
+    suspend_account(staff=staff, user=people["Regular"], days=None, reason_text="Threats")
     response = client.get(reverse("community:home"))
     assert response.status_code == 403
     assert "This suspension has no end date." in response.content.decode()
@@ -507,11 +512,11 @@ def test_suspension_signs_out_a_member_who_is_already_in(client, circle, staff):
 def test_only_staff_suspend_and_never_staff(circle, staff):
     group, people = circle
     with pytest.raises(ActionRefused):
-        mod.suspend_account(staff=people["Owner"], user=people["Regular"], days=7, reason_text="x")
+        suspend_account(staff=people["Owner"], user=people["Regular"], days=7, reason_text="x")
     with pytest.raises(ActionRefused):
-        mod.suspend_account(staff=staff, user=staff, days=7, reason_text="x")
+        suspend_account(staff=staff, user=staff, days=7, reason_text="x")
     with pytest.raises(ActionRefused):
-        mod.suspend_account(staff=staff, user=people["Regular"], days=-1, reason_text="x")
+        suspend_account(staff=staff, user=people["Regular"], days=-1, reason_text="x")
 
 
 # --- the log ----------------------------------------------------------------------------------------
@@ -519,7 +524,7 @@ def test_only_staff_suspend_and_never_staff(circle, staff):
 
 def test_log_entries_cannot_be_changed_or_deleted(circle):
     group, people = circle
-    entry = mod.warn_member(moderator=people["Mod"], group=group, user=people["Regular"], reason="unkind")
+    entry = warn_member(moderator=people["Mod"], group=group, user=people["Regular"], reason="unkind")
     entry.note = "rewritten"
     with pytest.raises(PermissionDenied):
         entry.save()
@@ -530,7 +535,7 @@ def test_log_entries_cannot_be_changed_or_deleted(circle):
 
 def test_admin_cannot_edit_or_delete_log_entries(client, staff, circle):
     group, people = circle
-    entry = mod.warn_member(moderator=people["Mod"], group=group, user=people["Regular"], reason="unkind")
+    entry = warn_member(moderator=people["Mod"], group=group, user=people["Regular"], reason="unkind")
     client.force_login(staff)
     change_url = reverse("admin:groups_moderationlog_change", args=[entry.pk])
     response = client.post(change_url, {"note": "rewritten"})
@@ -547,8 +552,8 @@ def test_moderators_read_only_their_groups_log(client, circle, make_group, make_
     other_mod, member = make_member("Other Mod"), make_member("Other Member")
     add_member(other, other_mod, role="moderator")
     add_member(other, member)
-    mod.warn_member(moderator=other_mod, group=other, user=member, reason="unkind", note="elsewhere-note")
-    mod.warn_member(moderator=people["Mod"], group=group, user=people["Regular"], reason="unkind", note="here-note")
+    warn_member(moderator=other_mod, group=other, user=member, reason="unkind", note="elsewhere-note")
+    warn_member(moderator=people["Mod"], group=group, user=people["Regular"], reason="unkind", note="here-note")
     client.force_login(people["Mod"])
     html = client.get(reverse("moderation:log")).content.decode()
     assert "here-note" in html
@@ -557,7 +562,7 @@ def test_moderators_read_only_their_groups_log(client, circle, make_group, make_
 
 def test_staff_download_the_log_as_formula_safe_csv(client, staff, circle):
     group, people = circle
-    mod.warn_member(
+    warn_member(
         moderator=people["Mod"], group=group, user=people["Regular"], reason="unkind", note='=HYPERLINK("http://evil")'
     )
     client.force_login(staff)
@@ -619,7 +624,7 @@ def test_two_moderators_deciding_at_once_one_wins(circle, make_post):
     def decide():
         with lock:
             moderator = next(moderators)
-        mod.reject_item(moderator=moderator, item=item, reason="unkind")
+        reject_item(moderator=moderator, item=item, reason="unkind")
 
     refusals = run_at_once(decide, times=2)
     assert len(refusals) == 1

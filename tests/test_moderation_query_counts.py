@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from groups.moderation import actions as mod
+from groups.moderation.intake import create_report
+from groups.moderation.members import warn_member
 from tests.conftest import SIGNED_IN_QUERIES as SIGNED_IN
 
 
@@ -27,8 +28,8 @@ def fill(group, moderator, make_member, add_member, make_post, size):
         post = make_post(group, author, title=f"Held {n}", content_warning="hard day" if n % 2 else "")
         reporter = make_member()
         add_member(group, reporter)
-        mod.create_report(reporter=reporter, group=group, post=post, reason="at_risk" if n % 3 == 0 else "spam")
-        mod.warn_member(moderator=moderator, group=group, user=author, reason="unkind", note=f"note {n}")
+        create_report(reporter=reporter, group=group, post=post, reason="at_risk" if n % 3 == 0 else "spam")
+        warn_member(moderator=moderator, group=group, user=author, reason="unkind", note=f"note {n}")
 
 
 @pytest.mark.parametrize("size", [2, 12])
@@ -83,7 +84,7 @@ def test_my_decisions_queries_do_not_grow(
     member = make_member("Often warned")
     add_member(group, member)
     for n in range(size):
-        mod.warn_member(moderator=moderator, group=group, user=member, reason="unkind", note=f"note {n}")
+        warn_member(moderator=moderator, group=group, user=member, reason="unkind", note=f"note {n}")
     client.force_login(member)
     with django_assert_max_num_queries(SIGNED_IN + 1):
         response = client.get(reverse("moderation:my-decisions"))

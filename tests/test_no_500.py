@@ -123,12 +123,12 @@ def test_a_sane_log_export_still_downloads(make_member):
 def test_an_error_log_line_names_the_route_never_the_path(circle, caplog, monkeypatch):
     """The README promises logs never name the path (it can hold a feed token or a search)."""
     group, _moderator, member = circle
-    from groups.posts import views as posts
+    from groups.posts import queries
 
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(posts.queries, "post_list_page", broken)
+    monkeypatch.setattr(queries, "post_list_page", broken)
     url = reverse("groups:post-list", kwargs={"group_slug": group.slug}) + "?after=secret-search-words"
     with caplog.at_level(logging.ERROR):
         assert client_for(member).get(url).status_code == 500

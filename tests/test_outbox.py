@@ -17,7 +17,7 @@ from community.mail import outbox
 from community.mail.outbox import URGENT, queue_email, still_deliverable
 from community.models import Notification, OutboxEmail
 from groups.models import Membership
-from groups.posts.actions import notify_published
+from groups.posts.announce import notify_published
 
 DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "email"]}}
 

@@ -21,8 +21,10 @@ from community.privacy.actions import DeletionMode, delete_account, request_data
 from community.privacy.exports import build_export_zip
 from groups.meetings.actions import rsvp, schedule_meeting
 from groups.models import CalendarFeed, Membership, ModerationLog, Post, Reply, Rsvp
-from groups.moderation.actions import create_report, warn_member
-from groups.posts.actions import create_post, toggle_reaction
+from groups.moderation.intake import create_report
+from groups.moderation.members import warn_member
+from groups.posts.actions import create_post
+from groups.posts.reactions import toggle_reaction
 
 PASSWORD = "a-long-password-1"
 

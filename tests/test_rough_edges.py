@@ -8,7 +8,7 @@ from community.models import Notification
 from community.notifications.actions import notification_subject
 from community.privacy.actions import DeletionMode, delete_account
 from groups.models import ContentStatus, QueueItem
-from groups.moderation.actions import queue_for
+from groups.moderation.queue import queue_for
 
 
 def log_in(client, user, password="a-long-password-1"):

@@ -15,7 +15,12 @@ from community.models import Notification
 from community.notifications.actions import send_digest
 from community.privacy.exports import collect_member_data
 from groups.models import ContentStatus, Membership, ModerationLog, Post, QueueItem, Reply, Report, WatchedWord
-from groups.moderation import actions as mod
+from groups.moderation.appeals import appeal_decision
+from groups.moderation.content import remove_content
+from groups.moderation.intake import create_report
+from groups.moderation.members import remove_member, warn_member
+from groups.moderation.queue import approve_item, decide_item, decision_choices, queue_for
+from groups.moderation.suspensions import suspend_account
 from groups.posts.actions import create_reply
 from groups.posts.screening import has_crisis_language
 
@@ -46,7 +51,7 @@ def test_author_is_told_when_a_held_post_is_approved_without_its_text(
     item = QueueItem.objects.get(post=post)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        mod.decide_item(moderator=people["Mod"], item=item, decision="approve")
+        decide_item(moderator=people["Mod"], item=item, decision="approve")
 
     notice = Notification.objects.get(recipient=people["Author"], kind=Notification.Kind.APPROVED)
     assert notice.post == post
@@ -63,7 +68,7 @@ def test_author_is_told_when_a_held_post_is_rejected(circle, make_post):
     group.hold_all = True
     group.save()
     post = make_post(group, people["Author"])
-    mod.decide_item(moderator=people["Mod"], item=QueueItem.objects.get(post=post), decision="reject", reason="unkind")
+    decide_item(moderator=people["Mod"], item=QueueItem.objects.get(post=post), decision="reject", reason="unkind")
     assert Notification.objects.filter(
         recipient=people["Author"], kind=Notification.Kind.MODERATION, decision__action=A.REJECTED
     ).exists()
@@ -91,7 +96,7 @@ def test_a_risk_report_alert_does_not_claim_the_person_saw_crisis_resources(
     post = make_post(group, people["Author"], body="A hard week.")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        mod.create_report(reporter=people["Reader"], group=group, reason=Report.Reason.AT_RISK, post=post)
+        create_report(reporter=people["Reader"], group=group, reason=Report.Reason.AT_RISK, post=post)
     alert = next(m for m in mail.outbox if "Possible risk" in m.subject)
     assert "has not been shown anything" in alert.body
     assert "They were shown the crisis resources" not in alert.body
@@ -117,8 +122,8 @@ def test_a_moderator_writing_crisis_words_alerts_the_others_not_themselves(
         post = make_post(group, people["Mod"], body="Honestly I want to die some days")
     alerted = sorted(m.to[0] for m in mail.outbox if "Possible risk" in m.subject)
     assert alerted == [people["Mod Two"].email]
-    assert [i.post for i in mod.queue_for(people["Mod Two"])] == [post]
-    assert list(mod.queue_for(people["Mod"])) == []
+    assert [i.post for i in queue_for(people["Mod Two"])] == [post]
+    assert list(queue_for(people["Mod"])) == []
 
 
 @pytest.fixture
@@ -170,16 +175,16 @@ def _follow(group, user):
 
 def _hide(how, *, post, group, people):
     if how == "removed":
-        mod.remove_content(moderator=people["Mod"], content=post, reason="unkind")
+        remove_content(moderator=people["Mod"], content=post, reason="unkind")
     elif how == "deleted":
         Post.objects.filter(pk=post.pk).update(status=ContentStatus.DELETED)
     elif how == "hidden by reports":
         for name in ("R1", "R2", "R3"):
-            mod.create_report(reporter=people[name], group=group, reason=Report.Reason.SPAM, post=post)
+            create_report(reporter=people[name], group=group, reason=Report.Reason.SPAM, post=post)
     elif how == "reader left":
         Membership.objects.filter(group=group, user=people["Reader"]).update(status=Membership.Status.LEFT)
     elif how == "reader removed":
-        mod.remove_member(moderator=people["Mod"], group=group, user=people["Reader"], reason="unkind")
+        remove_member(moderator=people["Mod"], group=group, user=people["Reader"], reason="unkind")
     else:
         raise AssertionError(how)
 
@@ -213,7 +218,7 @@ def test_a_canary_no_longer_visible_is_nowhere_for_the_reader(
     assert Notification.objects.filter(recipient=reader, post=post).exists()
 
     if how == "reader suspended":
-        mod.suspend_account(staff=staff, user=reader, days=3, reason_text="A break")
+        suspend_account(staff=staff, user=reader, days=3, reason_text="A break")
     else:
         _hide(how, post=post, group=group, people=people)
 
@@ -244,7 +249,7 @@ def test_an_email_queued_before_the_post_was_removed_is_not_sent(
     # The email is queued with the notification; the removal comes before the worker sends it.
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         post = make_post(group, people["Author"], title="CANARY-title-9", body="x")
-    mod.remove_content(moderator=people["Mod"], content=post, reason="unkind")
+    remove_content(moderator=people["Mod"], content=post, reason="unkind")
     mail.outbox.clear()
     for callback in callbacks:
         callback()
@@ -256,7 +261,7 @@ def test_a_suspended_member_gets_no_notification_email_or_reminder(
 ):
     group, people = circle
     _follow(group, people["Reader"])
-    mod.suspend_account(staff=staff, user=people["Reader"], days=3, reason_text="A break")
+    suspend_account(staff=staff, user=people["Reader"], days=3, reason_text="A break")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         make_post(group, people["Author"], title="New thing", body="Words")
@@ -284,7 +289,7 @@ def test_suspended_members_get_no_meeting_reminders(circle, staff, django_captur
     )
     occurrence = meeting.occurrences.first()
     rsvp(user=people["Reader"], occurrence=occurrence)
-    mod.suspend_account(staff=staff, user=people["Reader"], days=3, reason_text="A break")
+    suspend_account(staff=staff, user=people["Reader"], days=3, reason_text="A break")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         send_due_reminders()
@@ -295,9 +300,9 @@ def test_export_and_decisions_page_show_the_same_decisions(client, circle, make_
     group, people = circle
     WatchedWord.objects.create(phrase="zebra", action=WatchedWord.Action.FLAG)
     post = make_post(group, people["Author"], body="A zebra walked in")
-    report = mod.create_report(reporter=people["Reader"], group=group, reason=Report.Reason.SPAM, post=post)
-    mod.approve_item(moderator=people["Mod"], item=QueueItem.objects.get(report=report))
-    mod.warn_member(moderator=people["Mod"], group=group, user=people["Author"], reason="unkind", note="Be gentle")
+    report = create_report(reporter=people["Reader"], group=group, reason=Report.Reason.SPAM, post=post)
+    approve_item(moderator=people["Mod"], item=QueueItem.objects.get(report=report))
+    warn_member(moderator=people["Mod"], group=group, user=people["Author"], reason="unkind", note="Be gentle")
 
     data = collect_member_data(people["Author"])
     exported = {d["action"] for d in data["moderation_decisions_about_you"]}
@@ -317,14 +322,14 @@ def test_three_reports_make_one_queue_item_and_the_third_reporter_is_thanked(cli
     group, people = circle
     post = make_post(group, people["Author"], body="Something")
     for name, reason in (("R1", "spam"), ("R2", "spam")):
-        mod.create_report(reporter=people[name], group=group, reason=reason, post=post)
+        create_report(reporter=people[name], group=group, reason=reason, post=post)
     client.force_login(people["R3"])
     url = reverse("groups:post-report", kwargs={"group_slug": group.slug, "post_id": post.pk})
     response = client.post(url, {"reason": "harassment", "note": ""}, follow=True)
     assert response.status_code == 200
     assert "a moderator will look" in response.content.decode().lower()
 
-    items = list(mod.queue_for(people["Mod"]))
+    items = list(queue_for(people["Mod"]))
     assert len(items) == 1
     assert items[0].why.startswith("Reported by 3 members: Spam (2), Harassment or bullying (1)")
     assert "R1" not in items[0].why
@@ -332,7 +337,7 @@ def test_three_reports_make_one_queue_item_and_the_third_reporter_is_thanked(cli
     assert post.status == ContentStatus.HELD  # hidden once, until a moderator decides
 
     # Keeping it settles all three reports and shows the post again.
-    mod.decide_item(moderator=people["Mod"], item=items[0], decision="approve")
+    decide_item(moderator=people["Mod"], item=items[0], decision="approve")
     post.refresh_from_db()
     assert post.status == ContentStatus.PUBLISHED
     assert not Report.objects.filter(status=Report.Status.OPEN).exists()
@@ -343,10 +348,10 @@ def test_hiding_and_keeping_a_reply_keeps_the_reply_count_exact(circle, make_pos
     post = make_post(group, people["Author"])
     reply = make_reply(post, people["Reader"])
     for name in ("R1", "R2", "R3"):
-        mod.create_report(reporter=people[name], group=group, reason="spam", reply=reply)
+        create_report(reporter=people[name], group=group, reason="spam", reply=reply)
     post.refresh_from_db()
     assert post.reply_count == 0
-    mod.decide_item(moderator=people["Mod"], item=QueueItem.objects.get(kind="report"), decision="approve")
+    decide_item(moderator=people["Mod"], item=QueueItem.objects.get(kind="report"), decision="approve")
     post.refresh_from_db()
     assert post.reply_count == 1
 
@@ -371,17 +376,17 @@ def test_each_queue_item_offers_the_choices_that_fit_it(client, circle, make_pos
         group.save()
         item = QueueItem.objects.get(post=make_post(group, people["Author"]))
     elif setup == "report":
-        report = mod.create_report(
+        report = create_report(
             reporter=people["R1"], group=group, reason="spam", post=make_post(group, people["Author"])
         )
         item = QueueItem.objects.get(report=report)
     elif setup == "risk":
         item = QueueItem.objects.get(post=make_post(group, people["Author"], body="I want to die"))
     else:
-        entry = mod.warn_member(moderator=people["Mod"], group=group, user=people["Author"], reason="unkind")
-        mod.appeal_decision(user=people["Author"], decision=entry, text="Please look again")
+        entry = warn_member(moderator=people["Mod"], group=group, user=people["Author"], reason="unkind")
+        appeal_decision(user=people["Author"], decision=entry, text="Please look again")
         item = QueueItem.objects.get(kind="appeal")
-    assert {value for value, _ in mod.decision_choices(item)} == expected
+    assert {value for value, _ in decision_choices(item)} == expected
 
     client.force_login(people["Mod Two"])
     page = client.get(reverse("moderation:queue")).content.decode()
@@ -400,13 +405,13 @@ def test_a_moderator_can_pass_a_crisis_flag_to_staff(circle, make_post, staff, d
     item = QueueItem.objects.get(post=make_post(group, people["Author"], body="I want to die"))
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        mod.decide_item(moderator=people["Mod"], item=item, decision="escalate", note="Worried")
+        decide_item(moderator=people["Mod"], item=item, decision="escalate", note="Worried")
     item.refresh_from_db()
     assert item.escalated_at
     assert item.status == QueueItem.Status.OPEN
     assert [m.to for m in mail.outbox if "Possible risk" in m.subject] == [[staff.email]]
     assert ModerationLog.objects.filter(action=A.ESCALATED, actor=people["Mod"]).exists()
-    mod.decide_item(moderator=staff, item=item, decision="checked_in", note="Called them")
+    decide_item(moderator=staff, item=item, decision="checked_in", note="Called them")
     item.refresh_from_db()
     assert item.status == QueueItem.Status.DONE
 
@@ -446,7 +451,7 @@ def test_ten_simultaneous_reports_hide_the_post_once(make_group, make_member, ad
         add_member(group, reporter)
     post = make_post(group, author)
 
-    errors = _at_once(10, lambda n: mod.create_report(reporter=reporters[n], group=group, reason="spam", post=post))
+    errors = _at_once(10, lambda n: create_report(reporter=reporters[n], group=group, reason="spam", post=post))
 
     assert errors == []
     assert Report.objects.filter(post=post).count() == 10
@@ -505,10 +510,10 @@ def test_checking_in_on_a_report_that_hid_a_post_shows_it_again_and_tells_the_au
     settings.REPORTS_TO_HIDE = 1
     group, people = circle
     post = make_post(group, people["Author"])
-    mod.create_report(reporter=people["R1"], group=group, reason=Report.Reason.AT_RISK, post=post)
+    create_report(reporter=people["R1"], group=group, reason=Report.Reason.AT_RISK, post=post)
     post.refresh_from_db()
     assert post.status == ContentStatus.HELD
-    mod.decide_item(moderator=people["Mod"], item=QueueItem.objects.get(kind="report"), decision="checked_in")
+    decide_item(moderator=people["Mod"], item=QueueItem.objects.get(kind="report"), decision="checked_in")
     post.refresh_from_db()
     assert post.status == ContentStatus.PUBLISHED
     assert ModerationLog.objects.filter(action=A.RESTORED, post=post, target_user=people["Author"]).exists()
@@ -529,7 +534,7 @@ def test_a_held_crisis_post_offers_the_care_choices(circle, make_post):
     group.hold_all = True
     group.save()
     item = QueueItem.objects.get(post=make_post(group, people["Author"], body="I want to die"))
-    assert {v for v, _ in mod.decision_choices(item)} == {"checked_in", "escalate", "approve", "reject"}
+    assert {v for v, _ in decision_choices(item)} == {"checked_in", "escalate", "approve", "reject"}
 
 
 def test_the_queue_filter_stays_a_filter_whatever_the_items(client, circle, make_post):

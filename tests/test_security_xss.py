@@ -20,7 +20,9 @@ from community.core.markdown import render_markdown
 from community.models import ResourceSuggestion
 from groups.meetings.actions import schedule_meeting
 from groups.models import Membership
-from groups.moderation.actions import appeal_decision, create_report, warn_member
+from groups.moderation.appeals import appeal_decision
+from groups.moderation.intake import create_report
+from groups.moderation.members import warn_member
 from groups.posts.actions import create_post, create_reply
 
 PAYLOADS = [

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from groups.models import Group, Post, QueueItem
-from groups.moderation.actions import queue_for
+from groups.moderation.queue import queue_for
 
 
 def row_counts() -> dict[str, int]:

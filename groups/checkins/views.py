@@ -24,7 +24,7 @@ from groups.access import (
 from groups.checkins import actions
 from groups.checkins.forms import CheckInForm
 from groups.models import CheckIn, CheckInMessage, Membership
-from groups.moderation.actions import record_refused_risk
+from groups.moderation.intake import record_refused_risk
 from groups.posts.screening import has_crisis_language
 
 MODERATOR_HELP = (

@@ -16,7 +16,7 @@ from groups.directory.models import RESERVED_SLUGS
 from groups.meetings.actions import forget_member_rsvps
 from groups.membership.counts import membership_status_changed
 from groups.models import Group, GroupProposal, Invite, Membership, ModerationLog, QueueItem
-from groups.moderation.actions import log
+from groups.moderation.log import log
 
 MAX_ANSWER_CHARS = 1000
 

@@ -38,7 +38,7 @@ class ReportForm(forms.Form):
 
 class QueueDecisionForm(forms.Form):
     """The decision on one queue item; its choices are those that fit the item's kind
-    (``groups.moderation.actions.decision_choices``)."""
+    (``groups.moderation.queue.decision_choices``)."""
 
     decision = forms.ChoiceField(choices=[], widget=forms.RadioSelect)
     reason = forms.ChoiceField(

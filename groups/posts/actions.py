@@ -1,52 +1,34 @@
-"""Writing in a group: posts, replies, edits, deletions, reactions, pins and locks."""
+"""Writing in a group: posts, replies, edits and deletions, and a thread's pins, lock and
+slow mode (a moderator's, checked here).
 
-import re
+Telling people about what is published is in ``announce`` (a task), reactions in
+``reactions``, read markers in ``read_markers``.
+"""
+
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from community.core.errors import ActionRefused
 from community.core.markdown import render_markdown
-from community.models import Notification
-from community.notifications.actions import notify
-from groups.access import can_moderate, members_who_blocked, why_cannot_participate
-from groups.models import ContentStatus, HoldReason, Membership, Post, PostRead, Reaction, Reply, Revision
-from groups.moderation.actions import enter_new_content, log_blocked
+from groups.access import can_moderate, why_cannot_participate
+from groups.models import ContentStatus, HoldReason, Post, Reply, Revision
+from groups.moderation.checks import require_moderator
+from groups.moderation.intake import enter_new_content
+from groups.moderation.log import Action, log, log_blocked
 from groups.posts.screening import Screening, screen
+from groups.posts.tasks import announce
+from groups.settings.queries import why_slowed_down
 
 
-def _require_participation(user, group) -> None:
+def require_participation(user, group) -> None:
     problem = why_cannot_participate(user, group)
     if problem:
         raise ActionRefused(problem)
-
-
-def mentioned_members(*, text: str, group, author) -> list:
-    """Active members of ``group`` whose display name follows an @ in ``text``.
-
-    Only the group's members can be mentioned, so nobody can be pinged into a group
-    they are not part of, nor anyone who blocked the author (silently: the mention is
-    plain text to everyone); the longest name wins where names share a beginning.
-    """
-    if "@" not in text:
-        return []
-    lowered = text.casefold()
-    members = (
-        Membership.objects.filter(group=group, status=Membership.Status.ACTIVE)
-        .exclude(user=author)
-        .exclude(user__in=members_who_blocked(author))
-        .select_related("user")
-    )
-    found = []
-    for membership in sorted(members, key=lambda m: -len(m.user.display_name)):
-        name = membership.user.display_name.casefold()
-        if re.search(r"(?<![\w@])@" + re.escape(name) + r"(?!\w)", lowered):
-            found.append(membership.user)
-    return found
 
 
 def _hold_reason(*, author, group, screening) -> str:
@@ -117,7 +99,7 @@ def create_post(
     (crisis language: the view shows the author crisis resources at once). The same form
     sent twice (``submission_key``) returns the post the first one made.
     """
-    _require_participation(author, group)
+    require_participation(author, group)
     if is_anonymous and not group.allow_anonymous:
         raise ActionRefused("This group does not allow anonymous posts.")
     screening = _screen_or_refuse(author=author, group=group, texts=[title, body, content_warning])
@@ -127,25 +109,19 @@ def create_post(
             return existing
         _require_within_new_account_limits(author)
         _require_group_pace(author, group)
-        hold = _hold_reason(author=author, group=group, screening=screening)
-        post = Post.objects.create(
+        return _save_new(
+            Post,
+            screening=screening,
+            hold=_hold_reason(author=author, group=group, screening=screening),
             group=group,
             author=author,
             title=title.strip(),
             body=body,
-            body_html=render_markdown(body),
             content_warning=content_warning.strip(),
             is_anonymous=is_anonymous,
-            status=ContentStatus.HELD if hold else ContentStatus.PUBLISHED,
-            hold_reason=hold,
-            is_risk=screening.is_risk,
             last_activity_at=timezone.now(),
             submission_key=submission_key,
         )
-        enter_new_content(item=post, group=group, hold_reason=hold, screening=screening)
-        if not hold:
-            announce_published(post)
-    return post
 
 
 def create_reply(
@@ -158,7 +134,7 @@ def create_reply(
     submission_key: str = "",
 ) -> Reply:
     group = post.group
-    _require_participation(author, group)
+    require_participation(author, group)
     screening = _screen_or_refuse(author=author, group=group, texts=[body, content_warning])
     with transaction.atomic():
         _lock_author(author)
@@ -174,23 +150,34 @@ def create_reply(
         _require_within_new_account_limits(author)
         _require_group_pace(author, group)
         _require_slow_mode_passed(author, post)
-        hold = _hold_reason(author=author, group=group, screening=screening)
-        reply = Reply.objects.create(
+        return _save_new(
+            Reply,
+            screening=screening,
+            hold=_hold_reason(author=author, group=group, screening=screening),
             post=post,
             author=author,
             body=body,
-            body_html=render_markdown(body),
             content_warning=content_warning.strip(),
             is_anonymous=is_anonymous,
-            status=ContentStatus.HELD if hold else ContentStatus.PUBLISHED,
-            hold_reason=hold,
-            is_risk=screening.is_risk,
             submission_key=submission_key,
         )
-        enter_new_content(item=reply, group=group, hold_reason=hold, screening=screening)
-        if not hold:
-            announce_published(reply)
-    return reply
+
+
+def _save_new(model, *, screening, hold: str, **fields) -> Post | Reply:
+    """Save a new post or reply, held (``hold``: why) or published; log and queue it for
+    the moderators where they must see it, and announce it once published. Call inside
+    the transaction, after every check that may refuse it."""
+    item = model.objects.create(
+        **fields,
+        body_html=render_markdown(fields["body"]),
+        status=ContentStatus.HELD if hold else ContentStatus.PUBLISHED,
+        hold_reason=hold,
+        is_risk=screening.is_risk,
+    )
+    enter_new_content(item=item, group=item.group, hold_reason=hold, screening=screening)
+    if not hold:
+        announce_published(item)
+    return item
 
 
 def announce_published(item: Post | Reply) -> None:
@@ -203,102 +190,11 @@ def announce_published(item: Post | Reply) -> None:
     the tasks backend storing tasks in this database (django-tasks-db) or running them at
     once (immediate): a backend outside the database could run it before the commit.
     """
-    from groups.posts.tasks import announce
-
     if isinstance(item, Post):
         announce.enqueue(post_id=item.pk)
     else:
         Post.objects.filter(pk=item.post_id).update(reply_count=F("reply_count") + 1, last_activity_at=timezone.now())
         announce.enqueue(reply_id=item.pk)
-
-
-ANNOUNCEMENT_KINDS = {
-    "post": [Notification.Kind.MENTION, Notification.Kind.NEW_POST],
-    "reply": [Notification.Kind.MENTION, Notification.Kind.REPLY_TO_POST, Notification.Kind.REPLY_IN_THREAD],
-}
-
-
-def notify_published(*, post_id: int | None = None, reply_id: int | None = None) -> int:
-    """Notify the people a visible post or reply concerns; the number notified.
-
-    Nothing happens if it (or a reply's post) is no longer published (deleted or removed
-    before the task ran) or if its notifications exist already: a task run twice (a worker killed after its
-    work, then requeued) tells nobody twice. The row lock keeps two runs from racing.
-    """
-    with transaction.atomic():
-        if reply_id is not None:
-            item = (
-                Reply.objects.select_for_update(of=("self",))
-                .select_related("post__group", "post__author", "author")
-                .filter(pk=reply_id, status=ContentStatus.PUBLISHED, post__status=ContentStatus.PUBLISHED)
-                .first()
-            )
-            already = Notification.objects.filter(reply=item, kind__in=ANNOUNCEMENT_KINDS["reply"])
-        else:
-            item = (
-                Post.objects.select_for_update(of=("self",))
-                .select_related("group", "author")
-                .filter(pk=post_id, status=ContentStatus.PUBLISHED)
-                .first()
-            )
-            already = Notification.objects.filter(post=item, reply=None, kind__in=ANNOUNCEMENT_KINDS["post"])
-        if item is None or already.exists():
-            return 0
-        return len(_announce_post(item) if reply_id is None else _announce_reply(item))
-
-
-def _announce_post(post: Post) -> list:
-    group, author = post.group, post.author
-    followers = [
-        m.user
-        for m in Membership.objects.filter(group=group, status=Membership.Status.ACTIVE, follows_closely=True)
-        .exclude(user=author)
-        .exclude(user__in=members_who_blocked(author))
-        .select_related("user")
-    ]
-    mentioned = mentioned_members(text=post.body, group=group, author=author)
-    return [
-        *notify(recipients=mentioned, kind=Notification.Kind.MENTION, group=group, post=post),
-        *notify(
-            recipients=[u for u in followers if u not in mentioned],
-            kind=Notification.Kind.NEW_POST,
-            group=group,
-            post=post,
-        ),
-    ]
-
-
-def _announce_reply(reply: Reply) -> list:
-    post = reply.post
-    group, author = post.group, reply.author
-    mentioned = mentioned_members(text=reply.body, group=group, author=author)
-    # Each earlier replier once, however long the thread.
-    earlier_repliers = set(
-        get_user_model().objects.filter(
-            pk__in=post.replies.filter(status=ContentStatus.PUBLISHED, author__isnull=False)
-            .exclude(author_id=reply.author_id)
-            .values("author_id")
-        )
-    )
-    readers = set(_active_members(group, [u.pk for u in earlier_repliers] + [post.author_id]))
-    post_author = [post.author] if post.author and post.author != author and post.author_id in readers else []
-    return [
-        *notify(recipients=mentioned, kind=Notification.Kind.MENTION, group=group, post=post, reply=reply),
-        *notify(
-            recipients=[u for u in post_author if u not in mentioned],
-            kind=Notification.Kind.REPLY_TO_POST,
-            group=group,
-            post=post,
-            reply=reply,
-        ),
-        *notify(
-            recipients=[u for u in earlier_repliers if u.pk in readers and u not in mentioned and u not in post_author],
-            kind=Notification.Kind.REPLY_IN_THREAD,
-            group=group,
-            post=post,
-            reply=reply,
-        ),
-    ]
 
 
 def _require_slow_mode_passed(author, post: Post) -> None:
@@ -323,8 +219,6 @@ def _require_slow_mode_passed(author, post: Post) -> None:
 
 def _require_group_pace(author, group) -> None:
     """The group's slow mode (its settings). Call after ``_lock_author``, like the limit below."""
-    from groups.settings.queries import why_slowed_down
-
     problem = why_slowed_down(author=author, group=group)
     if problem:
         raise ActionRefused(problem)
@@ -345,15 +239,6 @@ def _require_within_new_account_limits(author) -> None:
             "New accounts can post a few times an hour while they settle in. "
             f"You can post again at {next_allowed:%-I:%M %p %Z}."
         )
-
-
-def _active_members(group, user_ids) -> list[int]:
-    """Of ``user_ids``, those still active in ``group`` (people who left get no news from it)."""
-    return list(
-        Membership.objects.filter(group=group, user_id__in=user_ids, status=Membership.Status.ACTIVE).values_list(
-            "user_id", flat=True
-        )
-    )
 
 
 def _require_author(user, item) -> None:
@@ -384,7 +269,7 @@ def edit_post(*, user, post: Post, title: str, body: str, content_warning: str) 
 def _edit_post(*, user, post: Post, title: str, body: str, content_warning: str, screening) -> Post:
     post = Post.objects.select_for_update(of=("self",)).select_related("group").get(pk=post.pk)
     _require_author(user, post)
-    _require_participation(user, post.group)
+    require_participation(user, post.group)
     Revision.objects.create(post=post, title=post.title, body=post.body, content_warning=post.content_warning)
     post.title = title.strip()
     post.body = body
@@ -405,7 +290,7 @@ def edit_reply(*, user, reply: Reply, body: str, content_warning: str) -> Reply:
 def _edit_reply(*, user, reply: Reply, body: str, content_warning: str, screening) -> Reply:
     reply = Reply.objects.select_for_update(of=("self",)).select_related("post__group").get(pk=reply.pk)
     _require_author(user, reply)
-    _require_participation(user, reply.post.group)
+    require_participation(user, reply.post.group)
     Revision.objects.create(reply=reply, body=reply.body, content_warning=reply.content_warning)
     reply.body = body
     reply.body_html = render_markdown(body)
@@ -442,43 +327,38 @@ def delete_reply(*, user, reply: Reply) -> Reply:
     return reply
 
 
-def toggle_reaction(*, user, kind: str, post: Post | None = None, reply: Reply | None = None) -> bool:
-    """Add the reaction, or take it away if the user had it. Returns True when added."""
-    if kind not in Reaction.Kind.values:
-        raise ActionRefused("That reaction is not one of the choices.")
-    item = post or reply
-    group = post.group if post else reply.post.group
-    _require_participation(user, group)
-    if item.status != ContentStatus.PUBLISHED:
-        raise ActionRefused("You can react once this is published.")
-    target = {"post": post} if post else {"reply": reply}
-    with transaction.atomic():
-        deleted, _ = Reaction.objects.filter(user=user, kind=kind, **target).delete()
-        if deleted:
-            return False
-        try:
-            with transaction.atomic():
-                Reaction.objects.create(user=user, kind=kind, **target)
-        except IntegrityError:
-            pass  # the same reaction arrived twice at once; one row is what we want
-    return True
-
-
-def mark_read(*, user, post: Post, reply_ids, reached_end: bool) -> None:
-    """Record what the user has just read of a thread: the notifications about the post
-    itself and about the replies on the page shown, and, once they have reached the
-    newest replies, the whole thread (its "new" marker in the post list). A reply meant
-    for them on a later page stays unread until they get there.
-
-    The thread's mark is one upsert, safe when two tabs race."""
-    now = timezone.now()
-    if reached_end:
-        PostRead.objects.bulk_create(
-            [PostRead(user=user, post=post, read_at=now)],
-            update_conflicts=True,
-            unique_fields=["user", "post"],
-            update_fields=["read_at"],
-        )
-    Notification.objects.filter(recipient=user, post=post, read_at__isnull=True).filter(
-        Q(reply__isnull=True) | Q(reply_id__in=list(reply_ids))
-    ).update(read_at=now)
+@transaction.atomic
+def set_post_state(
+    *,
+    moderator,
+    post: Post,
+    pinned: bool | None = None,
+    locked: bool | None = None,
+    slow_mode_seconds: int | None = None,
+    reason_text: str = "",
+) -> Post:
+    """Pin, lock or put a thread in slow mode; each change is logged."""
+    post = Post.objects.select_for_update(of=("self",)).select_related("group").get(pk=post.pk)
+    require_moderator(moderator, post.group)
+    changes = []
+    if pinned is not None and pinned != post.is_pinned:
+        post.is_pinned = pinned
+        changes.append(Action.PINNED if pinned else Action.UNPINNED)
+    if locked is not None and locked != post.is_locked:
+        post.is_locked = locked
+        changes.append(Action.LOCKED if locked else Action.UNLOCKED)
+    if slow_mode_seconds is not None:
+        if not 0 <= slow_mode_seconds <= 86_400:
+            raise ActionRefused("Slow mode can be from 0 (off) to 24 hours.")
+        if slow_mode_seconds and not reason_text.strip():
+            raise ActionRefused("Say why the thread is in slow mode; members will see it.")
+        post.slow_mode_seconds = slow_mode_seconds
+        post.slow_mode_reason = reason_text.strip() if slow_mode_seconds else ""
+        changes.append(Action.SLOW_MODE)
+    post.save(update_fields=["is_pinned", "is_locked", "slow_mode_seconds", "slow_mode_reason"])
+    for action in changes:
+        note = post.slow_mode_reason if action == Action.SLOW_MODE else ""
+        if action == Action.SLOW_MODE:
+            note = f"{post.slow_mode_seconds // 60} minutes: {note}" if post.slow_mode_seconds else "Slow mode off"
+        log(action=action, actor=moderator, group=post.group, post=post, target_user=post.author, note=note)
+    return post

@@ -2,10 +2,10 @@
 
 from django.tasks import task
 
+from groups.posts.announce import notify_published
+
 
 @task()
 def announce(*, post_id: int | None = None, reply_id: int | None = None) -> int:
     """Tell the people a newly visible post or reply concerns; the number told."""
-    from groups.posts.actions import notify_published
-
     return notify_published(post_id=post_id, reply_id=reply_id)

@@ -1,9 +1,19 @@
+"""Writing in a group: new posts and replies, edits and deletions.
+
+Everything a member sends is read for crisis words before anything may refuse it: the
+words of a refused message still reach the group's moderators (``_submit``), even from a
+suspended account (``screen_refused_submission``, called by the suspension middleware).
+Reading a thread is in ``thread_views``.
+"""
+
 from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve
 from django.views.decorators.http import require_POST
 
 from community.context_processors import CRISIS_SUPPORT_KEY
@@ -12,51 +22,22 @@ from community.core.markdown import render_markdown
 from groups.access import (
     ANONYMOUS_LABEL,
     author_label,
-    can_moderate,
     can_read,
-    can_see_history,
-    get_group_for_moderator,
     get_group_for_reader,
     get_group_for_writer,
     get_post_for_author,
-    get_post_for_viewer,
     get_reply_for_author,
-    get_reply_for_viewer,
-    is_folded,
-    membership_of,
     visible_post,
     was_member,
     why_cannot_participate,
 )
 from groups.forms import PostForm, ReplyForm
-from groups.models import ContentStatus, Group, Post, Reason, Reply
-from groups.moderation import actions as moderation
-from groups.posts import actions as actions
-from groups.posts import queries
+from groups.models import ContentStatus, Group, Post, Reply
+from groups.moderation.intake import record_refused_risk
+from groups.posts import actions
 from groups.posts.content import thread_of
 from groups.posts.screening import has_crisis_language
-
-
-@login_required
-def post_list(request, group_slug):
-    group = get_group_for_reader(request.user, group_slug)
-    pinned, posts, next_cursor = queries.post_list_page(
-        user=request.user, group=group, cursor=request.GET.get("after", "")
-    )
-    return render(
-        request,
-        "groups/post_list.html",
-        {
-            "group": group,
-            "pinned": pinned,
-            "posts": posts,
-            "next_cursor": next_cursor,
-            "is_later_page": bool(request.GET.get("after")),
-            "membership": membership_of(request.user, group),
-            "can_moderate": can_moderate(request.user, group),
-            "cannot_post": why_cannot_participate(request.user, group),
-        },
-    )
+from groups.posts.thread_views import thread_context
 
 
 def _submit(request, *, group, form, texts: list[str], act, post=None, refusal: str = ""):
@@ -79,7 +60,7 @@ def _submit(request, *, group, form, texts: list[str], act, post=None, refusal: 
                 form.add_error(None, refused.message)
                 refusal = refused.message
     if item is None and at_risk:
-        moderation.record_refused_risk(author=request.user, group=group, texts=texts, refusal=refusal, post=post)
+        record_refused_risk(author=request.user, group=group, texts=texts, refusal=refusal, post=post)
     return item, at_risk
 
 
@@ -153,44 +134,6 @@ def _after_writing(request, item, published_message: str, *, at_risk: bool) -> N
         messages.success(request, published_message)
 
 
-def _thread_context(request, group, post, reply_form=None, preview=None):
-    page = queries.thread_replies(
-        user=request.user,
-        post=post,
-        start_at=request.GET.get("from"),
-        before=request.GET.get("before"),
-        latest="latest" in request.GET,
-    )
-    replies = page.replies
-    queries.attach_reactions(user=request.user, post=post, replies=replies)
-    moderates = can_moderate(request.user, group)
-    post.shown_author = author_label(post, viewer_moderates=moderates)
-    post.folded = is_folded(post)
-    cannot_post = why_cannot_participate(request.user, group)
-    return {
-        "group": group,
-        "post": post,
-        "replies": replies,
-        "reply_page": page,
-        "can_moderate": moderates,
-        "cannot_post": cannot_post,
-        "review_notice": "" if cannot_post else actions.review_notice(author=request.user, group=group),
-        "reply_form": reply_form or ReplyForm(group=group),
-        "preview": preview,
-        "moderation_reasons": Reason.choices,
-    }
-
-
-@login_required
-def post_detail(request, group_slug, post_id):
-    group = get_group_for_reader(request.user, group_slug)
-    post = get_post_for_viewer(request.user, group, post_id)
-    context = _thread_context(request, group, post)
-    page = context["reply_page"]
-    actions.mark_read(user=request.user, post=post, reply_ids=[r.pk for r in page.replies], reached_end=page.is_last)
-    return render(request, "groups/post_detail.html", context)
-
-
 @login_required
 @require_POST
 def reply_create(request, group_slug, post_id):
@@ -206,7 +149,7 @@ def reply_create(request, group_slug, post_id):
         return _refused_page(request, group, form, at_risk=at_risk)
     preview = _preview(request, form, texts=texts, refusal=why_cannot_participate(request.user, group))
     if preview is not None:
-        context = _thread_context(request, group, post, form, preview)
+        context = thread_context(request, group, post, form, preview)
         context["show_crisis_support"] = preview.at_risk
         return render(request, "groups/post_detail.html", context)
     reply, at_risk = _submit(
@@ -220,7 +163,7 @@ def reply_create(request, group_slug, post_id):
     if reply is not None:
         _after_writing(request, reply, "Your reply is posted.", at_risk=at_risk)
         return redirect(_thread_end_url(reply))
-    context = _thread_context(request, group, post, form)
+    context = thread_context(request, group, post, form)
     context["show_crisis_support"] = at_risk
     return render(request, "groups/post_detail.html", context, status=400)
 
@@ -367,74 +310,6 @@ def reply_delete(request, group_slug, reply_id):
     return redirect(reply.post)
 
 
-@login_required
-@require_POST
-def post_react(request, group_slug, post_id):
-    group = get_group_for_reader(request.user, group_slug)
-    post = get_post_for_viewer(request.user, group, post_id)
-    try:
-        actions.toggle_reaction(user=request.user, post=post, kind=request.POST.get("kind", ""))
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
-    return redirect(post)
-
-
-@login_required
-@require_POST
-def reply_react(request, group_slug, reply_id):
-    group = get_group_for_reader(request.user, group_slug)
-    reply = get_reply_for_viewer(request.user, group, reply_id)
-    try:
-        actions.toggle_reaction(user=request.user, reply=reply, kind=request.POST.get("kind", ""))
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
-    return redirect(reply)
-
-
-@login_required
-@require_POST
-def post_pin(request, group_slug, post_id):
-    group = get_group_for_moderator(request.user, group_slug)
-    post = get_post_for_viewer(request.user, group, post_id)
-    moderation.set_post_state(moderator=request.user, post=post, pinned=request.POST.get("pinned") == "1")
-    messages.success(request, "Pinned to the top." if request.POST.get("pinned") == "1" else "Unpinned.")
-    return redirect(post)
-
-
-@login_required
-@require_POST
-def post_lock(request, group_slug, post_id):
-    group = get_group_for_moderator(request.user, group_slug)
-    post = get_post_for_viewer(request.user, group, post_id)
-    moderation.set_post_state(moderator=request.user, post=post, locked=request.POST.get("locked") == "1")
-    messages.success(request, "Locked: no new replies." if request.POST.get("locked") == "1" else "Unlocked.")
-    return redirect(post)
-
-
-@login_required
-def post_history(request, group_slug, post_id):
-    group = get_group_for_reader(request.user, group_slug)
-    post = get_post_for_viewer(request.user, group, post_id)
-    if not can_see_history(request.user, post):
-        raise Http404("No such post.")
-    return render(
-        request, "groups/history.html", {"group": group, "item": post, "post": post, "revisions": post.revisions.all()}
-    )
-
-
-@login_required
-def reply_history(request, group_slug, reply_id):
-    group = get_group_for_reader(request.user, group_slug)
-    reply = get_reply_for_viewer(request.user, group, reply_id)
-    if not can_see_history(request.user, reply):
-        raise Http404("No such reply.")
-    return render(
-        request,
-        "groups/history.html",
-        {"group": group, "item": reply, "post": reply.post, "revisions": reply.revisions.all()},
-    )
-
-
 WRITING_ROUTES = {"groups:post-create", "groups:reply-create", "groups:post-edit", "groups:reply-edit"}
 
 
@@ -442,9 +317,6 @@ def screen_refused_submission(request, user) -> tuple[bool, str]:
     """For a request refused before any view ran (a suspended account): if it was a post or
     reply with crisis words, keep the words for the group's moderators. Returns whether
     there were crisis words, and the text to give back to the member."""
-    from django.middleware.csrf import CsrfViewMiddleware
-    from django.urls import Resolver404, resolve
-
     if request.method != "POST":
         return False, ""
     if CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {}) is not None:
@@ -461,5 +333,5 @@ def screen_refused_submission(request, user) -> tuple[bool, str]:
         return False, kept
     group = Group.objects.filter(slug=match.kwargs.get("group_slug", "")).first()
     if group is not None and (can_read(user, group) or was_member(user, group)):
-        moderation.record_refused_risk(author=user, group=group, texts=texts, refusal="the account is suspended")
+        record_refused_risk(author=user, group=group, texts=texts, refusal="the account is suspended")
     return True, kept

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from groups.models import Membership, ModerationLog, Post, Reply
-from groups.moderation.actions import suspend_account
+from groups.moderation.suspensions import suspend_account
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 A = ModerationLog.Action

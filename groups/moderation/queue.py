@@ -1,0 +1,244 @@
+"""The moderation queue: claiming an item and deciding on it, and the queue itself.
+
+A decision is one of ``decision_choices(item)``; ``decide_item`` carries it out. Deciding
+on content (publish, remove, show again) is in ``content``, on a member in ``members``,
+on an appeal in ``appeals``, on a join request in ``groups.membership.actions``.
+"""
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from community.accounts.roles import is_site_staff
+from community.core.errors import ActionRefused
+from community.notifications.actions import alert_moderators_of_risk
+from groups.access import moderating_memberships
+from groups.membership.actions import decide_join_request
+from groups.models import QueueItem, Report
+from groups.moderation.appeals import decide_appeal
+from groups.moderation.checks import require_reason
+from groups.moderation.content import publish_held, take_down, unhide_after_reports
+from groups.moderation.intake import open_reports_like
+from groups.moderation.items import close_item, content_of, lock_open_item, member_of_item
+from groups.moderation.log import Action, log
+from groups.moderation.members import warn_member
+
+
+@transaction.atomic
+def claim_item(*, moderator, item: QueueItem) -> QueueItem:
+    item = lock_open_item(item.pk, moderator)
+    if item.claimed_by_id and item.claimed_by_id != moderator.pk:
+        raise ActionRefused(f"{item.claimed_by.display_name} is already handling this.")
+    item.claimed_by = moderator
+    item.claimed_at = timezone.now()
+    item.save(update_fields=["claimed_by", "claimed_at"])
+    return item
+
+
+@transaction.atomic
+def approve_item(*, moderator, item: QueueItem, note: str = "") -> QueueItem:
+    """Publish held content, clear a flag, keep reported content, or approve a join request."""
+    item = lock_open_item(item.pk, moderator)
+    kind = QueueItem.Kind
+    if item.kind in (kind.HELD_POST, kind.HELD_REPLY):
+        publish_held(moderator=moderator, content=content_of(item), group=item.group, note=note)
+    elif item.kind == kind.REPORT:
+        _settle_reports(item, Report.Status.DISMISSED, moderator=moderator)
+        log(
+            action=Action.REPORT_DISMISSED,
+            actor=moderator,
+            group=item.group,
+            post=item.report.post,
+            reply=item.report.reply,
+            target_user=item.report.reported_user,
+            note=note,
+        )
+    elif item.kind in (kind.FLAGGED_POST, kind.FLAGGED_REPLY):
+        pass  # kept as it is; the flag is settled
+    elif item.kind == kind.JOIN_REQUEST:
+        decide_join_request(moderator=moderator, membership=item.membership, approve=True, message=note)
+    elif item.kind == kind.APPEAL:
+        raise ActionRefused("Decide an appeal with 'keep the decision' or 'reverse it'.")
+    close_item(item, moderator)
+    return item
+
+
+def decision_choices(item: QueueItem) -> list[tuple[str, str]]:
+    """The choices that fit a queue item, in the order the queue shows them (one place:
+    the queue's forms and ``decide_item`` both read it)."""
+    kind = QueueItem.Kind
+    care = [("checked_in", "I checked in with them"), ("escalate", "Pass to site staff")]
+    if item.escalated_at:
+        care = care[:1]
+    if item.kind == kind.JOIN_REQUEST:
+        return [("approve", "Approve"), ("decline", "Decline, with a message")]
+    if item.kind in (kind.HELD_POST, kind.HELD_REPLY):
+        held = [("approve", "Publish"), ("reject", "Reject, with a reason")]
+        return [*care, *held] if item.is_risk else held
+    if item.kind == kind.APPEAL:
+        return [("uphold", "Keep the decision"), ("grant", "Reverse the decision")]
+    if item.kind == kind.REFUSED_RISK:
+        return care
+    has_content = bool(item.post_id or item.reply_id)
+    if item.is_risk:
+        choices = [*care, ("approve", "Keep it: no action needed")]
+        return [*choices, ("reject", "Remove it, with care and a reason")] if has_content else choices
+    if item.kind == kind.REPORT and has_content:
+        return [
+            ("approve", "Keep it (dismiss the report)"),
+            ("reject", "Remove it, with a reason"),
+            ("warn", "Warn the author and keep it"),
+        ]
+    if item.kind == kind.REPORT:
+        return [("approve", "Dismiss the report"), ("warn", "Warn the member")]
+    return [("approve", "Keep it"), ("reject", "Remove it, with a reason")]
+
+
+NEEDS_REASON = {"reject", "warn"}
+
+
+def decide_item(*, moderator, item: QueueItem, decision: str, reason: str = "", note: str = "") -> QueueItem:
+    """Carry out one of ``decision_choices(item)``; anything else is refused."""
+    if decision not in dict(decision_choices(item)):
+        raise ActionRefused("That choice does not fit this item. Reload the queue and choose again.")
+    if decision in NEEDS_REASON:
+        require_reason(reason)
+    if decision == "approve":
+        return approve_item(moderator=moderator, item=item, note=note)
+    if decision in ("reject", "decline"):
+        return reject_item(moderator=moderator, item=item, reason=reason, note=note)
+    if decision in ("uphold", "grant"):
+        decide_appeal(moderator=moderator, item=item, grant=decision == "grant", response=note)
+        return item
+    if decision == "warn":
+        return _warn_from_item(moderator=moderator, item=item, reason=reason, note=note)
+    if decision == "escalate":
+        return escalate_item(moderator=moderator, item=item, note=note)
+    return checked_in(moderator=moderator, item=item, note=note)
+
+
+@transaction.atomic
+def checked_in(*, moderator, item: QueueItem, note: str = "") -> QueueItem:
+    """A moderator reached out to a member who may be at risk: the item is settled, and
+    the log says so (the member is not notified: the check-in itself was the message)."""
+    item = lock_open_item(item.pk, moderator)
+    if not item.is_risk:
+        raise ActionRefused("Check-ins settle possible-risk items only.")
+    _log_on_item(item, action=Action.CHECKED_IN, moderator=moderator, note=note)
+    if item.report_id:
+        # Checking in settles the worry, not the content: anything hidden by reports shows again.
+        _settle_reports(item, Report.Status.ACTIONED, moderator=moderator)
+    close_item(item, moderator)
+    return item
+
+
+@transaction.atomic
+def escalate_item(*, moderator, item: QueueItem, note: str = "") -> QueueItem:
+    """Pass a possible-risk item to site staff: it stays open, marked, and staff are alerted."""
+    item = lock_open_item(item.pk, moderator)
+    if not item.is_risk or item.escalated_at:
+        raise ActionRefused("Only a possible-risk item not yet passed on can go to staff.")
+    item.escalated_at = timezone.now()
+    item.save(update_fields=["escalated_at"])
+    _log_on_item(item, action=Action.ESCALATED, moderator=moderator, note=note)
+    alert_moderators_of_risk(
+        group=item.group, queue_url=reverse("moderation:queue"), what="escalated", exclude=member_of_item(item)
+    )
+    return item
+
+
+def _warn_from_item(*, moderator, item: QueueItem, reason: str, note: str) -> QueueItem:
+    with transaction.atomic():
+        item = lock_open_item(item.pk, moderator)
+        author = member_of_item(item)
+        if author is None:
+            raise ActionRefused("There is nobody to warn: the account is gone.")
+        warn_member(moderator=moderator, group=item.group, user=author, reason=reason, note=note)
+        if item.report_id:
+            _settle_reports(item, Report.Status.ACTIONED, moderator=moderator)
+        close_item(item, moderator)
+    return item
+
+
+@transaction.atomic
+def reject_item(*, moderator, item: QueueItem, reason: str, note: str = "") -> QueueItem:
+    """Reject held content, act on a report by removing the content, or decline a request."""
+    item = lock_open_item(item.pk, moderator)
+    kind = QueueItem.Kind
+    if item.kind != kind.JOIN_REQUEST:
+        require_reason(reason)
+    if item.kind in (kind.HELD_POST, kind.HELD_REPLY, kind.FLAGGED_POST, kind.FLAGGED_REPLY):
+        take_down(
+            moderator=moderator,
+            content=content_of(item),
+            group=item.group,
+            reason=reason,
+            note=note,
+            action=Action.REJECTED if item.kind in (kind.HELD_POST, kind.HELD_REPLY) else Action.REMOVED,
+        )
+    elif item.kind == kind.REPORT:
+        content = item.report.post or item.report.reply
+        if content is None:
+            raise ActionRefused("A report about a member is settled by warning, muting or removing them.")
+        take_down(
+            moderator=moderator, content=content, group=item.group, reason=reason, note=note, action=Action.REMOVED
+        )
+    elif item.kind == kind.JOIN_REQUEST:
+        decide_join_request(moderator=moderator, membership=item.membership, approve=False, message=note)
+    else:
+        raise ActionRefused("Decide an appeal with 'keep the decision' or 'reverse it'.")
+    close_item(item, moderator)
+    return item
+
+
+def _settle_reports(item: QueueItem, status: str, *, moderator) -> None:
+    """Settle every open report the item stands for (reports about one thing share it)
+    with a decision that keeps the content: what the reports hid is shown again."""
+    open_reports_like(item.report).update(status=status)
+    content = item.report.post or item.report.reply
+    if content is not None:
+        unhide_after_reports(content, moderator=moderator, group=item.group)
+
+
+def _log_on_item(item: QueueItem, *, action: str, moderator, note: str) -> None:
+    """Log a decision about the item's member and content that does not change them."""
+    log(
+        action=action,
+        actor=moderator,
+        group=item.group,
+        target_user=member_of_item(item),
+        post=item.post,
+        reply=item.reply,
+        note=note,
+    )
+
+
+def queue_for(moderator, *, group_id: int | None = None, kind: str = ""):
+    """Open items in every group the user moderates (staff: all), risk first, then oldest.
+    Appeals against the user's own decisions go to someone else."""
+    items = QueueItem.objects.filter(status=QueueItem.Status.OPEN).exclude(not_for=moderator)
+    if not is_site_staff(moderator):
+        items = items.filter(group_id__in=moderating_memberships(moderator).values("group_id"))
+    if group_id:
+        items = items.filter(group_id=group_id)
+    if kind:
+        items = items.filter(kind=kind)
+    return items.select_related(
+        "group",
+        "claimed_by",
+        "post",
+        "post__author",
+        "post__group",
+        "reply",
+        "reply__author",
+        "reply__post",
+        "reply__post__group",
+        "report",
+        "report__reported_user",
+        "membership",
+        "membership__user",
+        "appeal",
+        "appeal__decision",
+        "appeal__appellant",
+        "member",
+    ).order_by("-is_risk", "created_at", "id")

@@ -1,0 +1,189 @@
+"""Reading a group's posts: the post list, a thread, an edit history; and what is done to
+a thread from its page: reactions, and a moderator's pin, lock and slow mode.
+
+Writing (new posts and replies, edits, deletions) is in ``views``.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from community.core.errors import ActionRefused
+from groups.access import (
+    author_label,
+    can_moderate,
+    can_see_history,
+    get_group_for_moderator,
+    get_group_for_reader,
+    get_post_for_viewer,
+    get_reply_for_viewer,
+    is_folded,
+    membership_of,
+    why_cannot_participate,
+)
+from groups.forms import ReplyForm
+from groups.models import Post, Reason
+from groups.moderation.forms import SlowModeForm
+from groups.posts import queries
+from groups.posts.actions import review_notice, set_post_state
+from groups.posts.reactions import toggle_reaction
+from groups.posts.read_markers import mark_read
+
+
+@login_required
+def post_list(request, group_slug):
+    group = get_group_for_reader(request.user, group_slug)
+    pinned, posts, next_cursor = queries.post_list_page(
+        user=request.user, group=group, cursor=request.GET.get("after", "")
+    )
+    return render(
+        request,
+        "groups/post_list.html",
+        {
+            "group": group,
+            "pinned": pinned,
+            "posts": posts,
+            "next_cursor": next_cursor,
+            "is_later_page": bool(request.GET.get("after")),
+            "membership": membership_of(request.user, group),
+            "can_moderate": can_moderate(request.user, group),
+            "cannot_post": why_cannot_participate(request.user, group),
+        },
+    )
+
+
+def thread_context(request, group, post, reply_form=None, preview=None):
+    """What the thread page shows: the post, a page of replies with their reactions, and
+    the reply form (``reply_form``: one sent back with errors; ``preview``: a reply's)."""
+    page = queries.thread_replies(
+        user=request.user,
+        post=post,
+        start_at=request.GET.get("from"),
+        before=request.GET.get("before"),
+        latest="latest" in request.GET,
+    )
+    replies = page.replies
+    queries.attach_reactions(user=request.user, post=post, replies=replies)
+    moderates = can_moderate(request.user, group)
+    post.shown_author = author_label(post, viewer_moderates=moderates)
+    post.folded = is_folded(post)
+    cannot_post = why_cannot_participate(request.user, group)
+    return {
+        "group": group,
+        "post": post,
+        "replies": replies,
+        "reply_page": page,
+        "can_moderate": moderates,
+        "cannot_post": cannot_post,
+        "review_notice": "" if cannot_post else review_notice(author=request.user, group=group),
+        "reply_form": reply_form or ReplyForm(group=group),
+        "preview": preview,
+        "moderation_reasons": Reason.choices,
+    }
+
+
+@login_required
+def post_detail(request, group_slug, post_id):
+    group = get_group_for_reader(request.user, group_slug)
+    post = get_post_for_viewer(request.user, group, post_id)
+    context = thread_context(request, group, post)
+    page = context["reply_page"]
+    mark_read(user=request.user, post=post, reply_ids=[r.pk for r in page.replies], reached_end=page.is_last)
+    return render(request, "groups/post_detail.html", context)
+
+
+@login_required
+@require_POST
+def post_react(request, group_slug, post_id):
+    group = get_group_for_reader(request.user, group_slug)
+    post = get_post_for_viewer(request.user, group, post_id)
+    return _react(request, post, post=post)
+
+
+@login_required
+@require_POST
+def reply_react(request, group_slug, reply_id):
+    group = get_group_for_reader(request.user, group_slug)
+    reply = get_reply_for_viewer(request.user, group, reply_id)
+    return _react(request, reply, reply=reply)
+
+
+def _react(request, item, **target):
+    try:
+        toggle_reaction(user=request.user, kind=request.POST.get("kind", ""), **target)
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    return redirect(item)
+
+
+@login_required
+@require_POST
+def post_pin(request, group_slug, post_id):
+    pinned = request.POST.get("pinned") == "1"
+    post = _thread_for_moderator(request, group_slug, post_id)
+    return _set_thread_state(request, post, done="Pinned to the top." if pinned else "Unpinned.", pinned=pinned)
+
+
+@login_required
+@require_POST
+def post_lock(request, group_slug, post_id):
+    locked = request.POST.get("locked") == "1"
+    post = _thread_for_moderator(request, group_slug, post_id)
+    return _set_thread_state(request, post, done="Locked: no new replies." if locked else "Unlocked.", locked=locked)
+
+
+@login_required
+@require_POST
+def post_slow_mode(request, group_slug, post_id):
+    post = _thread_for_moderator(request, group_slug, post_id)
+    form = SlowModeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Slow mode takes 0 to 1440 minutes.")
+        return redirect(post)
+    return _set_thread_state(
+        request,
+        post,
+        done="Slow mode updated.",
+        slow_mode_seconds=form.cleaned_data["minutes"] * 60,
+        reason_text=form.cleaned_data["reason"],
+    )
+
+
+def _thread_for_moderator(request, group_slug: str, post_id: int) -> Post:
+    group = get_group_for_moderator(request.user, group_slug)
+    return get_post_for_viewer(request.user, group, post_id)
+
+
+def _set_thread_state(request, post: Post, *, done: str, **state):
+    try:
+        set_post_state(moderator=request.user, post=post, **state)
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, done)
+    return redirect(post)
+
+
+@login_required
+def post_history(request, group_slug, post_id):
+    group = get_group_for_reader(request.user, group_slug)
+    post = get_post_for_viewer(request.user, group, post_id)
+    return _history(request, group, post, post=post)
+
+
+@login_required
+def reply_history(request, group_slug, reply_id):
+    group = get_group_for_reader(request.user, group_slug)
+    reply = get_reply_for_viewer(request.user, group, reply_id)
+    return _history(request, group, reply, post=reply.post)
+
+
+def _history(request, group, item, *, post: Post):
+    """The earlier versions of a post or reply, for those who may see them (else a 404)."""
+    if not can_see_history(request.user, item):
+        raise Http404("No such history.")
+    return render(
+        request, "groups/history.html", {"group": group, "item": item, "post": post, "revisions": item.revisions.all()}
+    )
