@@ -71,20 +71,19 @@ def member_report(request, group_slug, membership_id):
 @login_required
 @require_POST
 def post_moderate(request, group_slug, post_id):
-    group = get_group_for_moderator(request.user, group_slug)
-    post = get_post_for_viewer(request.user, group, post_id)
-    return _moderate_content(request, post, back_url=post.get_absolute_url())
+    return _moderate_content(request, group_slug, get_post_for_viewer, post_id)
 
 
 @login_required
 @require_POST
 def reply_moderate(request, group_slug, reply_id):
+    return _moderate_content(request, group_slug, get_reply_for_viewer, reply_id)
+
+
+def _moderate_content(request, group_slug: str, get_content, content_id: int):
+    """Remove a post or reply (with the reason its author will see), or restore it."""
     group = get_group_for_moderator(request.user, group_slug)
-    reply = get_reply_for_viewer(request.user, group, reply_id)
-    return _moderate_content(request, reply, back_url=reply.get_absolute_url())
-
-
-def _moderate_content(request, content, *, back_url):
+    content = get_content(request.user, group, content_id)
     try:
         if request.POST.get("action") == "restore":
             restore_content(moderator=request.user, content=content, note=request.POST.get("note", ""))
@@ -97,4 +96,4 @@ def _moderate_content(request, content, *, back_url):
             messages.success(request, "Removed. It is hidden, not deleted, and the author has been told why.")
     except ActionRefused as refused:
         messages.error(request, refused.message)
-    return redirect(back_url)
+    return redirect(content.get_absolute_url())

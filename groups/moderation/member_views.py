@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from community.accounts.roles import staff_required
 from community.core.errors import ActionRefused
 from groups.access import get_group_for_moderator
-from groups.models import Membership, ModerationLog, ModeratorNote
+from groups.models import Group, Membership, ModerationLog, ModeratorNote
 from groups.moderation.forms import MemberActionForm, ModeratorNoteForm, SuspendForm
 from groups.moderation.members import add_moderator_note, mute_member, remove_member, warn_member
 from groups.moderation.suspensions import lift_suspension, suspend_account
@@ -19,8 +19,7 @@ from groups.moderation.suspensions import lift_suspension, suspend_account
 @login_required
 def member_moderate(request, group_slug, membership_id):
     """A member as their group's moderators see them: history, notes and actions."""
-    group = get_group_for_moderator(request.user, group_slug)
-    membership = get_object_or_404(Membership.objects.select_related("user"), pk=membership_id, group=group)
+    group, membership = _membership_for_moderator(request, group_slug, membership_id)
     history = (
         ModerationLog.objects.filter(group=group, target_user=membership.user)
         .select_related("actor")
@@ -46,8 +45,7 @@ def member_moderate(request, group_slug, membership_id):
 @login_required
 @require_POST
 def member_act(request, group_slug, membership_id):
-    group = get_group_for_moderator(request.user, group_slug)
-    membership = get_object_or_404(Membership.objects.select_related("user"), pk=membership_id, group=group)
+    group, membership = _membership_for_moderator(request, group_slug, membership_id)
     form = MemberActionForm(request.POST)
     back = redirect("groups:member-moderate", group_slug=group.slug, membership_id=membership.pk)
     if not form.is_valid():
@@ -78,8 +76,7 @@ def member_act(request, group_slug, membership_id):
 @login_required
 @require_POST
 def member_note(request, group_slug, membership_id):
-    group = get_group_for_moderator(request.user, group_slug)
-    membership = get_object_or_404(Membership.objects.select_related("user"), pk=membership_id, group=group)
+    group, membership = _membership_for_moderator(request, group_slug, membership_id)
     form = ModeratorNoteForm(request.POST)
     if form.is_valid():
         add_moderator_note(moderator=request.user, group=group, user=membership.user, text=form.cleaned_data["text"])
@@ -119,3 +116,9 @@ def account_suspend(request, user_id):
     except ActionRefused as refused:
         messages.error(request, refused.message)
     return redirect("moderation:account", user_id=member.pk)
+
+
+def _membership_for_moderator(request, group_slug: str, membership_id: int) -> tuple[Group, Membership]:
+    """The group and one of its memberships, for the group's moderators (else a 404)."""
+    group = get_group_for_moderator(request.user, group_slug)
+    return group, get_object_or_404(Membership.objects.select_related("user"), pk=membership_id, group=group)

@@ -121,17 +121,20 @@ def _react(request, item, **target):
 @login_required
 @require_POST
 def post_pin(request, group_slug, post_id):
-    pinned = request.POST.get("pinned") == "1"
-    post = _thread_for_moderator(request, group_slug, post_id)
-    return _set_thread_state(request, post, done="Pinned to the top." if pinned else "Unpinned.", pinned=pinned)
+    return _switch(request, group_slug, post_id, "pinned", done=("Pinned to the top.", "Unpinned."))
 
 
 @login_required
 @require_POST
 def post_lock(request, group_slug, post_id):
-    locked = request.POST.get("locked") == "1"
+    return _switch(request, group_slug, post_id, "locked", done=("Locked: no new replies.", "Unlocked."))
+
+
+def _switch(request, group_slug: str, post_id: int, name: str, *, done: tuple[str, str]):
+    """Pin or lock a thread (``name``: "pinned" or "locked"), on when the form sends "1"."""
+    on = request.POST.get(name) == "1"
     post = _thread_for_moderator(request, group_slug, post_id)
-    return _set_thread_state(request, post, done="Locked: no new replies." if locked else "Unlocked.", locked=locked)
+    return _set_thread_state(request, post, done=done[0] if on else done[1], **{name: on})
 
 
 @login_required

@@ -6,7 +6,9 @@ suspended account (``screen_refused_submission``, called by the suspension middl
 Reading a thread is in ``thread_views``.
 """
 
+from collections.abc import Callable
 from types import SimpleNamespace
+from typing import NamedTuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -204,59 +206,67 @@ def _refused_edit(request, group_slug: str, form_class, model, item_id: int):
     return _refused_page(request, group, form, at_risk=at_risk)
 
 
+class _Editing(NamedTuple):
+    """What differs between editing a post and editing a reply."""
+
+    model: type
+    get_for_author: Callable
+    form_class: type
+    fields: tuple[str, ...]
+    template: str
+    context_name: str
+
+
+POST_EDITING = _Editing(
+    Post, get_post_for_author, PostForm, ("title", "body", "content_warning"), "groups/post_form.html", "post"
+)
+REPLY_EDITING = _Editing(
+    Reply, get_reply_for_author, ReplyForm, ("body", "content_warning"), "groups/reply_form.html", "reply"
+)
+
+
 @login_required
 def post_edit(request, group_slug, post_id):
-    try:
-        group = get_group_for_reader(request.user, group_slug)
-        post = get_post_for_author(request.user, group, post_id)
-    except Http404:
-        if request.method != "POST":
-            raise
-        return _refused_edit(request, group_slug, PostForm, Post, post_id)
     return _edit(
         request,
-        group=group,
-        item=post,
-        form_class=PostForm,
-        fields=("title", "body", "content_warning"),
-        act=lambda data: actions.edit_post(user=request.user, post=post, **data),
-        template="groups/post_form.html",
-        context={"post": post},
+        group_slug,
+        post_id,
+        POST_EDITING,
+        act=lambda post, data: actions.edit_post(user=request.user, post=post, **data),
     )
 
 
 @login_required
 def reply_edit(request, group_slug, reply_id):
-    try:
-        group = get_group_for_reader(request.user, group_slug)
-        reply = get_reply_for_author(request.user, group, reply_id)
-    except Http404:
-        if request.method != "POST":
-            raise
-        return _refused_edit(request, group_slug, ReplyForm, Reply, reply_id)
     return _edit(
         request,
-        group=group,
-        item=reply,
-        form_class=ReplyForm,
-        fields=("body", "content_warning"),
-        act=lambda data: actions.edit_reply(user=request.user, reply=reply, **data),
-        template="groups/reply_form.html",
-        context={"reply": reply},
+        group_slug,
+        reply_id,
+        REPLY_EDITING,
+        act=lambda reply, data: actions.edit_reply(user=request.user, reply=reply, **data),
     )
 
 
-def _edit(request, *, group, item, form_class, fields, act, template: str, context: dict):
+def _edit(request, group_slug: str, item_id: int, editing: _Editing, *, act):
     """The edit form of a post or reply: show it, preview it, or save it through ``act``
     (read for crisis words first, like everything a member sends)."""
     is_post = request.method == "POST"
-    form = form_class(request.POST if is_post else None, instance=item, group=group, editing=True)
+    try:
+        group = get_group_for_reader(request.user, group_slug)
+        item = editing.get_for_author(request.user, group, item_id)
+    except Http404:
+        if not is_post:
+            raise
+        return _refused_edit(request, group_slug, editing.form_class, editing.model, item_id)
+    form = editing.form_class(request.POST if is_post else None, instance=item, group=group, editing=True)
     at_risk = False
-    texts = [request.POST.get(name, "") for name in fields]
+    texts = [request.POST.get(name, "") for name in editing.fields]
     preview = _preview(request, form, texts=texts, refusal=why_cannot_participate(request.user, group))
     if is_post and preview is None:
         post = thread_of(item)
-        edited, at_risk = _submit(request, group=group, form=form, texts=texts, act=act, post=post)
+        edited, at_risk = _submit(
+            request, group=group, form=form, texts=texts, act=lambda data: act(item, data), post=post
+        )
         if edited is not None:
             _after_editing(request, at_risk=at_risk)
             return redirect(item)
@@ -264,9 +274,9 @@ def _edit(request, *, group, item, form_class, fields, act, template: str, conte
         preview.shown_author = author_label(item, viewer_moderates=False)
     return render(
         request,
-        template,
+        editing.template,
         {
-            **context,
+            editing.context_name: item,
             "group": group,
             "form": form,
             "preview": preview,
