@@ -97,22 +97,21 @@ def post_detail(request, group_slug, post_id):
 @login_required
 @require_POST
 def post_react(request, group_slug, post_id):
-    group = get_group_for_reader(request.user, group_slug)
-    post = get_post_for_viewer(request.user, group, post_id)
-    return _react(request, post, post=post)
+    return _react(request, group_slug, get_post_for_viewer, post_id, on="post")
 
 
 @login_required
 @require_POST
 def reply_react(request, group_slug, reply_id):
+    return _react(request, group_slug, get_reply_for_viewer, reply_id, on="reply")
+
+
+def _react(request, group_slug: str, get_item, item_id: int, *, on: str):
+    """Add or take back a reaction on a post or reply (``on``: which) the member may read."""
     group = get_group_for_reader(request.user, group_slug)
-    reply = get_reply_for_viewer(request.user, group, reply_id)
-    return _react(request, reply, reply=reply)
-
-
-def _react(request, item, **target):
+    item = get_item(request.user, group, item_id)
     try:
-        toggle_reaction(user=request.user, kind=request.POST.get("kind", ""), **target)
+        toggle_reaction(user=request.user, kind=request.POST.get("kind", ""), **{on: item})
     except ActionRefused as refused:
         messages.error(request, refused.message)
     return redirect(item)
