@@ -11,11 +11,12 @@ from django.utils import timezone
 from community.core.errors import ActionRefused
 from community.models import Notification
 from groups.access import group_moderators
-from groups.models import Appeal, ContentStatus, Group, Membership, ModerationLog, Post, QueueItem, Reply
+from groups.models import Appeal, ContentStatus, Group, Membership, ModerationLog, QueueItem
 from groups.moderation.items import close_item, lock_open_item
 from groups.moderation.log import Action, log, tell
 from groups.moderation.models import APPEALABLE_ACTIONS
 from groups.posts.actions import announce_published
+from groups.posts.counts import content_status_changed
 
 
 @transaction.atomic
@@ -88,8 +89,8 @@ def _reverse(decision: ModerationLog, moderator) -> None:
             if decision.action == Action.REJECTED:
                 # Never shown before: counted and announced as on a first publication.
                 announce_published(content)
-            elif isinstance(content, Reply):
-                Post.objects.filter(pk=content.post_id).update(reply_count=F("reply_count") + 1)
+            else:
+                content_status_changed(content, before=ContentStatus.REMOVED, after=ContentStatus.PUBLISHED)
     elif decision.action in (Action.MUTED, Action.MEMBER_REMOVED, Action.BANNED):
         membership = Membership.objects.select_for_update().get(group=decision.group, user=decision.target_user)
         if decision.action == Action.MUTED:

@@ -6,7 +6,6 @@ tells the author.
 """
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from community.core.errors import ActionRefused
@@ -15,6 +14,7 @@ from groups.models import ContentStatus, Group, HoldReason, ModerationLog, Post,
 from groups.moderation.checks import require_moderator, require_reason
 from groups.moderation.log import Action, log, tell
 from groups.posts.actions import announce_published
+from groups.posts.counts import content_status_changed
 
 
 def publish_held(*, moderator, content, group: Group, note: str) -> None:
@@ -38,11 +38,9 @@ def take_down(*, moderator, content, group: Group, reason: str, note: str, actio
     content = type(content).objects.select_for_update().get(pk=content.pk)
     if content.status in (ContentStatus.REMOVED, ContentStatus.DELETED):
         raise ActionRefused("This has already been taken down.")
-    was_published = content.status == ContentStatus.PUBLISHED
+    content_status_changed(content, before=content.status, after=ContentStatus.REMOVED)
     content.status = ContentStatus.REMOVED
     content.save(update_fields=["status"])
-    if isinstance(content, Reply) and was_published:
-        Post.objects.filter(pk=content.post_id).update(reply_count=F("reply_count") - 1)
     target = {"post": content} if isinstance(content, Post) else {"reply": content}
     entry = log(
         action=action, actor=moderator, group=group, target_user=content.author, reason=reason, note=note, **target
@@ -64,11 +62,10 @@ def unhide_after_reports(content: Post | Reply, *, moderator, group: Group) -> N
     content = type(content).objects.select_for_update().get(pk=content.pk)
     if content.status != ContentStatus.HELD or content.hold_reason != HoldReason.REPORTS:
         return
+    content_status_changed(content, before=content.status, after=ContentStatus.PUBLISHED)
     content.status = ContentStatus.PUBLISHED
     content.hold_reason = ""
     content.save(update_fields=["status", "hold_reason"])
-    if isinstance(content, Reply):
-        Post.objects.filter(pk=content.post_id).update(reply_count=F("reply_count") + 1)
     target = {"post": content} if isinstance(content, Post) else {"reply": content}
     entry = log(
         action=Action.RESTORED,
@@ -97,9 +94,8 @@ def restore_content(*, moderator, content: Post | Reply, note: str = "") -> Mode
     content = type(content).objects.select_for_update().get(pk=content.pk)
     if content.status != ContentStatus.REMOVED:
         raise ActionRefused("Only removed content can be restored.")
+    content_status_changed(content, before=content.status, after=ContentStatus.PUBLISHED)
     content.status = ContentStatus.PUBLISHED
     content.save(update_fields=["status"])
-    if isinstance(content, Reply):
-        Post.objects.filter(pk=content.post_id).update(reply_count=F("reply_count") + 1)
     target = {"post": content} if isinstance(content, Post) else {"reply": content}
     return log(action=Action.RESTORED, actor=moderator, group=group, target_user=content.author, note=note, **target)

@@ -10,7 +10,6 @@ from collections import Counter
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.urls import reverse
 
 from community.core.errors import ActionRefused
@@ -19,6 +18,7 @@ from community.notifications.actions import alert_moderators_of_risk
 from groups.access import can_read, membership_of
 from groups.models import ContentStatus, Group, HoldReason, Membership, ModerationLog, Post, QueueItem, Reply, Report
 from groups.moderation.log import Action, log, tell
+from groups.posts.counts import content_status_changed
 
 
 def enter_new_content(*, item: Post | Reply, group: Group, hold_reason: str, screening) -> None:
@@ -198,8 +198,7 @@ def _hide_if_reported_enough(content: Post | Reply, group: Group, item: QueueIte
     if reporters < settings.REPORTS_TO_HIDE or content.status != ContentStatus.PUBLISHED:
         return
     type(content).objects.filter(pk=content.pk).update(status=ContentStatus.HELD, hold_reason=HoldReason.REPORTS)
-    if isinstance(content, Reply):
-        Post.objects.filter(pk=content.post_id).update(reply_count=F("reply_count") - 1)
+    content_status_changed(content, before=ContentStatus.PUBLISHED, after=ContentStatus.HELD)
     entry = log(
         action=Action.HIDDEN_BY_REPORTS,
         group=group,

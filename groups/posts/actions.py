@@ -10,7 +10,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from community.core.errors import ActionRefused
@@ -20,6 +19,7 @@ from groups.models import ContentStatus, HoldReason, Post, Reply, Revision
 from groups.moderation.checks import require_moderator
 from groups.moderation.intake import enter_new_content
 from groups.moderation.log import Action, log, log_blocked
+from groups.posts.counts import reply_status_changed
 from groups.posts.screening import Screening, screen
 from groups.posts.tasks import announce
 from groups.settings.queries import why_slowed_down
@@ -193,7 +193,10 @@ def announce_published(item: Post | Reply) -> None:
     if isinstance(item, Post):
         announce.enqueue(post_id=item.pk)
     else:
-        Post.objects.filter(pk=item.post_id).update(reply_count=F("reply_count") + 1, last_activity_at=timezone.now())
+        # Shown for the first time (just written, or approved): counted, and the thread moves up.
+        reply_status_changed(
+            post_id=item.post_id, before=None, after=ContentStatus.PUBLISHED, activity_at=timezone.now()
+        )
         announce.enqueue(reply_id=item.pk)
 
 
@@ -319,11 +322,9 @@ def delete_reply(*, user, reply: Reply) -> Reply:
     reply = Reply.objects.select_for_update().get(pk=reply.pk)
     if reply.author_id != user.pk or reply.status == ContentStatus.DELETED:
         raise ActionRefused("You can only delete your own replies.")
-    was_published = reply.status == ContentStatus.PUBLISHED
+    reply_status_changed(post_id=reply.post_id, before=reply.status, after=ContentStatus.DELETED)
     reply.status = ContentStatus.DELETED
     reply.save(update_fields=["status"])
-    if was_published:
-        Post.objects.filter(pk=reply.post_id).update(reply_count=F("reply_count") - 1)
     return reply
 
 
