@@ -6,6 +6,7 @@
   thread), run by the task in ``tasks``.
 - ``reactions``, ``read_markers``: a member's reactions; what they have read.
 - ``screening``: crisis words and watched words in what a member sends.
+- ``counts``: the one owner of ``reply_count``; ``content``: the post-or-reply branch.
 - ``queries``: the post list and a thread's pages, with their query counts fixed.
 - Views: ``views`` (writing, and crisis words in refused messages) and ``thread_views``
   (the post list, a thread, history, reactions, pins, locks, slow mode).
