@@ -35,12 +35,14 @@ run: venv
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-# Lint, check that migrations match the models, then the whole suite: on PostgreSQL
+# Lint, check that migrations match the models, check the dependency rule
+# (docs/architecture.md), then the whole suite: on PostgreSQL
 # when DATABASE_URL points there, otherwise on SQLite. Two test processes, one per core.
 test: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
 
 worker: venv

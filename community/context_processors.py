@@ -1,5 +1,8 @@
 from django.conf import settings
 
+from groups.access import moderates_any_group, visible_notifications_q
+from groups.moderation.queue import queue_for
+
 CRISIS_SUPPORT_KEY = "show_crisis_support"
 
 
@@ -13,8 +16,6 @@ def site(request):
         context["show_crisis_support"] = session.pop(CRISIS_SUPPORT_KEY)
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        from groups.access import visible_notifications_q
-
         # Counted with the list's own filter, so the number never counts what the list hides.
         context["unread_notifications"] = user.notifications.filter(
             visible_notifications_q(user), read_at__isnull=True
@@ -27,9 +28,6 @@ def site(request):
 
 def moderation_queue_count(user) -> int | None:
     """Open queue items for a moderator or staff (None for everyone else: no link)."""
-    from groups.access import moderates_any_group
-    from groups.moderation.queue import queue_for
-
     if not moderates_any_group(user):
         return None
     return queue_for(user).count()

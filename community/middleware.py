@@ -3,11 +3,14 @@ import time
 import zoneinfo
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.core.exceptions import BadRequest
 from django.db import connections
 from django.utils import timezone
 
+from community.accounts.adapters import suspended_response
 from community.core.dbwatchdog import DatabaseWatchdog
+from groups.posts.views import screen_refused_submission
 
 logger = logging.getLogger("community.request")
 
@@ -88,11 +91,6 @@ class SuspensionMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.suspension_in_force():
-            from django.contrib.auth import logout
-
-            from community.accounts.adapters import suspended_response
-            from groups.posts.views import screen_refused_submission
-
             suspended = user
             # Crisis words come before the refusal: a post or reply sent from a suspended
             # account still reaches the group's moderators, and the member keeps the text.

@@ -1,12 +1,19 @@
 """Demo groups, posts and replies for `manage.py seed_demo`. Clearly fictional and idempotent:
 a group that already exists (by slug) is left as it is."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.utils import timezone
 
+from groups.meetings import actions as meetings
+from groups.meetings import schedule
+from groups.membership import actions as membership_actions
+from groups.membership.actions import join_group
 from groups.membership.counts import recount_members
-from groups.models import Group, JoinQuestion, Membership, Topic
+from groups.models import Group, JoinQuestion, Meeting, Membership, ModerationLog, Topic
+from groups.moderation.appeals import appeal_decision
+from groups.moderation.content import remove_content
+from groups.moderation.intake import create_report
 from groups.posts import actions as post_actions
 from groups.posts.reactions import toggle_reaction
 
@@ -168,12 +175,6 @@ def _seed_conversation(members: dict) -> None:
 
 def _seed_moderation(members: dict) -> None:
     """Give Harbor Light (a moderator) a queue with one of each kind of item."""
-    from groups.membership import actions as membership_actions
-    from groups.models import ModerationLog
-    from groups.moderation.appeals import appeal_decision
-    from groups.moderation.content import remove_content
-    from groups.moderation.intake import create_report
-
     group = Group.objects.get(slug="living-with-trd")
     if group.posts.filter(title="Hi, I am new").exists():
         return
@@ -237,12 +238,6 @@ def _seed_moderation(members: dict) -> None:
 def seed_meetings(members: dict) -> None:
     """Weekly online and in-person series in different zones; one date cancelled, one
     nearly full with a waitlist."""
-    from datetime import time
-
-    from groups.meetings import actions as meetings
-    from groups.meetings import schedule
-    from groups.models import Meeting
-
     if Meeting.objects.exists():
         return
     today = timezone.localdate()
@@ -291,8 +286,6 @@ def seed_meetings(members: dict) -> None:
     full = in_person.occurrences.order_by("start").first()
     meetings.rsvp(user=members["River"], occurrence=full)
     meetings.rsvp(user=members["Harbor Light"], occurrence=full)
-    from groups.membership.actions import join_group
-
     join_group(user=members["New Here"], group=denver, accepted_rules=True)
     meetings.rsvp(user=members["New Here"], occurrence=full)  # the waitlist
 

@@ -46,3 +46,26 @@ def test_a_cycle_breaks_the_contract(tmp_path, files):
 def test_a_chain_without_a_cycle_keeps_it(tmp_path):
     graph = build(tmp_path, "chain", {"a": "from chain import b\n", "b": "from chain import c\n", "c": "x = 1\n"})
     assert check(graph, "chain").kept
+
+
+def test_an_import_inside_a_function_says_why():
+    """The dependency rule: imports at the top, where the reader and grimp see them; one
+    inside a function carries a comment just above it (or above its block) saying why."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    unexplained = []
+    for path in sorted([*root.glob("community/**/*.py"), *root.glob("groups/**/*.py")]):
+        if "migrations" in path.parts:
+            continue
+        lines = path.read_text().splitlines()
+        for node in ast.walk(ast.parse("\n".join(lines))):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Import | ast.ImportFrom):
+                    above = [line.strip() for line in lines[max(0, inner.lineno - 4) : inner.lineno - 1]]
+                    if not any(line.startswith("#") for line in above):
+                        unexplained.append(f"{path.relative_to(root)}:{inner.lineno}")
+    assert unexplained == []

@@ -10,6 +10,7 @@ tests/test_access_pairs.py checks both for every role.
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
+from community.models import Block
 from groups.access.groups import can_moderate, can_read
 from groups.models import ContentStatus, Group, Post, Reply
 
@@ -66,8 +67,6 @@ def author_label(item, *, viewer_moderates: bool) -> str:
 def blocked_by_viewer(user) -> Exists:
     """Annotate posts or replies with this as ``author_blocked``: True where ``user``
     blocked the author. A subquery, so list pages cost no extra query."""
-    from community.models import Block
-
     return Exists(Block.objects.filter(blocker=user.pk, blocked=OuterRef("author")))
 
 
@@ -79,8 +78,6 @@ def is_folded(item) -> bool:
 
 def members_who_blocked(author):
     """Ids of members who blocked ``author``: the author cannot mention them."""
-    from community.models import Block
-
     return Block.objects.filter(blocked=author.pk).values("blocker")
 
 

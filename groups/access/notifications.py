@@ -6,6 +6,7 @@ so the two cannot disagree."""
 from django.db.models import Q
 
 from community.accounts.roles import is_site_staff
+from community.models import Notification
 from groups.access.groups import active_memberships, moderating_memberships
 from groups.models import ContentStatus
 
@@ -43,8 +44,6 @@ def visible_notifications_q(user) -> Q:
 def can_see_notification(user, notification) -> bool:
     """The object check that goes with ``visible_notifications_q`` (one query). A closed or
     suspended account sees none."""
-    from community.models import Notification
-
     if not user.is_active or user.suspension_in_force():
         return False
     return Notification.objects.filter(visible_notifications_q(user), pk=notification.pk, recipient=user).exists()

@@ -5,13 +5,13 @@ a removed or banned member is a member again.
 """
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from community.core.errors import ActionRefused
 from community.models import Notification
 from groups.access import group_moderators
-from groups.models import Appeal, ContentStatus, Group, Membership, ModerationLog, QueueItem
+from groups.membership.counts import membership_status_changed
+from groups.models import Appeal, ContentStatus, Membership, ModerationLog, QueueItem
 from groups.moderation.items import close_item, lock_open_item
 from groups.moderation.log import Action, log, tell
 from groups.moderation.models import APPEALABLE_ACTIONS
@@ -96,6 +96,7 @@ def _reverse(decision: ModerationLog, moderator) -> None:
         if decision.action == Action.MUTED:
             membership.muted_until = None
         elif membership.status in (Membership.Status.REMOVED, Membership.Status.BANNED):
+            before = membership.status
             membership.status = Membership.Status.ACTIVE
-            Group.objects.filter(pk=decision.group_id).update(member_count=F("member_count") + 1)
+            membership_status_changed(group_id=decision.group_id, before=before, after=membership.status)
         membership.save()

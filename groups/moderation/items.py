@@ -9,6 +9,7 @@ from django.utils import timezone
 from community.core.errors import ActionRefused
 from groups.access import can_moderate
 from groups.models import Post, QueueItem, Reply
+from groups.posts.content import content_of
 
 
 def lock_open_item(item_id: int, moderator) -> QueueItem:
@@ -45,13 +46,9 @@ def close_item(item: QueueItem, moderator) -> None:
     item.save(update_fields=["status", "handled_by", "handled_at"])
 
 
-def content_of(item) -> Post | Reply:
-    return item.post if item.post_id else item.reply
-
-
 def member_of_item(item: QueueItem):
     """The member an item is about: the one named on it, the one reported, or the author."""
-    content = content_of(item) if (item.post_id or item.reply_id) else None
+    content = content_of(item)
     if item.member_id:
         return item.member
     if item.report_id and item.report.reported_user_id:

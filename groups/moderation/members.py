@@ -8,13 +8,13 @@ site staff not from a group at all.
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from community.accounts.roles import is_site_staff
 from community.core.errors import ActionRefused
 from groups.access import membership_of
 from groups.meetings.actions import forget_member_rsvps
+from groups.membership.counts import membership_status_changed
 from groups.models import Group, Membership, ModerationLog, ModeratorNote
 from groups.moderation.checks import require_moderator, require_reason
 from groups.moderation.log import Action, log, tell
@@ -79,11 +79,11 @@ def remove_member(*, moderator, group: Group, user, reason: str, note: str = "",
     membership = _lock_target_membership(moderator=moderator, group=group, user=user)
     if membership.status == Membership.Status.BANNED:
         raise ActionRefused("This member is already banned.")
-    if membership.is_active:
-        Group.objects.filter(pk=group.pk).update(member_count=F("member_count") - 1)
-    elif not ban:
+    if not membership.is_active and not ban:
         raise ActionRefused("This person is not a current member.")
+    before = membership.status
     membership.status = Membership.Status.BANNED if ban else Membership.Status.REMOVED
+    membership_status_changed(group_id=group.pk, before=before, after=membership.status)
     membership.role = Membership.Role.MEMBER
     membership.save(update_fields=["status", "role", "updated_at"])
     forget_member_rsvps(user=user, group=group)

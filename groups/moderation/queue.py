@@ -19,9 +19,10 @@ from groups.moderation.appeals import decide_appeal
 from groups.moderation.checks import require_reason
 from groups.moderation.content import publish_held, take_down, unhide_after_reports
 from groups.moderation.intake import open_reports_like
-from groups.moderation.items import close_item, content_of, lock_open_item, member_of_item
+from groups.moderation.items import close_item, lock_open_item, member_of_item
 from groups.moderation.log import Action, log
 from groups.moderation.members import warn_member
+from groups.posts.content import content_of
 
 
 @transaction.atomic

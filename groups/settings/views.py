@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -172,8 +173,6 @@ def word_remove(request, group_slug, word_id):
 
 
 def _settings_url(group) -> str:
-    from django.urls import reverse
-
     return reverse("groups:group-settings", kwargs={"group_slug": group.slug})
 
 
