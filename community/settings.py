@@ -213,7 +213,7 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
 # Staff pages (suspensions, the full log export, imports) need staff to have 2FA on. The
 # suite turns it off by default so that the many staff fixtures need no authenticator;
-# tests/test_security_auth.py turns it on and checks it.
+# tests/community/accounts/test_security_auth.py turns it on and checks it.
 STAFF_PAGES_REQUIRE_2FA = env_bool("STAFF_PAGES_REQUIRE_2FA", default=True)
 # Sessions are recorded at sign-in (for the "signed-in sessions" page); tracking every
 # request would cost five queries a page and keep more data than members need.

@@ -32,7 +32,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# Staff pages ask for two-factor only in the tests about it (tests/test_security_auth.py).
+# Staff pages ask for two-factor only in the tests about it (tests/community/accounts/test_security_auth.py).
 STAFF_PAGES_REQUIRE_2FA = False
 
 # A fast hasher keeps the suite quick; the hashing tests ask for the real list.

@@ -108,7 +108,7 @@ def test_a_refused_email_does_not_undo_the_action(
     assert email.last_error == "SMTPServerDisconnected"
 
 
-# Retries, crashes mid-send and dead workers: tests/test_outbox.py and tests/test_workers.py.
+# Retries, crashes mid-send and dead workers: tests/community/mail/test_outbox.py and tests/test_workers.py.
 
 
 # --- telling people about a reply happens in a task ------------------------------------------

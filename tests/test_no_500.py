@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from groups.models import Meeting, Occurrence
-from tests.test_meetings import meeting_form, weekly
+from tests.groups.meetings.test_meetings import meeting_form, weekly
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Every URL of the project against every kind of visitor, built from the URL
-configuration: a URL without a row here (or in tests/test_groups_access.py, which covers
-the groups and moderation namespaces in depth, or tests/journal/test_journal_privacy.py for
+configuration: a URL without a row here (or in tests/groups/access/test_groups_access.py, which covers
+the groups and moderation namespaces in depth, or tests/community/journal/test_journal_privacy.py for
 the treatment journal) fails ``test_every_url_has_a_row``.
 
 Also: every state-changing view refuses GET (or shows only a form) and refuses a POST
@@ -19,11 +19,11 @@ from django.utils import timezone
 from community.library.articles import load_articles
 from community.models import Article, CareEntry, CareReport, DataExport, ResourceSuggestion
 from community.notifications.actions import unsubscribe_token
-from tests.journal.test_journal_privacy import JOURNAL_GET
-from tests.test_groups_access import ALL_GETS as GROUP_GETS
-from tests.test_groups_access import ALL_POSTS as GROUP_POSTS
-from tests.test_groups_access import url_for as group_url_for
-from tests.test_groups_access import world  # noqa: F401  (the fixture, reused)
+from tests.community.journal.test_journal_privacy import JOURNAL_GET
+from tests.groups.access.test_groups_access import ALL_GETS as GROUP_GETS
+from tests.groups.access.test_groups_access import ALL_POSTS as GROUP_POSTS
+from tests.groups.access.test_groups_access import url_for as group_url_for
+from tests.groups.access.test_groups_access import world  # noqa: F401  (the fixture, reused)
 
 ROLES = ["visitor", "member", "staff", "suspended"]
 L = "login"  # redirected to log in

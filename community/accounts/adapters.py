@@ -18,7 +18,7 @@ def suspended_response(request, user, *, at_risk: bool = False, kept_text: str =
     as every page has; the full crisis panel after crisis words, and what they had written)."""
     return render(
         request,
-        "community/suspended.html",
+        "community/accounts/suspended.html",
         {"suspended_user": user, "show_crisis_support": at_risk, "kept_text": kept_text},
         status=403,
     )

@@ -45,7 +45,7 @@ def staff_required(view=None, *, two_factor: bool = False):
     member's reports and suspensions, the whole moderation log, the care directory's
     import and export), staff without two-factor authentication are sent to turn it on
     first. Place it under ``@login_required`` and ``@require_POST``, so that those answer
-    first as on every other page. ``tests/test_staff_pages.py`` walks the URL configuration
+    first as on every other page. ``tests/community/accounts/test_staff_pages.py`` walks the URL configuration
     and fails for a staff-only page without it.
     """
     if view is None:

@@ -20,4 +20,6 @@ def profile_edit(request):
         form.save()
         messages.success(request, "Your profile is saved.")
         return redirect("community:profile-edit")
-    return render(request, "community/profile_edit.html", {"form": form, "nudge_2fa": should_nudge_2fa(request.user)})
+    return render(
+        request, "community/accounts/profile_edit.html", {"form": form, "nudge_2fa": should_nudge_2fa(request.user)}
+    )

@@ -64,7 +64,7 @@ def care_list(request):
         "locators": OFFICIAL_LOCATORS,
         "is_staff": is_site_staff(request.user),
     }
-    return render(request, "community/care_list.html", context)
+    return render(request, "community/care/care_list.html", context)
 
 
 def _query_without(request, *names) -> str:
@@ -87,13 +87,13 @@ def care_report(request, entry_id):
             messages.success(request, "Thank you. Site staff will check this listing against its source.")
             return redirect("community:care-list")
     status = 400 if form.errors else 200
-    return render(request, "community/care_report.html", {"entry": entry, "form": form}, status=status)
+    return render(request, "community/care/care_report.html", {"entry": entry, "form": form}, status=status)
 
 
 @login_required
 @staff_required
 def care_report_list(request):
-    return render(request, "community/care_report_list.html", {"reports": directory.open_reports()})
+    return render(request, "community/care/care_report_list.html", {"reports": directory.open_reports()})
 
 
 @login_required
@@ -132,7 +132,7 @@ def care_import(request):
             staff=request.user, rows=form.cleaned_data["file"], dry_run=form.cleaned_data["dry_run"]
         )
     status = 400 if form.errors else 200
-    return render(request, "community/care_import.html", {"form": form, "report": report}, status=status)
+    return render(request, "community/care/care_import.html", {"form": form, "report": report}, status=status)
 
 
 class _Echo:

@@ -38,14 +38,14 @@ def article_list(request):
     context = {"sections": queries.reading_sections(articles), "is_staff": is_site_staff(request.user)}
     if context["is_staff"]:
         context["pending_count"] = queries.pending_suggestions().count()
-    return render(request, "community/article_list.html", context)
+    return render(request, "community/library/article_list.html", context)
 
 
 def article_detail(request, article_slug):
     article = get_article_for_viewer(request.user, article_slug)
     context = {"article": article, "is_staff": is_site_staff(request.user), "care_links": care_links(article)}
     context.update(queries.article_page(request.user, article))
-    return render(request, "community/article_detail.html", context)
+    return render(request, "community/library/article_detail.html", context)
 
 
 def _article_form_page(request, article):
@@ -66,7 +66,7 @@ def _article_form_page(request, article):
         return redirect(article)
     context = {"form": form, "article": article, "preview": request.POST.get("body", "") if previewing else None}
     status = 400 if request.method == "POST" and not previewing else 200
-    return render(request, "community/article_form.html", context, status=status)
+    return render(request, "community/library/article_form.html", context, status=status)
 
 
 @login_required
@@ -94,7 +94,7 @@ def resource_suggest(request):
             messages.success(request, "Thank you. Site staff will look at your suggestion; you can follow it below.")
             return redirect("community:resource-suggest")
     context = {"form": form, "suggestions": queries.suggestions_of(request.user)}
-    return render(request, "community/resource_suggest.html", context, status=400 if form.errors else 200)
+    return render(request, "community/library/resource_suggest.html", context, status=400 if form.errors else 200)
 
 
 @login_required
@@ -105,7 +105,7 @@ def suggestion_list(request):
         for suggestion in queries.pending_suggestions()
     ]
     context = {"pending": pending, "decided": queries.decided_suggestions()}
-    return render(request, "community/suggestion_list.html", context)
+    return render(request, "community/library/suggestion_list.html", context)
 
 
 @login_required

@@ -49,7 +49,7 @@ def notification_list(request):
                 "url": notification_url(notification),
             }
         )
-    return render(request, "community/notification_list.html", {"items": items})
+    return render(request, "community/notifications/notification_list.html", {"items": items})
 
 
 @login_required
@@ -67,7 +67,7 @@ def notification_settings(request):
         form.save()
         messages.success(request, "Your email choices are saved.")
         return redirect("community:notification-settings")
-    return render(request, "community/notification_settings.html", {"form": form})
+    return render(request, "community/notifications/notification_settings.html", {"form": form})
 
 
 # Mail clients send RFC 8058 one-click unsubscribes as a POST with no CSRF token; the
@@ -80,5 +80,5 @@ def unsubscribe(request, token):
     if request.method == "POST":
         user.email_frequency = get_user_model().EmailFrequency.NONE
         user.save(update_fields=["email_frequency"])
-        return render(request, "community/unsubscribe.html", {"done": True})
-    return render(request, "community/unsubscribe.html", {"done": False})
+        return render(request, "community/notifications/unsubscribe.html", {"done": True})
+    return render(request, "community/notifications/unsubscribe.html", {"done": False})

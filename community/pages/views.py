@@ -23,7 +23,7 @@ def home(request):
         memberships = {m.group_id: m for m in active_memberships(request.user)}
         context["recent_posts"] = recent_posts_for(request.user, memberships=memberships)
         context["next_meetings"] = my_upcoming(request.user, after=timezone.now(), limit=5, group_ids=list(memberships))
-    return render(request, "community/home.html", context)
+    return render(request, "community/pages/home.html", context)
 
 
 def crisis(request):
@@ -31,4 +31,4 @@ def crisis(request):
         lines = list(CrisisLine.objects.filter(is_active=True))
     except DatabaseError:
         lines = []
-    return render(request, "community/crisis.html", {"lines": lines or FALLBACK_CRISIS_LINES})
+    return render(request, "community/pages/crisis.html", {"lines": lines or FALLBACK_CRISIS_LINES})

@@ -218,7 +218,7 @@ def collect_member_data(user) -> dict:
 def build_export_zip(user) -> bytes:
     """The zip a member downloads: data.json and a readable index.html of the same data."""
     data = collect_member_data(user)
-    html = render_to_string("community/export.html", {"data": data})
+    html = render_to_string("community/privacy/export.html", {"data": data})
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("data.json", json.dumps(data, indent=2, ensure_ascii=False))

@@ -26,7 +26,7 @@ def _settings_context(request, block_form=None):
 
 @login_required
 def privacy_settings(request):
-    return render(request, "community/privacy_settings.html", _settings_context(request))
+    return render(request, "community/privacy/privacy_settings.html", _settings_context(request))
 
 
 @login_required
@@ -62,7 +62,7 @@ def export_download(request, token):
 def block_create(request):
     form = BlockForm(request.POST, blocker=request.user)
     if not form.is_valid():
-        return render(request, "community/privacy_settings.html", _settings_context(request, form), status=400)
+        return render(request, "community/privacy/privacy_settings.html", _settings_context(request, form), status=400)
     actions.block_member(blocker=request.user, blocked=form.cleaned_data["member"])
     messages.success(request, "Blocked. Their posts are folded away for you, and they cannot mention you.")
     return redirect("community:privacy-settings")
@@ -86,5 +86,8 @@ def account_delete(request):
         messages.success(request, "Your account is deleted. Thank you for having been part of this community.")
         return redirect("community:home")
     return render(
-        request, "community/account_delete.html", {"form": form}, status=400 if request.method == "POST" else 200
+        request,
+        "community/privacy/account_delete.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
     )

@@ -19,4 +19,4 @@ def search(request):
         "sections": sections,
         "found": any(section.hits for section in sections),
     }
-    return render(request, "community/search.html", context)
+    return render(request, "community/search/search.html", context)

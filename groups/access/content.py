@@ -4,7 +4,7 @@ The pairs: ``visible_content_q`` (a group's post list, a thread's replies) with
 ``get_post_for_viewer`` / ``get_reply_for_viewer``, which filter by it; and
 ``published_content_q`` (lists across groups: site search and the member's home feed),
 whose every item ``get_post_for_viewer`` / ``get_reply_for_viewer`` also allow.
-tests/test_access_pairs.py checks both for every role.
+tests/groups/access/test_access_pairs.py checks both for every role.
 """
 
 from django.db.models import Exists, OuterRef, Q

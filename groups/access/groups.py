@@ -2,7 +2,7 @@
 
 Each rule is a pair: an object check (``can_*``, or a ``get_group_for_*`` that raises
 Http404) and, where a list needs it, the list's filter (``active_memberships``,
-``moderating_memberships`` and what is built on them). tests/test_access_pairs.py checks
+``moderating_memberships`` and what is built on them). tests/groups/access/test_access_pairs.py checks
 that the two halves agree.
 """
 

@@ -28,7 +28,7 @@ def group_list(request):
     page = Paginator(groups, GROUPS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "groups/group_list.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(request, "groups/directory/group_list.html", {"form": form, "page": page, "query": query.urlencode()})
 
 
 def group_detail(request, group_slug):
@@ -44,12 +44,12 @@ def group_detail(request, group_slug):
         "can_moderate": can_moderate(request.user, group),
         "topics": group.topics.all(),
     }
-    return render(request, "groups/group_detail.html", context)
+    return render(request, "groups/directory/group_detail.html", context)
 
 
 @login_required
 def my_groups(request):
-    return render(request, "groups/my_groups.html", {"memberships": queries.my_memberships(request.user)})
+    return render(request, "groups/directory/my_groups.html", {"memberships": queries.my_memberships(request.user)})
 
 
 @login_required
@@ -59,7 +59,7 @@ def group_propose(request):
         membership_actions.propose_group(proposer=request.user, **form.cleaned_data)
         messages.success(request, "Thank you. Site staff will read your proposal and reply by notification.")
         return redirect("groups:group-list")
-    return render(request, "groups/group_propose.html", {"form": form})
+    return render(request, "groups/directory/group_propose.html", {"form": form})
 
 
 @login_required
@@ -69,7 +69,7 @@ def proposal_list(request):
         (proposal, DecisionForm(auto_id=f"id_proposal{proposal.pk}_%s"))
         for proposal in GroupProposal.objects.filter(status=GroupProposal.Status.PENDING).select_related("proposer")
     ]
-    return render(request, "groups/proposal_list.html", {"proposals": proposals})
+    return render(request, "groups/directory/proposal_list.html", {"proposals": proposals})
 
 
 @login_required

@@ -47,7 +47,7 @@ def meeting_list(request, group_slug):
     )
     return render(
         request,
-        "groups/meeting_list.html",
+        "groups/meetings/meeting_list.html",
         {
             **_group_context(request, group),
             "occurrences": occurrences,
@@ -72,7 +72,9 @@ def meeting_create(request, group_slug):
             messages.success(request, "The meeting is scheduled. Members can RSVP now.")
             return redirect(meeting)
     status = 400 if request.method == "POST" else 200
-    return render(request, "groups/meeting_form.html", {**_group_context(request, group), "form": form}, status=status)
+    return render(
+        request, "groups/meetings/meeting_form.html", {**_group_context(request, group), "form": form}, status=status
+    )
 
 
 @login_required
@@ -91,7 +93,7 @@ def meeting_edit(request, group_slug, meeting_id):
     status = 400 if request.method == "POST" else 200
     return render(
         request,
-        "groups/meeting_form.html",
+        "groups/meetings/meeting_form.html",
         {**_group_context(request, group), "form": form, "meeting": meeting},
         status=status,
     )
@@ -104,7 +106,7 @@ def meeting_detail(request, group_slug, meeting_id):
     occurrences = list(meeting.occurrences.filter(end__gt=timezone.now()).select_related("meeting__group")[:12])
     return render(
         request,
-        "groups/meeting_detail.html",
+        "groups/meetings/meeting_detail.html",
         {
             **_group_context(request, group),
             "meeting": meeting,
@@ -128,7 +130,7 @@ def occurrence_detail(request, group_slug, meeting_id, occurrence_id):
         ).count()
     return render(
         request,
-        "groups/occurrence_detail.html",
+        "groups/meetings/occurrence_detail.html",
         {
             **_group_context(request, group),
             "meeting": occurrence.meeting,
@@ -218,7 +220,7 @@ def occurrence_move(request, group_slug, meeting_id, occurrence_id):
     status = 400 if request.method == "POST" else 200
     return render(
         request,
-        "groups/occurrence_move.html",
+        "groups/meetings/occurrence_move.html",
         {**_group_context(request, group), "occurrence": occurrence, "form": form},
         status=status,
     )
@@ -287,7 +289,7 @@ def my_meetings(request):
         if o.pk not in going_ids
     ]
     feed = CalendarFeed.objects.filter(user=request.user).first()
-    return render(request, "groups/my_meetings.html", {"going": going, "coming": coming, "feed": feed})
+    return render(request, "groups/meetings/my_meetings.html", {"going": going, "coming": coming, "feed": feed})
 
 
 @login_required

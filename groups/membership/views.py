@@ -43,7 +43,7 @@ def group_join(request, group_slug):
         return redirect(group)
     return render(
         request,
-        "groups/group_join.html",
+        "groups/membership/group_join.html",
         {"group": group, "form": form, "membership": membership_of(request.user, group)},
     )
 
@@ -59,7 +59,7 @@ def group_leave(request, group_slug):
             return redirect(group)
         messages.success(request, f"You have left {group.name}.")
         return redirect("groups:my-groups")
-    return render(request, "groups/group_leave.html", {"group": group})
+    return render(request, "groups/membership/group_leave.html", {"group": group})
 
 
 @login_required
@@ -78,7 +78,7 @@ def member_list(request, group_slug):
     group = get_group_for_reader(request.user, group_slug)
     return render(
         request,
-        "groups/member_list.html",
+        "groups/membership/member_list.html",
         {
             "group": group,
             "members": queries.members_of(group),
@@ -109,7 +109,7 @@ def join_request_list(request, group_slug):
     group = get_group_for_moderator(request.user, group_slug)
     # Each request gets its own form, with field ids that cannot clash on the page.
     requests = [(m, DecisionForm(auto_id=f"id_request{m.pk}_%s")) for m in queries.pending_requests(group)]
-    return render(request, "groups/join_request_list.html", {"group": group, "requests": requests})
+    return render(request, "groups/membership/join_request_list.html", {"group": group, "requests": requests})
 
 
 @login_required
@@ -148,7 +148,7 @@ def invite_list(request, group_slug):
             messages.success(request, "Invite link created. Copy it from the list below and share it privately.")
             return redirect(f"{request.path}#invite-{invite.pk}")
     invites = group.invites.select_related("created_by")
-    return render(request, "groups/invite_list.html", {"group": group, "form": form, "invites": invites})
+    return render(request, "groups/membership/invite_list.html", {"group": group, "form": form, "invites": invites})
 
 
 @login_required
@@ -172,13 +172,13 @@ def invite_accept(request, token):
     if invite is None:
         return render(
             request,
-            "groups/invite_invalid.html",
+            "groups/membership/invite_invalid.html",
             {"problem": "This invite link is not valid. Check that it was copied in full."},
             status=404,
         )
     problem = invite.problem()
     if problem:
-        return render(request, "groups/invite_invalid.html", {"problem": problem}, status=410)
+        return render(request, "groups/membership/invite_invalid.html", {"problem": problem}, status=410)
     group = invite.group
     if request.method == "POST" and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
@@ -188,7 +188,7 @@ def invite_accept(request, token):
             actions.join_group(user=request.user, group=group, accepted_rules=True, invite=invite)
         except ActionRefused as refused:
             messages.error(request, refused.message)
-            return render(request, "groups/invite_accept.html", {"group": group, "form": form}, status=400)
+            return render(request, "groups/membership/invite_accept.html", {"group": group, "form": form}, status=400)
         messages.success(request, f"Welcome to {group.name}.")
         return redirect("groups:post-list", group_slug=group.slug)
-    return render(request, "groups/invite_accept.html", {"group": group, "form": form})
+    return render(request, "groups/membership/invite_accept.html", {"group": group, "form": form})

@@ -33,7 +33,7 @@ def _report(request, *, group, target_label, back_url, **target):
     status = 400 if request.method == "POST" else 200
     return render(
         request,
-        "groups/report_form.html",
+        "groups/moderation/report_form.html",
         {"group": group, "form": form, "target_label": target_label, "back_url": back_url},
         status=status,
     )

@@ -35,7 +35,7 @@ def log_list(request):
     page = Paginator(entries.order_by("-created_at", "-id"), LOG_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
-        "groups/moderation_log.html",
+        "groups/moderation/moderation_log.html",
         {
             "page": page,
             "export_form": LogExportForm() if is_site_staff(request.user) else None,
@@ -67,7 +67,7 @@ def my_decisions(request):
         .select_related("group", "post", "reply", "appeal")
         .order_by("-created_at", "-id")[:100]
     )
-    return render(request, "groups/my_decisions.html", {"entries": entries})
+    return render(request, "groups/moderation/my_decisions.html", {"entries": entries})
 
 
 @login_required
@@ -84,4 +84,4 @@ def appeal_create(request, decision_id):
         else:
             messages.success(request, "Your appeal is sent. You will get a notification when it is decided.")
         return redirect("moderation:my-decisions")
-    return render(request, "groups/appeal_form.html", {"decision": decision, "form": form})
+    return render(request, "groups/moderation/appeal_form.html", {"decision": decision, "form": form})

@@ -28,7 +28,7 @@ def member_moderate(request, group_slug, membership_id):
     notes = ModeratorNote.objects.filter(group=group, member=membership.user).select_related("author")
     return render(
         request,
-        "groups/member_moderate.html",
+        "groups/moderation/member_moderate.html",
         {
             "group": group,
             "membership": membership,
@@ -92,7 +92,9 @@ def account_moderate(request, user_id):
     member = get_object_or_404(get_user_model(), pk=user_id)
     history = ModerationLog.objects.filter(target_user=member).select_related("actor", "group")[:50]
     return render(
-        request, "groups/account_moderate.html", {"member": member, "history": history, "form": SuspendForm()}
+        request,
+        "groups/moderation/account_moderate.html",
+        {"member": member, "history": history, "form": SuspendForm()},
     )
 
 

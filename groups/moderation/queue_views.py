@@ -48,7 +48,9 @@ def queue(request):
     query = request.GET.copy()
     query.pop("page", None)
     return render(
-        request, "groups/moderation_queue.html", {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
+        request,
+        "groups/moderation/moderation_queue.html",
+        {"form": form, "page": page, "rows": rows, "query": query.urlencode()},
     )
 
 

@@ -40,7 +40,7 @@ def post_list(request, group_slug):
     )
     return render(
         request,
-        "groups/post_list.html",
+        "groups/posts/post_list.html",
         {
             "group": group,
             "pinned": pinned,
@@ -91,7 +91,7 @@ def post_detail(request, group_slug, post_id):
     context = thread_context(request, group, post)
     page = context["reply_page"]
     mark_read(user=request.user, post=post, reply_ids=[r.pk for r in page.replies], reached_end=page.is_last)
-    return render(request, "groups/post_detail.html", context)
+    return render(request, "groups/posts/post_detail.html", context)
 
 
 @login_required
@@ -187,5 +187,7 @@ def _history(request, group, item, *, post: Post):
     if not can_see_history(request.user, item):
         raise Http404("No such history.")
     return render(
-        request, "groups/history.html", {"group": group, "item": item, "post": post, "revisions": item.revisions.all()}
+        request,
+        "groups/posts/history.html",
+        {"group": group, "item": item, "post": post, "revisions": item.revisions.all()},
     )

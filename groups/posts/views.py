@@ -99,7 +99,7 @@ def post_create(request, group_slug):
         "show_crisis_support": at_risk or bool(preview and preview.at_risk),
         "review_notice": "" if cannot_post else actions.review_notice(author=request.user, group=group),
     }
-    return render(request, "groups/post_form.html", context, status=status)
+    return render(request, "groups/posts/post_form.html", context, status=status)
 
 
 def _preview(request, form, *, texts: list[str], refusal: str = ""):
@@ -153,7 +153,7 @@ def reply_create(request, group_slug, post_id):
     if preview is not None:
         context = thread_context(request, group, post, form, preview)
         context["show_crisis_support"] = preview.at_risk
-        return render(request, "groups/post_detail.html", context)
+        return render(request, "groups/posts/post_detail.html", context)
     reply, at_risk = _submit(
         request,
         group=group,
@@ -167,7 +167,7 @@ def reply_create(request, group_slug, post_id):
         return redirect(_thread_end_url(reply))
     context = thread_context(request, group, post, form)
     context["show_crisis_support"] = at_risk
-    return render(request, "groups/post_detail.html", context, status=400)
+    return render(request, "groups/posts/post_detail.html", context, status=400)
 
 
 def _thread_end_url(reply) -> str:
@@ -182,7 +182,7 @@ GONE = "This is no longer open to you: you left or were removed from the group, 
 def _refused_page(request, group, form, *, at_risk: bool):
     return render(
         request,
-        "groups/writing_refused.html",
+        "groups/posts/writing_refused.html",
         {
             "group": group,
             "form": form,
@@ -218,10 +218,10 @@ class _Editing(NamedTuple):
 
 
 POST_EDITING = _Editing(
-    Post, get_post_for_author, PostForm, ("title", "body", "content_warning"), "groups/post_form.html", "post"
+    Post, get_post_for_author, PostForm, ("title", "body", "content_warning"), "groups/posts/post_form.html", "post"
 )
 REPLY_EDITING = _Editing(
-    Reply, get_reply_for_author, ReplyForm, ("body", "content_warning"), "groups/reply_form.html", "reply"
+    Reply, get_reply_for_author, ReplyForm, ("body", "content_warning"), "groups/posts/reply_form.html", "reply"
 )
 
 
