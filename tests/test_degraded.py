@@ -2,6 +2,7 @@
 friendly 503 within seconds. (The same on the real stack: benchmarks/faults.py.)"""
 
 import logging
+import os
 import time
 
 import pytest
@@ -102,6 +103,32 @@ def test_redis_coming_back_is_cleared_once_and_used_again():
     cache.set("fresh", 1)
     assert fallback_cache.RedisCache.get(cache, "fresh") == 1
     cache.clear()
+
+
+def test_the_cache_reuses_one_redis_client_and_still_falls_back(monkeypatch):
+    """One redis.Redis per pool, not one per call (building one costs more than a GET);
+    the shared client still sees every write, and a dead Redis still falls back."""
+    url = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/13")
+    cache = fallback_cache.FallbackRedisCache(url, {"OPTIONS": REDIS_OPTIONS})
+    try:
+        cache.set("shared-client", "one")
+    except Exception:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    try:
+        assert cache._cache.get_client() is cache._cache.get_client(write=True)
+        assert cache.get("shared-client") == "one"
+        cache.set("shared-client", "two")
+        cache.add("counter", 1)
+        assert cache.incr("counter") == 2
+        assert cache.get_many(["shared-client", "counter"]) == {"shared-client": "two", "counter": 2}
+        cache.delete("shared-client")
+        assert cache.get("shared-client") is None
+    finally:
+        cache.delete("counter")
+    dead = fallback_cache.FallbackRedisCache(DEAD_REDIS, {"OPTIONS": REDIS_OPTIONS})
+    dead.set("k", "v")
+    assert dead.get("k") == "v"  # from this process's memory
+    assert dead._cache.get_client() is dead._cache.get_client()
 
 
 # --- a database that does not answer -------------------------------------------------------------

@@ -21,7 +21,7 @@ import time
 
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger("community.core.cache")
@@ -30,11 +30,31 @@ RETRY_SECONDS = 5.0
 FALLBACKS = {"locmem": LocMemCache, "dummy": DummyCache}
 
 
+class ReusedRedisClient(RedisCacheClient):
+    """Django's client builds a new ``redis.Redis`` for every cache call, and redis-py's
+    constructor fills a table of some 170 reply callbacks each time: about 0.17 ms of CPU,
+    more than the GET it wraps (0.09 ms), paid by every signed-in request for its session.
+    One ``redis.Redis`` per connection pool instead; it is safe to share, since it takes a
+    connection from the pool for each command."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class FallbackRedisCache(RedisCache):
     def __init__(self, server, params):
         options = dict(params.get("OPTIONS", {}))
         fallback = options.pop("FALLBACK", "locmem")
         super().__init__(server, {**params, "OPTIONS": options})
+        self._class = ReusedRedisClient
         self._fallback = FALLBACKS[fallback](f"fallback-{fallback}-{id(self)}", {})
         self._down_since: float | None = None
         self._retry_at = 0.0
