@@ -1,14 +1,17 @@
 from django.conf import settings
+from django.contrib.auth import get_user_model
 
-from groups.access import moderates_any_group, visible_notifications_q
+from community.accounts.roles import is_site_staff
+from community.core.prepared import PreparedQuery, compiled
+from community.notifications.models import Notification
+from groups.access import moderating_memberships, visible_notifications_q
 from groups.moderation.queue import queue_for
 
 CRISIS_SUPPORT_KEY = "show_crisis_support"
 
 
 def site(request):
-    """Site name for every page, and for members the unread notification count (one
-    indexed COUNT query)."""
+    """Site name for every page, and for members the header's two counts (one query)."""
     context = {"SITE_NAME": settings.SITE_NAME, "SUPPORT_EMAIL": settings.SUPPORT_EMAIL}
     session = getattr(request, "session", None)
     if session is not None and CRISIS_SUPPORT_KEY in session:
@@ -16,18 +19,48 @@ def site(request):
         context["show_crisis_support"] = session.pop(CRISIS_SUPPORT_KEY)
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        # Counted with the list's own filter, so the number never counts what the list hides.
-        context["unread_notifications"] = user.notifications.filter(
-            visible_notifications_q(user), read_at__isnull=True
-        ).count()
-        context["moderation_queue_count"] = moderation_queue_count(user)
+        unread, waiting = header_counts(user)
+        context["unread_notifications"] = unread
+        context["moderation_queue_count"] = waiting
         # One number on the header's menus for what waits inside them.
-        context["header_waiting"] = context["unread_notifications"] + (context["moderation_queue_count"] or 0)
+        context["header_waiting"] = unread + (waiting or 0)
     return context
 
 
-def moderation_queue_count(user) -> int | None:
-    """Open queue items for a moderator or staff (None for everyone else: no link)."""
-    if not moderates_any_group(user):
-        return None
-    return queue_for(user).count()
+def header_counts(user) -> tuple[int, int | None]:
+    """The member's unread notifications, counted with the notification list's own filter
+    (so the number never counts what the list hides), and the open items in their
+    moderation queue (None for someone ``moderates_any_group`` says no to: no link).
+
+    Both are counted afresh at every page, in one query compiled once per process: the
+    rules are the querysets of ``visible_notifications_q``, ``moderating_memberships``
+    and ``queue_for``, built for a stand-in id (community/core/prepared.py)."""
+    return _HEADER_COUNTS[is_site_staff(user)].fetchone(user.pk)
+
+
+def _header_counts_sql(staff: bool):
+    def build(stand_in: int) -> tuple[str, list]:
+        viewer = get_user_model()(pk=stand_in, is_staff=staff, is_active=True)
+        unread_sql, unread_params = compiled(
+            Notification.objects.filter(visible_notifications_q(viewer), recipient=stand_in, read_at__isnull=True)
+            .order_by()
+            .values("pk")
+        )
+        queue_sql, queue_params = compiled(queue_for(viewer).order_by().values("pk"))
+        # moderates_any_group: staff, or an active moderator or owner somewhere.
+        if staff:
+            moderates_sql, moderates_params = "TRUE", []
+        else:
+            moderates_sql, moderates_params = compiled(moderating_memberships(viewer).order_by().values("pk"))
+            moderates_sql = f"EXISTS ({moderates_sql})"
+        # Only SQL that Django compiled from the querysets above; every value is a parameter.
+        sql = (
+            f"SELECT (SELECT COUNT(*) FROM ({unread_sql}) AS unread), "  # noqa: S608
+            f"CASE WHEN {moderates_sql} THEN (SELECT COUNT(*) FROM ({queue_sql}) AS waiting) END"
+        )
+        return sql, unread_params + moderates_params + queue_params
+
+    return build
+
+
+_HEADER_COUNTS = {staff: PreparedQuery(_header_counts_sql(staff)) for staff in (False, True)}
