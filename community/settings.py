@@ -163,8 +163,12 @@ else:
 # --- Accounts -------------------------------------------------------------------------
 AUTH_USER_MODEL = "community.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, reading the signed-in member with a query compiled once per process.
+    "community.accounts.backends.MemberBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+    # Only for sessions signed in before MemberBackend (their backend is stored in them);
+    # it can go once those have expired (SESSION_COOKIE_AGE, two weeks).
+    "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

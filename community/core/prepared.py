@@ -42,7 +42,7 @@ class PreparedQuery:
             self._prepared = (sql, params, slots)
         return self._prepared
 
-    def fetchone(self, real_id: int) -> tuple:
+    def fetchone(self, real_id: int) -> tuple | None:
         sql, params, slots = self._prepare()
         params = list(params)
         for index in slots:
