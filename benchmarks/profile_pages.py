@@ -6,8 +6,10 @@
 Same database, settings and signed-in accounts as benchmarks/load_bench.py, but no
 gunicorn and no wrk: each page is requested through Django's test client, so the time
 is the application's own (queries, Python, templates) without the network or queueing.
-For each page it prints the mean and median time, the share spent in SQL and the query
-count; --profile adds a pyinstrument call tree (pip install pyinstrument).
+For each page it prints the mean and median time, the CPU time of this process alone (the
+figure to compare on a busy machine: it leaves out PostgreSQL and waiting for a core),
+the time spent in SQL and the query count; --profile adds a pyinstrument call tree (pip
+install pyinstrument).
 """
 
 import argparse
@@ -50,7 +52,7 @@ def main():
         wanted = {name.strip() for name in args.only.split(",")}
         targets = [target for target in targets if target.name in wanted]
 
-    print(f"{'page':<34} {'mean ms':>8} {'p50 ms':>8} {'sql ms':>8} {'queries':>8}")
+    print(f"{'page':<34} {'mean ms':>8} {'p50 ms':>8} {'cpu ms':>8} {'sql ms':>8} {'queries':>8}")
     for target in targets:
         client = Client(HTTP_HOST="127.0.0.1")
         for part in cookies[target.who].split("; "):
@@ -63,17 +65,18 @@ def main():
             return client.get(target.path)
 
         request()  # warm: templates compiled, connection open
-        timings, sql = [], []
+        timings, cpu, sql = [], [], []
         for _ in range(args.runs):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             with CaptureQueriesContext(connection) as captured:
                 response = request()
             timings.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
             sql.append(sum(float(query["time"]) for query in captured.captured_queries) * 1000)
         size = f"({response.status_code}, {len(response.content) // 1024} KB)"
         print(
             f"{target.label:<34} {statistics.mean(timings):8.1f} {statistics.median(timings):8.1f} "
-            f"{statistics.mean(sql):8.1f} {len(captured):8d}  {size}"
+            f"{statistics.median(cpu):8.1f} {statistics.mean(sql):8.1f} {len(captured):8d}  {size}"
         )
         if args.profile:
             from pyinstrument import Profiler
