@@ -14,6 +14,7 @@ from groups.models import ContentStatus, Group, HoldReason, ModerationLog, Post,
 from groups.moderation.checks import require_moderator, require_reason
 from groups.moderation.log import Action, log, tell
 from groups.posts.actions import announce_published
+from groups.posts.content import target_of, thread_of
 from groups.posts.counts import content_status_changed
 
 
@@ -24,7 +25,7 @@ def publish_held(*, moderator, content, group: Group, note: str) -> None:
     content.status = ContentStatus.PUBLISHED
     content.hold_reason = ""
     content.save(update_fields=["status", "hold_reason"])
-    target = {"post": content} if isinstance(content, Post) else {"reply": content}
+    target = target_of(content)
     entry = log(action=Action.APPROVED, actor=moderator, group=group, target_user=content.author, note=note, **target)
     tell(content.author, entry, kind=Notification.Kind.APPROVED)
     announce_published(content)
@@ -41,7 +42,7 @@ def take_down(*, moderator, content, group: Group, reason: str, note: str, actio
     content_status_changed(content, before=content.status, after=ContentStatus.REMOVED)
     content.status = ContentStatus.REMOVED
     content.save(update_fields=["status"])
-    target = {"post": content} if isinstance(content, Post) else {"reply": content}
+    target = target_of(content)
     entry = log(
         action=action, actor=moderator, group=group, target_user=content.author, reason=reason, note=note, **target
     )
@@ -66,7 +67,7 @@ def unhide_after_reports(content: Post | Reply, *, moderator, group: Group) -> N
     content.status = ContentStatus.PUBLISHED
     content.hold_reason = ""
     content.save(update_fields=["status", "hold_reason"])
-    target = {"post": content} if isinstance(content, Post) else {"reply": content}
+    target = target_of(content)
     entry = log(
         action=Action.RESTORED,
         actor=moderator,
@@ -82,14 +83,14 @@ def unhide_after_reports(content: Post | Reply, *, moderator, group: Group) -> N
 def remove_content(*, moderator, content: Post | Reply, reason: str, note: str = "") -> ModerationLog:
     """Hide published content (kept, not destroyed) from the post or reply page."""
     require_reason(reason)
-    group = content.post.group if isinstance(content, Reply) else content.group
+    group = thread_of(content).group
     require_moderator(moderator, group)
     return take_down(moderator=moderator, content=content, group=group, reason=reason, note=note, action=Action.REMOVED)
 
 
 @transaction.atomic
 def restore_content(*, moderator, content: Post | Reply, note: str = "") -> ModerationLog:
-    group = content.post.group if isinstance(content, Reply) else content.group
+    group = thread_of(content).group
     require_moderator(moderator, group)
     content = type(content).objects.select_for_update().get(pk=content.pk)
     if content.status != ContentStatus.REMOVED:
@@ -97,5 +98,5 @@ def restore_content(*, moderator, content: Post | Reply, note: str = "") -> Mode
     content_status_changed(content, before=content.status, after=ContentStatus.PUBLISHED)
     content.status = ContentStatus.PUBLISHED
     content.save(update_fields=["status"])
-    target = {"post": content} if isinstance(content, Post) else {"reply": content}
+    target = target_of(content)
     return log(action=Action.RESTORED, actor=moderator, group=group, target_user=content.author, note=note, **target)

@@ -18,13 +18,14 @@ from community.notifications.actions import alert_moderators_of_risk
 from groups.access import can_read, membership_of
 from groups.models import ContentStatus, Group, HoldReason, Membership, ModerationLog, Post, QueueItem, Reply, Report
 from groups.moderation.log import Action, log, tell
+from groups.posts.content import target_of
 from groups.posts.counts import content_status_changed
 
 
 def enter_new_content(*, item: Post | Reply, group: Group, hold_reason: str, screening) -> None:
     """Log and queue what the rules decided about a post or reply just written."""
     is_post = isinstance(item, Post)
-    target = {"post": item} if is_post else {"reply": item}
+    target = target_of(item)
     author = item.author
     if hold_reason:
         log(action=Action.HELD, group=group, target_user=author, note=HoldReason(hold_reason).label, **target)
@@ -193,7 +194,7 @@ def _reports_summary(report: Report) -> str:
 def _hide_if_reported_enough(content: Post | Reply, group: Group, item: QueueItem) -> None:
     """Hide published content that enough members reported, until a moderator decides
     on the report's queue item. Call with the content's row locked."""
-    target = {"post": content} if isinstance(content, Post) else {"reply": content}
+    target = target_of(content)
     reporters = Report.objects.filter(status=Report.Status.OPEN, **target).values("reporter").distinct().count()
     if reporters < settings.REPORTS_TO_HIDE or content.status != ContentStatus.PUBLISHED:
         return
