@@ -17,6 +17,11 @@ from groups.models import (
     Topic,
     WatchedWord,
 )
+from groups.settings.actions import HOLD_FIELDS, JOINING_FIELDS, PROFILE_FIELDS
+
+# A group's settings change on its settings page, through actions that log each change
+# (from what, to what); the admin shows them but cannot change them silently.
+LOGGED_SETTINGS = [*PROFILE_FIELDS, *JOINING_FIELDS, *HOLD_FIELDS, "rules"]
 
 
 class JoinQuestionInline(admin.TabularInline):
@@ -58,6 +63,14 @@ class GroupAdmin(admin.ModelAdmin):
     filter_horizontal = ["topics"]
     readonly_fields = ["member_count", "rules_updated_at"]
     inlines = [JoinQuestionInline, GroupWatchedWordInline, MembershipInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A new group is set up here; an existing one changes through its settings page.
+        return self.readonly_fields if obj is None else [*self.readonly_fields, *LOGGED_SETTINGS]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # The slug follows the name only while the group is new (the name is read-only after).
+        return self.prepopulated_fields if obj is None else {}
 
 
 @admin.register(Topic)

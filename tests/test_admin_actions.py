@@ -97,3 +97,45 @@ def test_admin_cannot_decide_a_proposal_or_a_suggestion(admin_client, member):
     )
     suggestion.refresh_from_db()
     assert suggestion.status == ResourceSuggestion.Status.PENDING
+
+
+def test_admin_shows_a_groups_logged_settings_but_cannot_change_them(admin_client, setting):
+    """Name, rules, join policy, holds and slow mode change on the group's settings page,
+    where each change is logged; the admin may still change what no action logs (the slug)."""
+    group, owner, membership, post, reply = setting
+    page = admin_client.get(change_url(group)).content.decode()
+    for field in ("name", "rules", "join_policy", "is_listed", "hold_all", "slow_mode_seconds"):
+        assert f'name="{field}"' not in page
+    assert 'name="slug"' in page
+    management = {
+        f"{prefix}-{key}": value
+        for prefix, total in [("questions", 0), ("watched_words", 0), ("memberships", 0)]
+        for key, value in [
+            ("TOTAL_FORMS", total),
+            ("INITIAL_FORMS", total),
+            ("MIN_NUM_FORMS", 0),
+            ("MAX_NUM_FORMS", 1000),
+        ]
+    }
+    response = admin_client.post(
+        change_url(group),
+        {
+            **management,
+            "name": "Renamed",
+            "slug": "admin-circle-2",
+            "description": "A place.",
+            "rules": "No rules.",
+            "format": "online",
+            "join_policy": "invite",
+            "is_listed": "",
+            "hold_all": "on",
+            "slow_mode_seconds": "600",
+            "_save": "1",
+        },
+    )
+    assert response.status_code == 302
+    group.refresh_from_db()
+    assert group.slug == "admin-circle-2"
+    assert (group.name, group.rules, group.join_policy) == ("Admin Circle", "Be kind.\n\nNo method details.", "open")
+    assert (group.is_listed, group.hold_all, group.slow_mode_seconds) == (True, False, 0)
+    assert not ModerationLog.objects.filter(group=group, action=ModerationLog.Action.SETTINGS_CHANGED).exists()
