@@ -4,26 +4,23 @@ script element of ours without the page's nonce, no on* attribute, no javascript
 vbscript: or data: address in a link or form. A Hypothesis test checks the Markdown
 pipeline itself on random input."""
 
-from datetime import time as clock
-from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from community.core.markdown import render_markdown
 from community.models import ResourceSuggestion
-from groups.meetings.actions import schedule_meeting
 from groups.models import Membership
 from groups.moderation.appeals import appeal_decision
 from groups.moderation.intake import create_report
 from groups.moderation.members import warn_member
 from groups.posts.actions import create_post, create_reply
+from tests.groups.meetings.factories import make_meeting
 
 PAYLOADS = [
     line
@@ -132,20 +129,7 @@ def test_group_texts_render_inert(place, client):
 
 def test_meeting_fields_render_inert(place):
     group, moderator, client = place["group"], place["moderator"], place["client"]
-    meeting = schedule_meeting(
-        organiser=moderator,
-        group=group,
-        title="Circle",
-        kind="hybrid",
-        video_url="https://video.example.org/room",
-        place_name="Library",
-        address="1 Main St",
-        time_zone="UTC",
-        starts_on=(timezone.now() + timedelta(days=2)).date(),
-        start_time=clock(19, 0),
-        duration_minutes=60,
-        rrule="",
-    )
+    meeting = make_meeting(group, moderator, title="Circle", kind="hybrid", place_name="Library", address="1 Main St")
     url = reverse("groups:meeting-detail", kwargs={"group_slug": group.slug, "meeting_id": meeting.pk})
     for payload in PAYLOADS:
         type(meeting).objects.filter(pk=meeting.pk).update(

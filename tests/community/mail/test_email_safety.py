@@ -21,6 +21,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.groups.meetings.factories import weekly
+
 CANARY = "canary-words-only-the-author-wrote"
 
 
@@ -100,30 +102,14 @@ def send_risk_alert(circle, make_post):
 
 
 def send_meeting_reminder(circle, make_post):
-    from datetime import time
 
     from groups.meetings import actions as meetings
-    from groups.meetings import schedule
     from groups.meetings.reminders import send_due_reminders
     from groups.models import Occurrence
 
     group, people = circle
     starts_on = (timezone.now() + timedelta(days=2)).date()
-    meeting = meetings.schedule_meeting(
-        organiser=people["Mod"],
-        group=group,
-        title="Evening circle",
-        kind="online",
-        video_url="https://video.example.org/room-4821",
-        time_zone="America/Denver",
-        starts_on=starts_on,
-        start_time=time(19, 0),
-        duration_minutes=90,
-        rrule=schedule.build_rule(
-            frequency="weekly", starts_on=starts_on, start_time=time(19, 0), zone="America/Denver", count=1
-        ),
-        capacity=None,
-    )
+    meeting = weekly(group, people["Mod"], starts_on=starts_on, count=1)
     occurrence = meeting.occurrences.get()
     Occurrence.objects.filter(pk=occurrence.pk).update(
         start=timezone.now() + timedelta(minutes=50), end=timezone.now() + timedelta(minutes=140)

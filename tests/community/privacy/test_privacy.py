@@ -4,7 +4,6 @@ import io
 import json
 import time
 import zipfile
-from datetime import time as clock
 from datetime import timedelta
 
 import pytest
@@ -19,12 +18,13 @@ from community.models import Block, DataExport, ModerationLogRef
 from community.privacy import actions as privacy_actions
 from community.privacy.actions import DeletionMode, delete_account, request_data_export
 from community.privacy.exports import build_export_zip
-from groups.meetings.actions import rsvp, schedule_meeting
+from groups.meetings.actions import rsvp
 from groups.models import CalendarFeed, Membership, ModerationLog, Post, Reply, Rsvp
 from groups.moderation.intake import create_report
 from groups.moderation.members import warn_member
 from groups.posts.actions import create_post
 from groups.posts.reactions import toggle_reaction
+from tests.groups.meetings.factories import make_meeting
 
 PASSWORD = "a-long-password-1"
 
@@ -47,18 +47,7 @@ def busy(make_member, make_group, add_member, make_post, make_reply):
     reply = make_reply(post, river, body="River replies here.")
     others_reply = make_reply(post, other, body="Oak answers kindly.")
     toggle_reaction(user=river, post=post, kind="support")
-    meeting = schedule_meeting(
-        organiser=moderator,
-        group=group,
-        title="Evening circle",
-        kind="online",
-        video_url="https://video.example.org/room",
-        time_zone="UTC",
-        starts_on=(timezone.now() + timedelta(days=2)).date(),
-        start_time=clock(19, 0),
-        duration_minutes=60,
-        rrule="",
-    )
+    meeting = make_meeting(group, moderator)
     occurrence = meeting.occurrences.first()
     rsvp(user=river, occurrence=occurrence)
     CalendarFeed.objects.create(user=river)

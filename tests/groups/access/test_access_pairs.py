@@ -30,8 +30,8 @@ from groups.access import (
     visible_notifications_q,
 )
 from groups.checkins.actions import start_check_in
-from groups.meetings.actions import schedule_meeting
 from groups.models import CalendarFeed, CheckIn, ContentStatus, Group, Membership, Occurrence, Post, Reply, Rsvp
+from tests.groups.meetings.factories import make_meeting
 
 ROLES = ["non_member", "author", "member", "moderator", "owner", "staff", "left", "removed", "pending", "other_mod"]
 STATUSES = [ContentStatus.PUBLISHED, ContentStatus.HELD, ContentStatus.REMOVED, ContentStatus.DELETED]
@@ -229,20 +229,23 @@ def test_check_in_list_holds_exactly_the_threads_the_viewer_may_open(scene, role
     }
 
 
+def tomorrow_at_ten(group, organiser, **fields):
+    """A "Circle" at 10:00 UTC tomorrow, an hour long."""
+    return make_meeting(
+        group,
+        organiser,
+        title="Circle",
+        starts_on=(timezone.now() + timedelta(days=1)).date(),
+        start_time=time(10, 0),
+        **fields,
+    )
+
+
 @pytest.mark.django_db
 def test_rsvps_with_link_are_exactly_those_whose_files_carry_the_link(scene):
     people, group = scene["people"], scene["group"]
-    meeting = schedule_meeting(
-        organiser=people["moderator"],
-        group=group,
-        title="Circle",
-        kind="online",
-        video_url="https://video.example.org/pair",
-        time_zone="UTC",
-        starts_on=(timezone.now() + timedelta(days=1)).date(),
-        start_time=time(10, 0),
-        duration_minutes=60,
-        rrule="FREQ=WEEKLY;COUNT=4",
+    meeting = tomorrow_at_ten(
+        group, people["moderator"], video_url="https://video.example.org/pair", rrule="FREQ=WEEKLY;COUNT=4"
     )
     dates = list(Occurrence.objects.filter(meeting=meeting).order_by("start"))
     Occurrence.objects.filter(pk=dates[1].pk).update(is_cancelled=True)
@@ -264,17 +267,8 @@ def test_calendar_feed_and_series_file_drop_the_link_of_a_cancelled_date(client,
     """The files follow the page's rule: a confirmed RSVP to a date that is then cancelled
     no longer brings the (series-wide) video link into the member's feed or series file."""
     people, group = scene["people"], scene["group"]
-    meeting = schedule_meeting(
-        organiser=people["moderator"],
-        group=group,
-        title="Circle",
-        kind="online",
-        video_url="https://video.example.org/room-5be1",
-        time_zone="UTC",
-        starts_on=(timezone.now() + timedelta(days=1)).date(),
-        start_time=time(10, 0),
-        duration_minutes=60,
-        rrule="FREQ=WEEKLY;COUNT=2",
+    meeting = tomorrow_at_ten(
+        group, people["moderator"], video_url="https://video.example.org/room-5be1", rrule="FREQ=WEEKLY;COUNT=2"
     )
     first = Occurrence.objects.filter(meeting=meeting).order_by("start").first()
     Rsvp.objects.create(occurrence=first, user=people["author"], status="confirmed", requested_at=timezone.now())

@@ -5,7 +5,7 @@ The matrix is built from the URL configuration: a new URL without a row here fai
 ``test_every_group_url_has_a_row``.
 """
 
-from datetime import time, timedelta
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -14,11 +14,11 @@ from django.utils import timezone
 
 from community.notifications.actions import unsubscribe_token
 from groups.checkins.actions import start_check_in
-from groups.meetings.actions import schedule_meeting
 from groups.models import CalendarFeed, Invite, Membership
 from groups.moderation.intake import create_report
 from groups.moderation.members import warn_member
 from groups.settings.actions import add_watched_word
+from tests.groups.meetings.factories import make_meeting
 
 ROLES = [
     "visitor",
@@ -67,16 +67,11 @@ def world(make_member, make_group, add_member, make_post, make_reply):
     people["suspended"].save()
     target = Membership.objects.get(group=group, user=people["member"])
     report = create_report(reporter=people["owner"], group=group, post=post, reason="spam")
-    meeting = schedule_meeting(
-        organiser=people["moderator"],
-        group=group,
-        title="Evening circle",
-        kind="online",
+    meeting = make_meeting(
+        group,
+        people["moderator"],
         video_url=f"https://video.example.org/{VIDEO_CANARY}",
         time_zone="America/Denver",
-        starts_on=(timezone.now() + timedelta(days=2)).date(),
-        start_time=time(19, 0),
-        duration_minutes=60,
         rrule="FREQ=WEEKLY;COUNT=3",
     )
     feed = CalendarFeed.objects.create(user=people["member"])

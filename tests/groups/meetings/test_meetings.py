@@ -20,6 +20,7 @@ from groups.meetings import actions as actions
 from groups.meetings import schedule
 from groups.meetings.reminders import send_due_reminders
 from groups.models import CalendarFeed, Meeting, Membership, Occurrence, Rsvp
+from tests.groups.meetings.factories import make_meeting, weekly
 
 DENVER = ZoneInfo("America/Denver")
 LONDON = ZoneInfo("Europe/London")
@@ -33,24 +34,6 @@ def circle(make_group, make_member, add_member):
     for name in ["Ann", "Ben", "Cy"]:
         add_member(group, people[name])
     return group, people
-
-
-def weekly(group, organiser, *, starts_on=None, capacity=None, count=None, zone="America/Denver", **extra):
-    starts_on = starts_on or (timezone.now() + timedelta(days=2)).date()
-    rule = schedule.build_rule(frequency="weekly", starts_on=starts_on, start_time=time(19, 0), zone=zone, count=count)
-    fields = {
-        "title": "Evening circle",
-        "kind": "online",
-        "video_url": "https://video.example.org/room-4821",
-        "time_zone": zone,
-        "starts_on": starts_on,
-        "start_time": time(19, 0),
-        "duration_minutes": 90,
-        "rrule": rule,
-        "capacity": capacity,
-        **extra,
-    }
-    return actions.schedule_meeting(organiser=organiser, group=group, **fields)
 
 
 # --- schedules and time zones ---------------------------------------------------------------------------
@@ -185,13 +168,11 @@ def test_bad_schedules_get_a_clear_message_and_nothing_is_saved(client, circle, 
 def test_a_rule_that_gives_no_date_is_refused(circle):
     group, people = circle
     with pytest.raises(ActionRefused, match="gives no dates"):
-        actions.schedule_meeting(
-            organiser=people["Mod"],
-            group=group,
+        make_meeting(
+            group,
+            people["Mod"],
             title="Never",
-            kind="online",
             video_url="https://v.example.org",
-            time_zone="UTC",
             starts_on=date(2027, 1, 1),
             start_time=time(10, 0),
             duration_minutes=30,

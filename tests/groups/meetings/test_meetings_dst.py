@@ -12,6 +12,7 @@ from django.urls import reverse
 from groups.meetings import actions as actions
 from groups.meetings import schedule
 from groups.models import Meeting, Occurrence
+from tests.groups.meetings.factories import make_meeting
 from tests.groups.meetings.test_meetings import DENVER, meeting_form
 
 SPRING_FORWARD = date(2027, 3, 14)
@@ -26,6 +27,19 @@ def circle(make_group, make_member, add_member):
     client = Client()
     client.force_login(moderator)
     return group, moderator, client
+
+
+def a_month_before_spring_forward(group, moderator):
+    """One 90-minute meeting at 19:00 in Denver, a month before the clocks go forward."""
+    return make_meeting(
+        group,
+        moderator,
+        title="Circle",
+        video_url="https://video.example.org/c",
+        time_zone="America/Denver",
+        starts_on=SPRING_FORWARD - timedelta(days=30),
+        duration_minutes=90,
+    )
 
 
 @pytest.mark.parametrize("night", [SPRING_FORWARD, FALL_BACK])
@@ -44,23 +58,16 @@ def test_the_stored_end_agrees_with_the_calendar_files_duration(circle):
     group, moderator, client = circle
     # Weekly at 00:30 on Sundays, 150 minutes long: the meeting on the spring night runs
     # through the skipped hour.
-    meeting = actions.schedule_meeting(
-        organiser=moderator,
-        group=group,
+    meeting = make_meeting(
+        group,
+        moderator,
+        weeks=3,
         title="Late circle",
-        kind="online",
         video_url="https://video.example.org/late",
         time_zone="America/Denver",
         starts_on=SPRING_FORWARD - timedelta(days=7),
         start_time=time(0, 30),
         duration_minutes=150,
-        rrule=schedule.build_rule(
-            frequency="weekly",
-            starts_on=SPRING_FORWARD - timedelta(days=7),
-            start_time=time(0, 30),
-            zone="America/Denver",
-            count=3,
-        ),
     )
     for occurrence in Occurrence.objects.filter(meeting=meeting):
         assert occurrence.end - occurrence.start == timedelta(minutes=150)
@@ -71,19 +78,7 @@ def test_the_stored_end_agrees_with_the_calendar_files_duration(circle):
 
 def test_moving_a_date_onto_the_spring_night_keeps_its_length(circle):
     group, moderator, _client = circle
-    meeting = actions.schedule_meeting(
-        organiser=moderator,
-        group=group,
-        title="Circle",
-        kind="online",
-        video_url="https://video.example.org/c",
-        time_zone="America/Denver",
-        starts_on=SPRING_FORWARD - timedelta(days=30),
-        start_time=time(19, 0),
-        duration_minutes=90,
-        rrule="",
-    )
-    occurrence = meeting.occurrences.get()
+    occurrence = a_month_before_spring_forward(group, moderator).occurrences.get()
     moved = actions.move_occurrence(
         organiser=moderator, occurrence=occurrence, new_date=SPRING_FORWARD, new_time=time(1, 30)
     )
@@ -111,18 +106,7 @@ def test_a_start_the_clock_skips_or_shows_twice_gets_a_clear_message(circle, sta
 
 def test_moving_a_date_to_a_skipped_time_gets_a_clear_message(circle):
     group, moderator, client = circle
-    meeting = actions.schedule_meeting(
-        organiser=moderator,
-        group=group,
-        title="Circle",
-        kind="online",
-        video_url="https://video.example.org/c",
-        time_zone="America/Denver",
-        starts_on=SPRING_FORWARD - timedelta(days=30),
-        start_time=time(19, 0),
-        duration_minutes=90,
-        rrule="",
-    )
+    meeting = a_month_before_spring_forward(group, moderator)
     occurrence = meeting.occurrences.get()
     url = reverse(
         "groups:occurrence-move",

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from community.core.timezones import find_zone, ordered_zones
 from groups.meetings import actions as actions
-from groups.meetings import schedule
+from tests.groups.meetings.factories import make_meeting
 
 SIGNUP = {
     "email": "fern@example.org",
@@ -72,20 +72,18 @@ def test_an_in_person_meeting_shows_the_places_time_first(client, make_group, ma
     add_member(group, organiser, role="moderator")
     add_member(group, visitor)
     starts_on = date(2027, 1, 7)
-    meeting = actions.schedule_meeting(
-        organiser=organiser,
-        group=group,
+    meeting = make_meeting(
+        group,
+        organiser,
+        weeks=1,
         title="Walk in the park",
         kind="in_person",
+        video_url="",
         place_name="City Park",
         address="Denver, CO",
         time_zone="America/Denver",
         starts_on=starts_on,
         start_time=time(10, 0),
-        duration_minutes=60,
-        rrule=schedule.build_rule(
-            frequency="weekly", starts_on=starts_on, start_time=time(10, 0), zone="America/Denver", count=1
-        ),
     )
     client.force_login(visitor)
     html = client.get(meeting.occurrences.get().get_absolute_url()).content.decode()

@@ -23,6 +23,7 @@ from groups.moderation.queue import approve_item, decide_item, decision_choices,
 from groups.moderation.suspensions import suspend_account
 from groups.posts.actions import create_reply
 from groups.posts.screening import has_crisis_language
+from tests.groups.meetings.factories import make_meeting
 
 A = ModerationLog.Action
 
@@ -270,22 +271,18 @@ def test_a_suspended_member_gets_no_notification_email_or_reminder(
 
 
 def test_suspended_members_get_no_meeting_reminders(circle, staff, django_capture_on_commit_callbacks):
-    from groups.meetings.actions import rsvp, schedule_meeting
+    from groups.meetings.actions import rsvp
     from groups.meetings.reminders import send_due_reminders
 
     group, people = circle
     start = timezone.localtime(timezone.now() + timedelta(hours=20), timezone.get_fixed_timezone(0))
-    meeting = schedule_meeting(
-        organiser=people["Mod"],
-        group=group,
+    meeting = make_meeting(
+        group,
+        people["Mod"],
         title="CANARY-meeting",
-        kind="online",
         video_url="https://video.example.org/r",
-        time_zone="UTC",
         starts_on=start.date(),
         start_time=start.time().replace(second=0, microsecond=0),
-        duration_minutes=60,
-        rrule="",
     )
     occurrence = meeting.occurrences.first()
     rsvp(user=people["Reader"], occurrence=occurrence)
