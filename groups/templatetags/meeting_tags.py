@@ -17,31 +17,23 @@ def meeting_time(occurrence):
     viewer_zone = timezone.get_current_timezone()
     organiser_zone = ZoneInfo(occurrence.meeting.time_zone)
     if occurrence.meeting.kind == "in_person":
-        return _place_time_first(occurrence, place_zone=organiser_zone, viewer_zone=viewer_zone)
-    mine = occurrence.start.astimezone(viewer_zone)
-    end = occurrence.end.astimezone(viewer_zone)
-    text = f"{mine:%a %b %-d, %Y, %-I:%M %p}–{end:%-I:%M %p %Z}"
-    theirs = occurrence.start.astimezone(organiser_zone)
-    if theirs.strftime("%H:%M %Z") != mine.strftime("%H:%M %Z"):
-        return format_html(
-            '<time datetime="{}">{}</time> <span class="meta">({} organiser\'s time)</span>',
-            mine.isoformat(),
-            text,
-            theirs.strftime("%a %-I:%M %p %Z"),
-        )
-    return format_html('<time datetime="{}">{}</time>', mine.isoformat(), text)
+        return _time_in(occurrence, shown=organiser_zone, other=viewer_zone, note="local time there; {} your time")
+    return _time_in(occurrence, shown=viewer_zone, other=organiser_zone, note="{} organiser's time")
 
 
-def _place_time_first(occurrence, *, place_zone, viewer_zone):
-    there = occurrence.start.astimezone(place_zone)
-    end = occurrence.end.astimezone(place_zone)
-    text = f"{there:%a %b %-d, %Y, %-I:%M %p}–{end:%-I:%M %p %Z}"
-    mine = occurrence.start.astimezone(viewer_zone)
-    if mine.strftime("%H:%M %Z") != there.strftime("%H:%M %Z"):
+def _time_in(occurrence, *, shown, other, note):
+    """The date's start and end in the ``shown`` zone, with the start in the ``other``
+    zone in a ``note`` beside it when the two clocks differ."""
+    start = occurrence.start.astimezone(shown)
+    end = occurrence.end.astimezone(shown)
+    text = f"{start:%a %b %-d, %Y, %-I:%M %p}–{end:%-I:%M %p %Z}"
+    there = occurrence.start.astimezone(other)
+    if there.strftime("%H:%M %Z") != start.strftime("%H:%M %Z"):
         return format_html(
-            '<time datetime="{}">{}</time> <span class="meta">(local time there; {} your time)</span>',
-            there.isoformat(),
+            # ``note`` is one of the two texts above, written here (never a member's words).
+            '<time datetime="{}">{}</time> <span class="meta">(' + note + ")</span>",
+            start.isoformat(),
             text,
-            mine.strftime("%a %-I:%M %p %Z"),
+            there.strftime("%a %-I:%M %p %Z"),
         )
-    return format_html('<time datetime="{}">{}</time>', there.isoformat(), text)
+    return format_html('<time datetime="{}">{}</time>', start.isoformat(), text)
