@@ -23,11 +23,10 @@ class ContentStatus(models.TextChoices):
     DELETED = "deleted", "Deleted by its author"
 
 
-class Post(models.Model):
-    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="posts")
-    # Null once an author's account is deleted and the post kept as "Former member".
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="posts")
-    title = models.CharField(max_length=TITLE_MAX)
+class WrittenContent(models.Model):
+    """What a post and a reply share: the words (and their rendered HTML), how they show,
+    where moderation has them, and the key that makes a double submit write them once."""
+
     body = models.TextField(max_length=BODY_MAX)
     body_html = models.TextField(editable=False)
     content_warning = models.CharField(max_length=WARNING_MAX, blank=True)
@@ -35,19 +34,40 @@ class Post(models.Model):
     status = models.CharField(max_length=10, choices=ContentStatus, default=ContentStatus.PUBLISHED)
     hold_reason = models.CharField(max_length=16, choices=HoldReason, blank=True)
     is_risk = models.BooleanField("possible risk", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    # A random key each form carries: the same form sent twice (a double click) makes one.
+    submission_key = models.CharField(max_length=40, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "submission_key"],
+                condition=~models.Q(submission_key=""),
+                name="%(class)s_submitted_once",
+            )
+        ]
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == ContentStatus.PUBLISHED
+
+
+class Post(WrittenContent):
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="posts")
+    # Null once an author's account is deleted and the post kept as "Former member".
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="posts")
+    title = models.CharField(max_length=TITLE_MAX)
     is_pinned = models.BooleanField(default=False)
     is_locked = models.BooleanField(default=False)
     # Slow mode: each member may reply once per this many seconds (0 is off).
     slow_mode_seconds = models.PositiveIntegerField(default=0)
     slow_mode_reason = models.CharField(max_length=200, blank=True)
     reply_count = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    edited_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(db_index=False)
-    # A random key each form carries: the same form sent twice (a double click) makes one post.
-    submission_key = models.CharField(max_length=40, blank=True, editable=False)
 
-    class Meta:
+    class Meta(WrittenContent.Meta):
         indexes = [
             # The group's post list (keyset pages on last activity, pinned ones apart). Status
             # is not a key column: a member's list is "published, or held and mine", an OR
@@ -57,11 +77,6 @@ class Post(models.Model):
             models.Index(fields=["status", "-last_activity_at", "-id"], name="post_recent_activity_idx"),
             models.Index(fields=["author", "status"], name="post_author_idx"),
         ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["author", "submission_key"], condition=~models.Q(submission_key=""), name="post_submitted_once"
-            )
-        ]
 
     def __str__(self):
         return self.title
@@ -69,35 +84,16 @@ class Post(models.Model):
     def get_absolute_url(self):
         return reverse("groups:post-detail", kwargs={"group_slug": self.group.slug, "post_id": self.pk})
 
-    @property
-    def is_published(self) -> bool:
-        return self.status == ContentStatus.PUBLISHED
 
-
-class Reply(models.Model):
+class Reply(WrittenContent):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="replies")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="replies")
-    body = models.TextField(max_length=BODY_MAX)
-    body_html = models.TextField(editable=False)
-    content_warning = models.CharField(max_length=WARNING_MAX, blank=True)
-    is_anonymous = models.BooleanField(default=False)
-    status = models.CharField(max_length=10, choices=ContentStatus, default=ContentStatus.PUBLISHED)
-    hold_reason = models.CharField(max_length=16, choices=HoldReason, blank=True)
-    is_risk = models.BooleanField("possible risk", default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    submission_key = models.CharField(max_length=40, blank=True, editable=False)
-    edited_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(WrittenContent.Meta):
         verbose_name_plural = "replies"
         indexes = [
             models.Index(fields=["post", "created_at", "id"], name="reply_post_order_idx"),
             models.Index(fields=["author", "status"], name="reply_author_idx"),
-        ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["author", "submission_key"], condition=~models.Q(submission_key=""), name="reply_submitted_once"
-            )
         ]
 
     def __str__(self):
