@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_POST
 
-from community.core.errors import ActionRefused
+from community.core.errors import ActionRefused, attempt
 from groups.access import (
     active_group_ids,
     can_moderate,
@@ -63,18 +63,30 @@ def meeting_create(request, group_slug):
     form = MeetingForm(
         request.POST if request.method == "POST" else None, initial={"time_zone": request.user.time_zone}
     )
+    return _form_page(
+        request,
+        group,
+        form,
+        lambda: actions.schedule_meeting(organiser=request.user, group=group, **form.meeting_fields()),
+        done="The meeting is scheduled. Members can RSVP now.",
+        template="groups/meetings/meeting_form.html",
+    )
+
+
+def _form_page(request, group, form, act, *, done: str, template: str, **context):
+    """A page with one form: a valid POST runs ``act`` (an action that returns what to go
+    to next, with ``done`` as the message); a refusal shows on the form, shown again
+    with 400, as is invalid input."""
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = actions.schedule_meeting(organiser=request.user, group=group, **form.meeting_fields())
+            target = act()
         except ActionRefused as refused:
             form.add_error(None, refused.message)
         else:
-            messages.success(request, "The meeting is scheduled. Members can RSVP now.")
-            return redirect(meeting)
+            messages.success(request, done)
+            return redirect(target)
     status = 400 if request.method == "POST" else 200
-    return render(
-        request, "groups/meetings/meeting_form.html", {**_group_context(request, group), "form": form}, status=status
-    )
+    return render(request, template, {**_group_context(request, group), "form": form, **context}, status=status)
 
 
 @login_required
@@ -82,20 +94,14 @@ def meeting_edit(request, group_slug, meeting_id):
     group = get_group_for_moderator(request.user, group_slug)
     meeting = get_meeting_for_reader(request.user, group, meeting_id)
     form = MeetingForm(request.POST if request.method == "POST" else None, initial=MeetingForm.initial_for(meeting))
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = actions.edit_meeting(organiser=request.user, meeting=meeting, **form.meeting_fields())
-        except ActionRefused as refused:
-            form.add_error(None, refused.message)
-        else:
-            messages.success(request, "Saved. Changes to the schedule apply to future dates only.")
-            return redirect(meeting)
-    status = 400 if request.method == "POST" else 200
-    return render(
+    return _form_page(
         request,
-        "groups/meetings/meeting_form.html",
-        {**_group_context(request, group), "form": form, "meeting": meeting},
-        status=status,
+        group,
+        form,
+        lambda: actions.edit_meeting(organiser=request.user, meeting=meeting, **form.meeting_fields()),
+        done="Saved. Changes to the schedule apply to future dates only.",
+        template="groups/meetings/meeting_form.html",
+        meeting=meeting,
     )
 
 
@@ -147,12 +153,7 @@ def occurrence_detail(request, group_slug, meeting_id, occurrence_id):
 def _occurrence_action(request, group_slug, meeting_id, occurrence_id, action, done: str):
     group = get_group_for_reader(request.user, group_slug)
     occurrence = get_occurrence_for_reader(request.user, group, meeting_id, occurrence_id)
-    try:
-        result = action(occurrence)
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, done(result) if callable(done) else done)
+    attempt(request, lambda: action(occurrence), done=done)
     return redirect(occurrence)
 
 
@@ -209,20 +210,14 @@ def occurrence_move(request, group_slug, meeting_id, occurrence_id):
     group = get_group_for_moderator(request.user, group_slug)
     occurrence = get_occurrence_for_reader(request.user, group, meeting_id, occurrence_id)
     form = MoveOccurrenceForm(request.POST if request.method == "POST" else None, zone=occurrence.meeting.time_zone)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.move_occurrence(organiser=request.user, occurrence=occurrence, **form.cleaned_data)
-        except ActionRefused as refused:
-            form.add_error(None, refused.message)
-        else:
-            messages.success(request, "This date is moved and everyone who RSVP'd has been told.")
-            return redirect(occurrence)
-    status = 400 if request.method == "POST" else 200
-    return render(
+    return _form_page(
         request,
-        "groups/meetings/occurrence_move.html",
-        {**_group_context(request, group), "occurrence": occurrence, "form": form},
-        status=status,
+        group,
+        form,
+        lambda: actions.move_occurrence(organiser=request.user, occurrence=occurrence, **form.cleaned_data),
+        done="This date is moved and everyone who RSVP'd has been told.",
+        template="groups/meetings/occurrence_move.html",
+        occurrence=occurrence,
     )
 
 

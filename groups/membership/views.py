@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from community.core.errors import ActionRefused
+from community.core.errors import ActionRefused, attempt
 from groups.access import (
     can_manage_moderators,
     can_moderate,
@@ -95,12 +95,11 @@ def member_role(request, group_slug, membership_id):
     if not can_manage_moderators(request.user, group):
         raise PermissionDenied
     membership = get_object_or_404(Membership, pk=membership_id, group=group)
-    try:
-        membership = actions.set_role(actor=request.user, membership=membership, role=request.POST.get("role", ""))
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, f"{membership.user.display_name} is now a {membership.get_role_display().lower()}.")
+    attempt(
+        request,
+        lambda: actions.set_role(actor=request.user, membership=membership, role=request.POST.get("role", "")),
+        done=lambda changed: f"{changed.user.display_name} is now a {changed.get_role_display().lower()}.",
+    )
     return redirect("groups:member-list", group_slug=group.slug)
 
 
@@ -121,17 +120,16 @@ def join_request_decide(request, group_slug, membership_id):
     if not form.is_valid():
         messages.error(request, "Choose approve or decline.")
         return redirect("groups:join-request-list", group_slug=group.slug)
-    try:
-        actions.decide_join_request(
+    attempt(
+        request,
+        lambda: actions.decide_join_request(
             moderator=request.user,
             membership=membership,
             approve=form.cleaned_data["decision"] == "approve",
             message=form.cleaned_data["message"],
-        )
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, f"Request from {membership.user.display_name}: {form.cleaned_data['decision']}d.")
+        ),
+        done=f"Request from {membership.user.display_name}: {form.cleaned_data['decision']}d.",
+    )
     return redirect("groups:join-request-list", group_slug=group.slug)
 
 
@@ -156,12 +154,11 @@ def invite_list(request, group_slug):
 def invite_revoke(request, group_slug, invite_id):
     group = get_group_for_moderator(request.user, group_slug)
     invite = get_object_or_404(Invite, pk=invite_id, group=group)
-    try:
-        actions.revoke_invite(moderator=request.user, invite=invite)
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, "The invite link no longer works.")
+    attempt(
+        request,
+        lambda: actions.revoke_invite(moderator=request.user, invite=invite),
+        done="The invite link no longer works.",
+    )
     return redirect("groups:invite-list", group_slug=group.slug)
 
 

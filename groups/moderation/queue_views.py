@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from community.accounts.roles import is_site_staff
-from community.core.errors import ActionRefused
+from community.core.errors import ActionRefused, attempt
 from groups.access import can_moderate, moderated_groups, moderates_any_group
 from groups.models import Group, QueueItem
 from groups.moderation.forms import QueueDecisionForm, QueueFilterForm
@@ -66,12 +66,11 @@ def _item_for_moderator(user, item_id: int) -> QueueItem:
 @require_POST
 def item_claim(request, item_id):
     item = _item_for_moderator(request.user, item_id)
-    try:
-        claim_item(moderator=request.user, item=item)
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, "You are handling this item; other moderators can see that.")
+    attempt(
+        request,
+        lambda: claim_item(moderator=request.user, item=item),
+        done="You are handling this item; other moderators can see that.",
+    )
     return redirect(f"{reverse('moderation:queue')}#item-{item_id}")
 
 

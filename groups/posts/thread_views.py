@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from community.core.errors import ActionRefused
+from community.core.errors import ActionRefused, attempt
 from groups.access import (
     author_label,
     can_moderate,
@@ -159,12 +159,7 @@ def _thread_for_moderator(request, group_slug: str, post_id: int) -> Post:
 
 
 def _set_thread_state(request, post: Post, *, done: str, **state):
-    try:
-        set_post_state(moderator=request.user, post=post, **state)
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, done)
+    attempt(request, lambda: set_post_state(moderator=request.user, post=post, **state), done=done)
     return redirect(post)
 
 

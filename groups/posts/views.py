@@ -19,7 +19,7 @@ from django.urls import Resolver404, resolve
 from django.views.decorators.http import require_POST
 
 from community.context_processors import CRISIS_SUPPORT_KEY
-from community.core.errors import ActionRefused
+from community.core.errors import ActionRefused, attempt
 from community.core.markdown import render_markdown
 from groups.access import (
     ANONYMOUS_LABEL,
@@ -311,12 +311,7 @@ def post_delete(request, group_slug, post_id):
 def reply_delete(request, group_slug, reply_id):
     group = get_group_for_reader(request.user, group_slug)
     reply = get_reply_for_author(request.user, group, reply_id)
-    try:
-        actions.delete_reply(user=request.user, reply=reply)
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, "Your reply is deleted.")
+    attempt(request, lambda: actions.delete_reply(user=request.user, reply=reply), done="Your reply is deleted.")
     return redirect(reply.post)
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community.core.errors import ActionRefused
+from community.core.errors import ActionRefused, attempt
 from groups.access import (
     can_edit_group,
     can_moderate,
@@ -163,12 +163,11 @@ def word_add(request, group_slug):
 @require_POST
 def word_remove(request, group_slug, word_id):
     group = get_group_for_settings(request.user, group_slug)
-    try:
-        actions.remove_watched_word(moderator=request.user, group=group, word_id=word_id)
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, "Removed from the group's watched words.")
+    attempt(
+        request,
+        lambda: actions.remove_watched_word(moderator=request.user, group=group, word_id=word_id),
+        done="Removed from the group's watched words.",
+    )
     return redirect(f"{_settings_url(group)}#words-title")
 
 
@@ -217,12 +216,11 @@ def rules_history(request, group_slug):
 @require_POST
 def rules_accept(request, group_slug):
     group = get_group_for_viewer(request.user, group_slug)
-    try:
-        actions.accept_new_rules(member=request.user, group=group)
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, "Thank you for reading the new rules.")
+    attempt(
+        request,
+        lambda: actions.accept_new_rules(member=request.user, group=group),
+        done="Thank you for reading the new rules.",
+    )
     return redirect(group)
 
 
