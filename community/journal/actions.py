@@ -53,6 +53,20 @@ def _apply(instance, data: dict, fields: list[str]) -> None:
         setattr(instance, field, "" if value is None and field in _TEXT_FIELDS else value)
 
 
+def _save(instance, data: dict, fields: list[str], *, event: str):
+    _apply(instance, data, fields)
+    instance.save()
+    logger.info(event)
+    return instance
+
+
+def _delete(user, item, *, event: str = "") -> None:
+    _require_owner(user, item)
+    item.delete()
+    if event:
+        logger.info(event)
+
+
 # Text columns take "" rather than NULL for "not given".
 _TEXT_FIELDS = {
     "dose", "response", "how_it_went", "side_effects_other", "why_stopped", "felt_after", "side_effects",
@@ -82,9 +96,7 @@ def update_treatment(*, user, treatment: JournalTreatment, data: dict) -> Journa
 
 @transaction.atomic
 def delete_treatment(*, user, treatment: JournalTreatment) -> None:
-    _require_owner(user, treatment)
-    treatment.delete()  # its sessions go with it
-    logger.info("journal treatment deleted")
+    _delete(user, treatment, event="journal treatment deleted")  # its sessions go with it
 
 
 @transaction.atomic
@@ -103,44 +115,30 @@ def record_session(*, user, treatment: JournalTreatment, data: dict) -> JournalS
 @transaction.atomic
 def update_session(*, user, session: JournalSession, data: dict) -> JournalSession:
     _require_owner(user, session)
-    _apply(session, data, SESSION_FIELDS)
-    session.save()
-    logger.info("journal session updated")
-    return session
+    return _save(session, data, SESSION_FIELDS, event="journal session updated")
 
 
 @transaction.atomic
 def delete_session(*, user, session: JournalSession) -> None:
-    _require_owner(user, session)
-    session.delete()
-    logger.info("journal session deleted")
+    _delete(user, session, event="journal session deleted")
 
 
 @transaction.atomic
 def record_checkin(*, user, data: dict) -> JournalCheckIn:
     """Nobody is told about any answer, the self-harm question included: the view shows
     the member crisis help at once, and that is all that happens."""
-    checkin = JournalCheckIn(user=user)
-    _apply(checkin, data, CHECKIN_FIELDS)
-    checkin.save()
-    logger.info("journal check-in recorded")
-    return checkin
+    return _save(JournalCheckIn(user=user), data, CHECKIN_FIELDS, event="journal check-in recorded")
 
 
 @transaction.atomic
 def update_checkin(*, user, checkin: JournalCheckIn, data: dict) -> JournalCheckIn:
     _require_owner(user, checkin)
-    _apply(checkin, data, CHECKIN_FIELDS)
-    checkin.save()
-    logger.info("journal check-in updated")
-    return checkin
+    return _save(checkin, data, CHECKIN_FIELDS, event="journal check-in updated")
 
 
 @transaction.atomic
 def delete_checkin(*, user, checkin: JournalCheckIn) -> None:
-    _require_owner(user, checkin)
-    checkin.delete()
-    logger.info("journal check-in deleted")
+    _delete(user, checkin, event="journal check-in deleted")
 
 
 @transaction.atomic
@@ -160,8 +158,7 @@ def toggle_question(*, user, question: JournalQuestion) -> JournalQuestion:
 
 @transaction.atomic
 def delete_question(*, user, question: JournalQuestion) -> None:
-    _require_owner(user, question)
-    question.delete()
+    _delete(user, question)
 
 
 @transaction.atomic

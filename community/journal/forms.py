@@ -81,6 +81,30 @@ def _scale_field(label: str, words: list[str]) -> forms.TypedChoiceField:
     )
 
 
+def _answer_field(label: str, choices, *, invalid: str = "Choose one of the answers.") -> forms.ChoiceField:
+    """An optional question answered with one radio button."""
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": invalid},
+    )
+
+
+def _count_field(label: str, *, least: int, most: int, unit: str = "") -> forms.IntegerField:
+    """An optional whole number from ``least`` to ``most`` (of ``unit``); each error says so."""
+    of = f" of {unit}" if unit else ""
+    outside = f"Enter a number{of} from {least} to {most}."
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=least,
+        max_value=most,
+        error_messages={"min_value": outside, "max_value": outside, "invalid": f"Enter a whole number{of}."},
+    )
+
+
 class TreatmentForm(forms.Form):
     kind = forms.ChoiceField(
         label="Kind of treatment",
@@ -103,24 +127,8 @@ class TreatmentForm(forms.Form):
         label="Started (month)", error_messages={"required": "Enter the month you started, as YYYY-MM."}
     )
     ended_on = MonthField(label="Stopped (month)", required=False, help_text="Leave empty if you are still on it.")
-    weeks_at_full_dose = forms.IntegerField(
-        label="Weeks at the full dose",
-        required=False,
-        min_value=0,
-        max_value=520,
-        error_messages={
-            "min_value": "Enter a number of weeks from 0 to 520.",
-            "max_value": "Enter a number of weeks from 0 to 520.",
-            "invalid": "Enter a whole number of weeks.",
-        },  # fmt: skip
-    )
-    response = forms.ChoiceField(
-        label="How much did it help?",
-        choices=Response.choices,
-        required=False,
-        widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Choose one of the answers."},
-    )
+    weeks_at_full_dose = _count_field("Weeks at the full dose", least=0, most=520, unit="weeks")
+    response = _answer_field("How much did it help?", Response.choices)
     how_it_went = forms.CharField(
         label="How it went, in your own words",
         max_length=NOTE_MAX,
@@ -171,24 +179,8 @@ class SessionForm(forms.Form):
         widget=DateInput(),
         error_messages={"required": "Enter the date of the session.", "invalid": "Enter a date as YYYY-MM-DD."},
     )
-    number = forms.IntegerField(
-        label="Session number in this course",
-        required=False,
-        min_value=1,
-        max_value=500,
-        error_messages={
-            "min_value": "Enter a number from 1 to 500.",
-            "max_value": "Enter a number from 1 to 500.",
-            "invalid": "Enter a whole number.",
-        },  # fmt: skip
-    )
-    felt_after = forms.ChoiceField(
-        label="How you felt afterwards, compared with before",
-        choices=Feeling.choices,
-        required=False,
-        widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Choose one of the answers."},
-    )
+    number = _count_field("Session number in this course", least=1, most=500)
+    felt_after = _answer_field("How you felt afterwards, compared with before", Feeling.choices)
     side_effects = forms.CharField(label="Side effects", max_length=SHORT_MAX, required=False)
     note = forms.CharField(label="Note", max_length=NOTE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -217,12 +209,10 @@ class CheckInForm(forms.Form):
     sleep = _scale_field("Sleep", SLEEP_WORDS)
     energy = _scale_field("Energy", ENERGY_WORDS)
     anxiety = _scale_field("Anxiety", ANXIETY_WORDS)
-    self_harm_thoughts = forms.ChoiceField(
-        label="Since your last check-in, have you had thoughts of harming yourself or ending your life?",
-        choices=SelfHarm.choices,
-        required=False,
-        widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Choose yes or no, or leave it unanswered."},
+    self_harm_thoughts = _answer_field(
+        "Since your last check-in, have you had thoughts of harming yourself or ending your life?",
+        SelfHarm.choices,
+        invalid="Choose yes or no, or leave it unanswered.",
     )
     questionnaire = forms.ChoiceField(
         label="Questionnaire your clinician uses",
