@@ -60,16 +60,25 @@ def meeting_list(request, group_slug):
 @login_required
 def meeting_create(request, group_slug):
     group = get_group_for_moderator(request.user, group_slug)
-    form = MeetingForm(
-        request.POST if request.method == "POST" else None, initial={"time_zone": request.user.time_zone}
-    )
+    return _meeting_form_page(request, group)
+
+
+def _meeting_form_page(request, group, meeting=None):
+    """Scheduling a meeting (``meeting`` None) and changing one are the same form and page."""
+    initial = MeetingForm.initial_for(meeting) if meeting else {"time_zone": request.user.time_zone}
+    form = MeetingForm(request.POST if request.method == "POST" else None, initial=initial)
+
+    def save():
+        if meeting is None:
+            return actions.schedule_meeting(organiser=request.user, group=group, **form.meeting_fields())
+        return actions.edit_meeting(organiser=request.user, meeting=meeting, **form.meeting_fields())
+
+    if meeting is None:
+        done = "The meeting is scheduled. Members can RSVP now."
+    else:
+        done = "Saved. Changes to the schedule apply to future dates only."
     return _form_page(
-        request,
-        group,
-        form,
-        lambda: actions.schedule_meeting(organiser=request.user, group=group, **form.meeting_fields()),
-        done="The meeting is scheduled. Members can RSVP now.",
-        template="groups/meetings/meeting_form.html",
+        request, group, form, save, done=done, template="groups/meetings/meeting_form.html", meeting=meeting
     )
 
 
@@ -93,16 +102,7 @@ def _form_page(request, group, form, act, *, done: str, template: str, **context
 def meeting_edit(request, group_slug, meeting_id):
     group = get_group_for_moderator(request.user, group_slug)
     meeting = get_meeting_for_reader(request.user, group, meeting_id)
-    form = MeetingForm(request.POST if request.method == "POST" else None, initial=MeetingForm.initial_for(meeting))
-    return _form_page(
-        request,
-        group,
-        form,
-        lambda: actions.edit_meeting(organiser=request.user, meeting=meeting, **form.meeting_fields()),
-        done="Saved. Changes to the schedule apply to future dates only.",
-        template="groups/meetings/meeting_form.html",
-        meeting=meeting,
-    )
+    return _meeting_form_page(request, group, meeting)
 
 
 @login_required

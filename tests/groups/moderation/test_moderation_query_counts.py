@@ -32,42 +32,29 @@ def fill(group, moderator, make_member, add_member, make_post, size):
         warn_member(moderator=moderator, group=group, user=author, reason="unkind", note=f"note {n}")
 
 
-@pytest.mark.parametrize("size", [2, 12])
-def test_queue_queries_do_not_grow(
-    client,
-    busy,
-    make_member,
-    add_member,
-    make_post,
-    django_assert_max_num_queries,
-    size,
-):
+@pytest.fixture
+def moderator_client(client, busy, make_member, add_member, make_post, size):
+    """The moderator signed in, with ``size`` held posts, reports and warnings to show."""
     group, moderator = busy
     fill(group, moderator, make_member, add_member, make_post, size)
     client.force_login(moderator)
+    return client
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_queue_queries_do_not_grow(moderator_client, django_assert_max_num_queries, size):
     # + queue count (header), groups for the filter, paginator count, the page's ids in queue order,
     # then those items with everything they show joined in (two steps: see queries.page_by_ids).
     with django_assert_max_num_queries(SIGNED_IN + 6):
-        response = client.get(reverse("moderation:queue"))
+        response = moderator_client.get(reverse("moderation:queue"))
     assert len(response.context["rows"]) == min(size * 2, 25)
 
 
 @pytest.mark.parametrize("size", [2, 12])
-def test_log_queries_do_not_grow(
-    client,
-    busy,
-    make_member,
-    add_member,
-    make_post,
-    django_assert_max_num_queries,
-    size,
-):
-    group, moderator = busy
-    fill(group, moderator, make_member, add_member, make_post, size)
-    client.force_login(moderator)
+def test_log_queries_do_not_grow(moderator_client, django_assert_max_num_queries):
     # + queue count (header), "moderates something?", paginator count, the page of entries.
     with django_assert_max_num_queries(SIGNED_IN + 4):
-        response = client.get(reverse("moderation:log"))
+        response = moderator_client.get(reverse("moderation:log"))
     assert response.status_code == 200
 
 
