@@ -21,9 +21,18 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", default=False)
 
+# `manage.py check` and `makemigrations` only read the code: they serve no request and
+# sign or decrypt nothing, so they also run on a fresh checkout without the secrets (with
+# throw-away ones). Everything else, `check --deploy` included, needs the real ones.
+CODE_CHECK_ONLY = (
+    Path(sys.argv[0]).name == "manage.py"
+    and sys.argv[1:2] in (["check"], ["makemigrations"])
+    and "--deploy" not in sys.argv
+)
+
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
-    if DEBUG:
+    if DEBUG or CODE_CHECK_ONLY:
         SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa: S105
     else:
         fail("SECRET_KEY is not set. Set SECRET_KEY to a long random string, or DEBUG=1 for development.")
@@ -364,7 +373,7 @@ REPORTS_TO_HIDE = env_int("REPORTS_TO_HIDE", 3)
 # derive one from SECRET_KEY; production refuses to start without it.
 JOURNAL_ENCRYPTION_KEYS = env_list("JOURNAL_ENCRYPTION_KEYS")
 if not JOURNAL_ENCRYPTION_KEYS:
-    if DEBUG:
+    if DEBUG or CODE_CHECK_ONLY:
         JOURNAL_ENCRYPTION_KEYS = [
             base64.urlsafe_b64encode(hashlib.sha256(b"journal:" + SECRET_KEY.encode()).digest()).decode()
         ]

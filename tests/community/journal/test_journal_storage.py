@@ -96,7 +96,7 @@ def test_key_rotation_reencrypts_every_row_and_the_old_key_can_go(full_journal, 
 def test_production_refuses_to_start_without_a_journal_key():
     from tests.test_settings import PRODUCTION_ENV, run_manage
 
-    result = run_manage("check", env={**PRODUCTION_ENV, "JOURNAL_ENCRYPTION_KEYS": ""})
+    result = run_manage("check", "--deploy", env={**PRODUCTION_ENV, "JOURNAL_ENCRYPTION_KEYS": ""})
     assert result.returncode == 1
     assert result.stderr.strip().startswith("Configuration error: JOURNAL_ENCRYPTION_KEYS is not set.")
     result = run_manage("check", env={**PRODUCTION_ENV, "JOURNAL_ENCRYPTION_KEYS": "not-a-key"})
