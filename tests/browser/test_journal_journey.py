@@ -86,6 +86,8 @@ def test_member_keeps_a_treatment_journal_prints_and_shares_the_summary(
         me.goto("/journey/")
         page.get_by_role("link", name="Spravato").first.click()
         page.get_by_role("link", name="Record a session").click()
+        # is_visible() does not wait: the form page must have loaded first.
+        page.wait_for_url("**/sessions/new/")
         assert page.get_by_role("heading", name="Plan your ride home").is_visible()
         assert page.get_by_text("cannot drive or use machinery until the next day").is_visible()
         if number == 1:
