@@ -85,7 +85,7 @@ def main():
             with profiler:
                 for _ in range(5):
                     request()
-            print(profiler.output_text(unicode=True, color=False, show_all=False))
+            print(profiler.output_text(unicode=True, color=False, show_all=os.environ.get("PROFILE_ALL") == "1"))
 
 
 if __name__ == "__main__":

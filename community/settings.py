@@ -11,6 +11,7 @@ from pathlib import Path
 from zoneinfo import available_timezones
 
 import dj_database_url
+import django.forms
 from cryptography.fernet import Fernet
 from django.utils.csp import CSP
 
@@ -84,7 +85,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "community.urls"
 # Lets templates/django/forms/ restyle how every form field is drawn.
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORM_RENDERER = "community.jinja.FormRenderer"
 WSGI_APPLICATION = "community.wsgi.application"
 
 TEMPLATES = [
@@ -101,6 +102,14 @@ TEMPLATES = [
                 "community.context_processors.site",
             ],
         },
+    },
+    {
+        # The long lists of the busiest pages ({% jinja %}) and forms (community/jinja.py).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2", Path(django.forms.__file__).parent / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "community.jinja.environment"},
     },
 ]
 

@@ -1,9 +1,17 @@
 """Template tags of our own."""
 
-import pytest
-from django.urls import reverse
+import re
+from datetime import UTC, datetime
+from html import unescape
+from zoneinfo import ZoneInfo
 
-from community.templatetags.community_tags import row_url
+import pytest
+from django.template import engines
+from django.urls import reverse
+from django.utils import timezone
+
+from community.core.urls import row_url
+from groups.forms import DirectoryFilterForm
 
 
 @pytest.mark.parametrize("slug", ["living-with-trd", "group-987654321987654321"])
@@ -12,3 +20,55 @@ def test_row_url_gives_what_reverse_gives(slug, row_id):
     for name in ["groups:reply-react", "groups:reply-report", "groups:post-detail"]:
         assert row_url(name, slug, row_id) == reverse(name, args=[slug, row_id])
     assert row_url("moderation:item-claim", row_id) == reverse("moderation:item-claim", args=[row_id])
+
+
+# --- {% jinja %}: the lists rendered by Jinja2 mean what Django's templates meant ---
+
+WINTER_EVENING = datetime(2026, 1, 15, 3, 30, tzinfo=UTC)  # 8:30 PM the day before in Denver
+SUMMER_NOON = datetime(2026, 7, 4, 18, 0, tzinfo=UTC)
+
+
+def _django(source: str, **context) -> str:
+    return engines["django"].from_string(source).render(context)
+
+
+def _jinja(source: str, **context) -> str:
+    return engines["jinja2"].from_string(source).render(context)
+
+
+@pytest.mark.parametrize("zone", ["America/Denver", "Europe/Berlin", "UTC"])
+@pytest.mark.parametrize("when", [WINTER_EVENING, SUMMER_NOON])
+@pytest.mark.parametrize("format_", ["c", "M j, g:i A T", "D M j, g:i A T", "M j, Y, g:i A T"])
+def test_jinja_dates_are_djangos_in_the_members_time_zone(zone, when, format_):
+    with timezone.override(ZoneInfo(zone)):
+        expected = _django("{{ when|date:format_ }}", when=when, format_=format_)
+        assert _jinja("{{ when|date(format_) }}", when=when, format_=format_) == expected
+    assert expected  # a real date, not an empty string on both sides
+
+
+def test_jinja_escapes_members_words_and_prints_nothing_for_a_missing_value():
+    title = '<script>alert("x")</script> & “quotes”'
+    html = _jinja("<h3>{{ post.title }}</h3>{{ post.missing.deeper }}|{{ nobody.name }}", post={"title": title})
+    assert "<script>" not in html
+    assert unescape(html) == f"<h3>{title}</h3>|"
+
+
+def test_jinja_tag_renders_rows_with_the_pages_context_and_one_csrf_token(rf):
+    request = rf.get("/")
+    page = engines["django"].from_string(
+        '{% load community_tags %}{% csrf_token %}{% jinja "groups/posts/_reactions.html" item=item %}'
+    )
+    item = {"status": "published", "reaction_rows": [("hug", "Hug", 2, True), ("same", "Same here", 0, False)]}
+    html = page.render({"item": item, "react_url": "/react/", "cannot_post": ""}, request)
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert len(tokens) == 2
+    assert tokens[0] == tokens[1]
+    assert 'action="/react/"' in html
+    assert 'class="reaction reaction-mine" aria-pressed="true">Hug <span class="reaction-count">2</span>' in html
+    assert 'aria-pressed="false">Same here</button>' in html
+
+
+def test_forms_render_through_jinja_with_our_field_group():
+    html = str(DirectoryFilterForm(data={"q": "<b>sleep</b>"})["q"].as_field_group())
+    assert html.startswith('<div class="field">')
+    assert 'value="&lt;b&gt;sleep&lt;/b&gt;"' in html

@@ -1,10 +1,13 @@
 from functools import lru_cache
 
 from django import template
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.template import engines
+from django.utils.functional import SimpleLazyObject
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from community.core.markdown import render_markdown
+from community.core.urls import row_url
 
 register = template.Library()
 
@@ -12,7 +15,12 @@ register = template.Library()
 @register.filter
 def markdown(text: str) -> str:
     """Render untrusted Markdown; safe because nh3 has the last word (community/core/markdown.py)."""
-    return mark_safe(render_markdown(text))  # noqa: S308 - sanitised by nh3 just above
+    return mark_safe(_rendered_markdown(text or ""))  # noqa: S308 - sanitised by nh3
+
+
+# The HTML is a function of the text alone, so a page shown again (an article, a group's
+# rules) reuses it: rendering a long article is about 5 ms. A changed text is a new key.
+_rendered_markdown = lru_cache(maxsize=128)(render_markdown)
 
 
 @register.filter
@@ -21,27 +29,22 @@ def get_item(mapping, key):
     return mapping.get(key) if mapping else None
 
 
-# A number no real id or slug holds, reversed in place of the row's id.
-_ID_PLACEHOLDER = 987654321987654321
+register.simple_tag(row_url)
 
 
-@lru_cache(maxsize=4096)
-def _url_with_placeholder(name: str, prefix: tuple, script_prefix: str, urlconf) -> str:
-    return reverse(name, args=[*prefix, _ID_PLACEHOLDER], urlconf=urlconf)
+@register.simple_tag(takes_context=True)
+def jinja(context, template_name: str, **values) -> str:
+    """Render a Jinja2 template from ``templates/jinja2/`` with this page's context and
+    ``values``: the long lists of the busiest pages (``community/jinja.py`` says why)."""
+    template = engines["jinja2"].get_template(template_name).template
+    # Django's backend would add a csrf_input that masks a new token each time it is
+    # printed (once per row); this one is made once, from the page's token.
+    csrf_input = SimpleLazyObject(lambda: csrf_token_input(context.get("csrf_token")))
+    return mark_safe(template.render({**context.flatten(), "csrf_input": csrf_input, **values}))  # noqa: S308 - Jinja2 escaped it
 
 
-@register.simple_tag
-def row_url(name: str, *args) -> str:
-    """``{% url %}`` for a row of a list, whose last argument is the row's integer id.
-
-    reverse() costs about 60 microseconds, and a thread links each reply two or three
-    times; this reverses once per URL name (and leading arguments, such as the group's
-    slug) and puts each row's id in its place. The id is an int, which every
-    ``<int:...>`` segment accepts, so the result is what reverse() would give.
-    """
-    *prefix, row_id = args
-    url = _url_with_placeholder(name, tuple(prefix), get_script_prefix(), get_urlconf())
-    placeholder = str(_ID_PLACEHOLDER)
-    if url.count(placeholder) != 1:  # a slug that happens to hold the placeholder
-        return reverse(name, args=args)
-    return url.replace(placeholder, str(int(row_id)))
+def csrf_token_input(token) -> str:
+    """What ``{% csrf_token %}`` prints."""
+    if not token or token == "NOTPROVIDED":  # noqa: S105 - Django's marker for "no token here"
+        return ""
+    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)

@@ -1,6 +1,7 @@
 """Holding, reports, the queue, decisions, appeals, mutes, bans, suspensions and the log."""
 
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -461,7 +462,7 @@ def test_warning_is_a_private_message_with_the_rule(client, circle):
     )
     client.force_login(people["Regular"])
     html = client.get(reverse("community:notification-list")).content.decode()
-    assert "A moderator&#x27;s decision in Circle" in html
+    assert "A moderator's decision in Circle" in unescape(html)
     client.force_login(people["Newbie"])
     assert "what to take" not in client.get(reverse("moderation:my-decisions")).content.decode()
 

@@ -1,0 +1,69 @@
+"""Jinja2 for the long lists of the busiest pages: replies, post rows, cards, dates.
+
+Django's template engine spends most of a member page's CPU walking its nodes once per
+row (a 50-reply thread: about 35 ms); Jinja2 compiles a template to Python and renders
+the same rows in a tenth of that. Pages and allauth stay on Django templates; a
+page hands a list to a Jinja2 template with ``{% jinja "name.html" %}``
+(``community_tags``), and the templates live in ``templates/jinja2/``. Forms render
+their fields and widgets here too (``FormRenderer``).
+
+What a row template may use is set here, once, with the same meaning as in Django
+templates: ``url`` and ``row_url`` (reverse), ``static``, ``meeting_time``, and the filters ``date``
+(in the member's time zone, as Django's is), ``pluralize``, ``floatformat``, ``linebreaksbr``
+and ``urlencode``.
+"""
+
+from datetime import datetime
+
+from django.forms.renderers import BaseRenderer
+from django.template import TemplateDoesNotExist, defaultfilters, engines
+from django.template.loader import get_template
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.timezone import template_localtime
+from jinja2 import ChainableUndefined, Environment
+
+from community.core.urls import row_url
+from groups.templatetags.meeting_tags import meeting_time
+
+
+def local_date(value, arg=None) -> str:
+    """Django's ``date`` filter, after the conversion to the current time zone that its templates do."""
+    if arg == "c" and isinstance(value, datetime):
+        return template_localtime(value).isoformat()  # what "c" gives, a third of the time
+    return defaultfilters.date(template_localtime(value), arg)
+
+
+def url(name: str, *args, **kwargs) -> str:
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def environment(**options) -> Environment:
+    # Jinja2 stops at an attribute of a missing value; Django's templates print nothing.
+    # The row templates came from Django's, which counted on that.
+    options["undefined"] = ChainableUndefined  # also in DEBUG, where Django would print the name
+    options.pop("autoescape", None)  # always on: members' words must never become markup
+    env = Environment(autoescape=True, **options)
+    env.globals.update(url=url, row_url=row_url, static=static, meeting_time=meeting_time)
+    env.filters.update(
+        date=local_date,
+        pluralize=defaultfilters.pluralize,
+        floatformat=defaultfilters.floatformat,
+        linebreaksbr=defaultfilters.linebreaksbr,
+        urlencode=defaultfilters.urlencode,
+    )
+    return env
+
+
+class FormRenderer(BaseRenderer):
+    """Forms and their widgets through Jinja2: Django's own widget templates for it
+    (``django/forms/jinja2``) and ours in ``templates/jinja2/`` (the field group, the time
+    zone picker). A form is a template per field and per widget, so on Django's engine the
+    directory's four filters cost about 7 ms. The admin's and allauth's own widgets have
+    only Django templates: those are found as Django's TemplatesSetting renderer would."""
+
+    def get_template(self, template_name):
+        try:
+            return engines["jinja2"].get_template(template_name)
+        except TemplateDoesNotExist:
+            return get_template(template_name)
