@@ -19,11 +19,10 @@ from django.forms.renderers import BaseRenderer
 from django.template import TemplateDoesNotExist, defaultfilters, engines
 from django.template.loader import get_template
 from django.templatetags.static import static
-from django.urls import reverse
 from django.utils.timezone import template_localtime
 from jinja2 import ChainableUndefined, Environment
 
-from community.core.urls import row_url
+from community.core.urls import row_url, url
 from groups.templatetags.meeting_tags import meeting_time
 
 
@@ -32,10 +31,6 @@ def local_date(value, arg=None) -> str:
     if arg == "c" and isinstance(value, datetime):
         return template_localtime(value).isoformat()  # what "c" gives, a third of the time
     return defaultfilters.date(template_localtime(value), arg)
-
-
-def url(name: str, *args, **kwargs) -> str:
-    return reverse(name, args=args or None, kwargs=kwargs or None)
 
 
 def environment(**options) -> Environment:

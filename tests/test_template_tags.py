@@ -10,7 +10,7 @@ from django.template import engines
 from django.urls import reverse
 from django.utils import timezone
 
-from community.core.urls import row_url
+from community.core.urls import row_url, url
 from groups.forms import DirectoryFilterForm
 
 
@@ -72,3 +72,13 @@ def test_forms_render_through_jinja_with_our_field_group():
     html = str(DirectoryFilterForm(data={"q": "<b>sleep</b>"})["q"].as_field_group())
     assert html.startswith('<div class="field">')
     assert 'value="&lt;b&gt;sleep&lt;/b&gt;"' in html
+
+
+@pytest.mark.parametrize("name", ["community:home", "community:crisis", "groups:group-list", "account_logout"])
+def test_url_without_arguments_is_reverse(name):
+    assert url(name) == url(name) == reverse(name)
+
+
+def test_url_with_arguments_is_reverse():
+    assert url("groups:group-detail", group_slug="sleep") == reverse("groups:group-detail", args=["sleep"])
+    assert url("groups:check-in-create", "sleep") == reverse("groups:check-in-create", args=["sleep"])

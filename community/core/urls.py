@@ -27,3 +27,16 @@ def row_url(name: str, *args) -> str:
     if url.count(placeholder) != 1:  # a slug that happens to hold the placeholder
         return reverse(name, args=args)
     return url.replace(placeholder, str(int(row_id)))
+
+
+def url(name: str, *args, **kwargs) -> str:
+    """reverse() for templates; a URL without arguments (the header's and footer's links,
+    some twenty on every page) is reversed once per process."""
+    if not args and not kwargs:
+        return _constant_url(name, get_script_prefix(), get_urlconf())
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+@lru_cache(maxsize=512)
+def _constant_url(name: str, script_prefix: str, urlconf) -> str:
+    return reverse(name, urlconf=urlconf)
