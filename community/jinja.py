@@ -1,8 +1,8 @@
-"""Jinja2 for the long lists of the busiest pages: replies, post rows, cards, dates.
+"""Jinja2 for the long lists of the busiest pages, the header and footer, and forms.
 
-Django's template engine spends most of a member page's CPU walking its nodes once per
-row (a 50-reply thread: about 35 ms); Jinja2 compiles a template to Python and renders
-the same rows in a tenth of that. Pages and allauth stay on Django templates; a
+Django's template engine spent most of a member page's CPU walking its nodes once per
+row; Jinja2 compiles a template to Python and renders the same rows several times faster
+(docs/performance.md has the figures). Pages and allauth stay on Django templates; a
 page hands a list to a Jinja2 template with ``{% jinja "name.html" %}``
 (``community_tags``), and the templates live in ``templates/jinja2/``. Forms render
 their fields and widgets here too (``FormRenderer``).
@@ -100,8 +100,8 @@ def environment(**options) -> Environment:
 class FormRenderer(BaseRenderer):
     """Forms and their widgets through Jinja2: Django's own widget templates for it
     (``django/forms/jinja2``) and ours in ``templates/jinja2/`` (the field group, the time
-    zone picker). A form is a template per field and per widget, so on Django's engine the
-    directory's four filters cost about 7 ms. The admin's and allauth's own widgets have
+    zone picker). A form is a template per field and per widget: on Django's engine the
+    directory's four filters took a quarter of its page. The admin's and allauth's own widgets have
     only Django templates: those are found as Django's TemplatesSetting renderer would."""
 
     def get_template(self, template_name):
