@@ -21,7 +21,7 @@ from django.template import TemplateDoesNotExist, defaultfilters, engines
 from django.template.loader import get_template
 from django.templatetags.static import static
 from django.utils.timezone import get_current_timezone, template_localtime
-from jinja2 import ChainableUndefined, Environment
+from jinja2 import ChainableUndefined, Environment, Undefined
 
 from community.core.urls import row_url, url
 from groups.templatetags.meeting_tags import meeting_time
@@ -34,10 +34,14 @@ def local_date(value, arg=None) -> str:
     50 microseconds a date; a thread page shows a hundred). The letters our lists use
     are formatted here from a plan made once per format; anything else (another letter,
     a naive time, a value that is not a date) goes to Django's filter."""
+    if isinstance(value, Undefined):
+        return ""  # what Django's templates print for a missing value
     plan = _date_plan(arg) if arg else None
     if isinstance(value, datetime) and value.tzinfo is not None and plan is not None:
         local = value.astimezone(get_current_timezone())
-        return "".join(part if isinstance(part, str) else part(local) for part in plan)
+        # In the hour the clocks go back Django prints no zone name; it says so itself.
+        if "T" not in arg or local.utcoffset() == local.replace(fold=1 - local.fold).utcoffset():
+            return "".join(part if isinstance(part, str) else part(local) for part in plan)
     if type(value) is date and plan is not None and not _TIME_LETTERS.intersection(arg):
         return "".join(part if isinstance(part, str) else part(value) for part in plan)
     return defaultfilters.date(template_localtime(value), arg)

@@ -27,6 +27,7 @@ def test_row_url_gives_what_reverse_gives(slug, row_id):
 WINTER_EVENING = datetime(2026, 1, 15, 3, 30, tzinfo=UTC)  # 8:30 PM the day before in Denver
 SUMMER_NOON = datetime(2026, 7, 4, 18, 0, tzinfo=UTC)
 MIDNIGHT_IN_BERLIN = datetime(2026, 3, 28, 23, 5, tzinfo=UTC)  # the night the clocks go forward there
+TWICE_IN_DENVER = datetime(2026, 11, 1, 7, 30, tzinfo=UTC)  # 1:30 AM in the hour Denver lives twice
 DATE_FORMATS = ["c", "M j, g:i A T", "D M j, g:i A T", "M j, Y, g:i A T", "M j, Y", "F j, Y", "Y-m-d", "N jS, P", ""]
 
 
@@ -41,7 +42,11 @@ def _jinja(source: str, **context) -> str:
 @pytest.mark.parametrize("zone", ["America/Denver", "Europe/Berlin", "Asia/Kolkata", "UTC"])
 @pytest.mark.parametrize(
     ("when", "format_"),
-    [(when, format_) for when in (WINTER_EVENING, SUMMER_NOON, MIDNIGHT_IN_BERLIN) for format_ in DATE_FORMATS]
+    [
+        (when, format_)
+        for when in (WINTER_EVENING, SUMMER_NOON, MIDNIGHT_IN_BERLIN, TWICE_IN_DENVER)
+        for format_ in DATE_FORMATS
+    ]
     # A time format for a date is an error in Django's templates too.
     + [(date(2026, 2, 9), format_) for format_ in DATE_FORMATS if not {"g", "A", "T", "P"} & set(format_)],
 )
@@ -88,3 +93,14 @@ def test_url_without_arguments_is_reverse(name):
 def test_url_with_arguments_is_reverse():
     assert url("groups:group-detail", group_slug="sleep") == reverse("groups:group-detail", args=["sleep"])
     assert url("groups:check-in-create", "sleep") == reverse("groups:check-in-create", args=["sleep"])
+
+
+def test_jinja_date_of_a_missing_value_prints_nothing_as_django_does():
+    assert _jinja("[{{ nothing|date('M j, Y') }}][{{ post.missing|date('c') }}]", post={}) == "[][]"
+    assert _django("[{{ nothing|date:'M j, Y' }}]") == "[]"
+
+
+def test_a_page_variable_cannot_hide_the_templates_own_functions(rf):
+    page = engines["django"].from_string('{% load community_tags %}{% jinja "_footer.html" %}')
+    html = page.render({"url": "https://example.org/", "static": "nothing"}, rf.get("/"))
+    assert f'href="{reverse("community:crisis")}"' in html

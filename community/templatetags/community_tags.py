@@ -40,7 +40,10 @@ def jinja(context, template_name: str, **values) -> str:
     # Django's backend would add a csrf_input that masks a new token each time it is
     # printed (once per row); this one is made once, from the page's token.
     csrf_input = SimpleLazyObject(lambda: csrf_token_input(context.get("csrf_token")))
-    return mark_safe(template.render({**context.flatten(), "csrf_input": csrf_input, **values}))  # noqa: S308 - Jinja2 escaped it
+    # A page variable named like one of the environment's functions (url, static, ...)
+    # would hide it in every template, the header's included.
+    page = {name: value for name, value in context.flatten().items() if name not in template.globals}
+    return mark_safe(template.render({**page, "csrf_input": csrf_input, **values}))  # noqa: S308 - Jinja2 escaped it
 
 
 def csrf_token_input(token) -> str:
