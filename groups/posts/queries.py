@@ -199,15 +199,20 @@ def _reply_id(value) -> int | None:
 
 def attach_reactions(*, user, post: Post, replies) -> None:
     """Give the post and each reply ``reaction_rows``: (kind, label, count, mine) for every
-    kind in the fixed set. Two queries, however many replies and reactions."""
+    kind in the fixed set. One query, however many replies and reactions."""
     reply_ids = [reply.pk for reply in replies]
-    on_thread = Q(post=post) | Q(reply_id__in=reply_ids)
-    counts = defaultdict(dict)
-    for row in Reaction.objects.filter(on_thread).values("post_id", "reply_id", "kind").annotate(n=Count("id")):
-        counts[row["reply_id"] or "post"][row["kind"]] = row["n"]
-    mine = defaultdict(set)
-    for row in Reaction.objects.filter(on_thread, user=user.pk).values("reply_id", "kind"):
-        mine[row["reply_id"] or "post"].add(row["kind"])
+    counts, mine = defaultdict(dict), defaultdict(set)
+    rows = (
+        Reaction.objects.filter(Q(post=post) | Q(reply_id__in=reply_ids))
+        .values("post_id", "reply_id", "kind")
+        .annotate(n=Count("id"), mine=Count("id", filter=Q(user=user.pk)))
+        .order_by()
+    )
+    for row in rows:
+        key = row["reply_id"] or "post"
+        counts[key][row["kind"]] = row["n"]
+        if row["mine"]:
+            mine[key].add(row["kind"])
     for key, item in [("post", post), *((reply.pk, reply) for reply in replies)]:
         item.reaction_rows = [
             (kind, label, counts[key].get(kind, 0), kind in mine[key]) for kind, label in Reaction.Kind.choices

@@ -1,5 +1,6 @@
 """Posts, replies, content warnings, anonymity, reactions, edits, pins, locks and notifications."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -190,6 +191,30 @@ def test_reactions_toggle_and_stay_within_the_set(client, circle, make_post):
     response = client.post(react, {"kind": "thumbs_down"}, follow=True)
     assert "not one of the choices" in response.content.decode()
     assert not Reaction.objects.exists()
+
+
+def test_reaction_counts_are_everyones_and_pressed_only_for_the_viewers_own(client, circle, make_post, make_reply):
+    group, people = circle
+    post = make_post(group, people["Author"])
+    reply = make_reply(post, people["Author"])
+    Reaction.objects.create(user=people["Reader"], post=post, kind="support")
+    Reaction.objects.create(user=people["Author"], post=post, kind="support")
+    Reaction.objects.create(user=people["Author"], reply=reply, kind="me_too")
+
+    def buttons(viewer):
+        client.force_login(viewer)
+        html = client.get(post.get_absolute_url()).content.decode()
+        return re.findall(
+            r'value="(\w+)" class="reaction[^"]*" aria-pressed="(\w+)">[^<]*(?:<span class="reaction-count">(\d+))?',
+            html,
+        )
+
+    reader = buttons(people["Reader"])
+    assert ("support", "true", "2") in reader  # the post: two reactions, one of them the reader's
+    assert ("me_too", "false", "1") in reader  # the reply: the author's, not the reader's
+    author = buttons(people["Author"])
+    assert ("support", "true", "2") in author
+    assert ("me_too", "true", "1") in author
 
 
 def test_database_refuses_a_duplicate_reaction(circle, make_post):
