@@ -41,10 +41,14 @@ def local_date(value, arg=None) -> str:
         local = value.astimezone(get_current_timezone())
         # In the hour the clocks go back Django prints no zone name; it says so itself.
         if "T" not in arg or local.utcoffset() == local.replace(fold=1 - local.fold).utcoffset():
-            return "".join(part if isinstance(part, str) else part(local) for part in plan)
+            return _formatted(local, plan)
     if type(value) is date and plan is not None and not _TIME_LETTERS.intersection(arg):
-        return "".join(part if isinstance(part, str) else part(value) for part in plan)
+        return _formatted(value, plan)
     return defaultfilters.date(template_localtime(value), arg)
+
+
+def _formatted(value, plan) -> str:
+    return "".join(part if isinstance(part, str) else part(value) for part in plan)
 
 
 _MONTHS = [

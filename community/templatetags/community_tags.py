@@ -2,8 +2,8 @@ from functools import lru_cache
 
 from django import template
 from django.template import engines
+from django.template.defaulttags import CsrfTokenNode
 from django.utils.functional import SimpleLazyObject
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from community.core.markdown import render_markdown
@@ -39,15 +39,8 @@ def jinja(context, template_name: str, **values) -> str:
     template = engines["jinja2"].get_template(template_name).template
     # Django's backend would add a csrf_input that masks a new token each time it is
     # printed (once per row); this one is made once, from the page's token.
-    csrf_input = SimpleLazyObject(lambda: csrf_token_input(context.get("csrf_token")))
+    csrf_input = SimpleLazyObject(lambda: CsrfTokenNode().render(context))
     # A page variable named like one of the environment's functions (url, static, ...)
     # would hide it in every template, the header's included.
     page = {name: value for name, value in context.flatten().items() if name not in template.globals}
     return mark_safe(template.render({**page, "csrf_input": csrf_input, **values}))  # noqa: S308 - Jinja2 escaped it
-
-
-def csrf_token_input(token) -> str:
-    """What ``{% csrf_token %}`` prints."""
-    if not token or token == "NOTPROVIDED":  # noqa: S105 - Django's marker for "no token here"
-        return ""
-    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
