@@ -12,3 +12,11 @@ class CommunityConfig(AppConfig):
         from community.notifications.actions import email_still_deliverable
 
         add_delivery_check(email_still_deliverable)
+
+        # Every write to a table visitors' pages read gives those pages a new generation
+        # (community/core/pagecache.py), whichever process makes it.
+        from django.db.backends.signals import connection_created
+
+        from community.core.pagecache import install_write_watch
+
+        connection_created.connect(install_write_watch, dispatch_uid="visitor-page-writes")

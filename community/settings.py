@@ -178,6 +178,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# How long a visitor's page is kept at most (community/core/pagecache.py); any write to
+# what it shows replaces it sooner. Only with Redis: the cache must be one for every process.
+VISITOR_PAGE_SECONDS = env_int("VISITOR_PAGE_SECONDS", 60 if REDIS_URL else 0)
+
 # --- Accounts -------------------------------------------------------------------------
 AUTH_USER_MODEL = "community.User"
 AUTHENTICATION_BACKENDS = [

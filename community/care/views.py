@@ -12,6 +12,7 @@ from community.care import actions
 from community.care import queries as directory
 from community.care.forms import CareImportForm, CareReportForm, CareSearchForm
 from community.core.errors import ActionRefused
+from community.core.pagecache import visitor_page
 from community.models import CareEntry, CareReport
 
 # Official locators we point to from every directory page (docs/safety.md rule 12).
@@ -33,6 +34,7 @@ OFFICIAL_LOCATORS = [
 WIDER_RADII = [50, 100, 250, 500]
 
 
+@visitor_page
 def care_list(request):
     form = CareSearchForm(request.GET or None)
     page = None

@@ -59,6 +59,11 @@ class FallbackRedisCache(RedisCache):
         self._down_since: float | None = None
         self._retry_at = 0.0
 
+    @property
+    def degraded(self) -> bool:
+        """Whether this process is using its fallback, which other processes do not share."""
+        return self._down_since is not None
+
     def _call(self, name: str, *args, **kwargs):
         if self._down_since is not None and not self._back_again():
             return getattr(self._fallback, name)(*args, **kwargs)

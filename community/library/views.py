@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from community.access import get_article_for_editor, get_article_for_viewer
 from community.accounts.roles import is_site_staff, staff_required
 from community.core.errors import ActionRefused
+from community.core.pagecache import visitor_page
 from community.library import actions, queries
 from community.library.forms import ArticleForm, SuggestionDecisionForm, SuggestionForm
 from community.models import ResourceSuggestion, Treatment
@@ -33,6 +34,7 @@ def care_links(article) -> list[tuple[str, str]]:
     ]
 
 
+@visitor_page
 def article_list(request):
     articles = list(queries.library_articles(request.user))
     context = {"sections": queries.reading_sections(articles), "is_staff": is_site_staff(request.user)}
@@ -41,6 +43,7 @@ def article_list(request):
     return render(request, "community/library/article_list.html", context)
 
 
+@visitor_page
 def article_detail(request, article_slug):
     article = get_article_for_viewer(request.user, article_slug)
     context = {"article": article, "is_staff": is_site_staff(request.user), "care_links": care_links(article)}

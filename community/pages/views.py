@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from community.accounts.adapters import FIRST_VISIT_KEY
+from community.core.pagecache import visitor_page
 from community.models import CrisisLine
 from groups.access import active_memberships
 from groups.posts.queries import my_upcoming, recent_posts_for
@@ -16,6 +17,7 @@ FALLBACK_CRISIS_LINES = [
 ]
 
 
+@visitor_page
 def home(request):
     context = {}
     if request.user.is_authenticated:

@@ -1,10 +1,12 @@
 from django.shortcuts import render
 
+from community.core.pagecache import visitor_page
 from community.search.forms import SearchForm
 from community.search.queries import search_site
 from community.search.textmatch import query_terms
 
 
+@visitor_page
 def search(request):
     form = SearchForm(request.GET or None)
     query = form.cleaned_data if form.is_valid() else {}

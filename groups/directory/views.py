@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from community.accounts.roles import staff_required
 from community.core.errors import ActionRefused
+from community.core.pagecache import visitor_page
 from groups.access import can_moderate, can_read, get_group_for_viewer, membership_of
 from groups.forms import DecisionForm, DirectoryFilterForm, ProposalForm
 from groups.membership import actions as membership_actions
@@ -16,6 +17,7 @@ from groups.posts import queries
 GROUPS_PER_PAGE = 20
 
 
+@visitor_page
 def group_list(request):
     form = DirectoryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -31,6 +33,7 @@ def group_list(request):
     return render(request, "groups/directory/group_list.html", {"form": form, "page": page, "query": query.urlencode()})
 
 
+@visitor_page
 def group_detail(request, group_slug):
     group = get_group_for_viewer(request.user, group_slug)
     readable = can_read(request.user, group)

@@ -1,0 +1,191 @@
+"""Whole pages for visitors, kept in the cache until anything they show may have changed.
+
+A visitor (nobody signed in, no session, no message waiting) sees at an address the same
+page as every other visitor: the directory, the resource pages, the care directory and
+search show only what is public, in the site's default time zone. ``@visitor_page`` keeps
+such a page in the cache under its address and the **generation** of the public data,
+a random token that changes whenever a statement writes to a table visitor pages may read:
+any INSERT, UPDATE or DELETE on any table but the private ones listed in PRIVATE_TABLES,
+seen by a wrapper around every database cursor (``watch_writes``), so that a save, a
+``QuerySet.update()``, a bulk delete, a task in a worker or the admin all count alike.
+A group made private or an article unpublished is gone from the next visitor's page.
+
+The generation changes when the statement runs (so a test, which never commits, sees its
+own change) and again when the transaction commits (so a page rendered meanwhile from the
+data before the commit is not kept). Pages are also kept for at most PAGE_SECONDS, since
+some show what time changes (a group's next meeting), not only what a write changes.
+
+Not Django's ``cache_page``: it keys pages on their address and headers and forgets them
+only when they expire, so a page would be stale after a change until then.
+
+Off when the cache is not shared by every process (no Redis, or Redis away: the cache then
+falls back to this process's memory, which other processes' writes never reach).
+"""
+
+import hashlib
+import re
+import secrets
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
+
+GENERATION_KEY = "visitor-pages:generation"
+# The nonce of the Content-Security-Policy is new on every response; a stored page holds
+# this in its place.
+NONCE_PLACEHOLDER = "\x00csp-nonce\x00"
+
+# Tables no visitor page reads, and which are written often: a write to them leaves the
+# cached pages alone. tests/community/core/test_pagecache.py renders every visitor page
+# and fails if one reads a table listed here.
+PRIVATE_TABLES = frozenset(
+    {
+        # what members write in their groups, and what it sets going
+        "groups_post",
+        "groups_reply",
+        "groups_reaction",
+        "groups_revision",
+        "groups_postread",
+        "groups_rsvp",
+        "groups_seriesrsvp",
+        "groups_checkin",
+        "groups_checkinmessage",
+        "groups_membership",
+        "groups_invite",
+        # moderation
+        "groups_report",
+        "groups_queueitem",
+        "groups_moderationlog",
+        "groups_moderatornote",
+        "groups_appeal",
+        "community_moderationlogref",
+        "community_carereport",
+        "community_resourcesuggestion",
+        # each member's own
+        "community_user",
+        "community_block",
+        "community_notification",
+        "community_outboxemail",
+        "community_dataexport",
+        "community_journalcheckin",
+        "community_journalquestion",
+        "community_journalreminder",
+        "community_journalsession",
+        "community_journalsharelink",
+        "community_journalshareopen",
+        "community_journaltreatment",
+        "account_emailaddress",
+        "account_emailconfirmation",
+        "mfa_authenticator",
+        "usersessions_usersession",
+        # the machinery
+        "django_session",
+        "django_admin_log",
+        "django_tasks_database_dbtaskresult",
+        "community_workerheartbeat",
+    }
+)
+
+_WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([\w.]+)"?', re.IGNORECASE)
+
+
+def written_table(sql: str) -> str | None:
+    """The table a statement writes to, or None for a read."""
+    match = _WRITE.match(sql)
+    return match.group(1).rpartition(".")[2].lower() if match else None
+
+
+def new_generation() -> None:
+    cache.set(GENERATION_KEY, secrets.token_hex(8), None)
+
+
+def watch_writes(execute, sql, params, many, context):
+    """A database execute wrapper (installed on every connection by CommunityConfig)."""
+    result = execute(sql, params, many, context)
+    if isinstance(sql, str) and sql[:1] in "IUDiud \n":
+        table = written_table(sql)
+        if table is not None and table not in PRIVATE_TABLES:
+            new_generation()
+            connection = context["connection"]
+            if connection.in_atomic_block:
+                transaction.on_commit(new_generation, using=connection.alias)
+    return result
+
+
+def install_write_watch(sender, connection, **kwargs):
+    """A connection_created receiver: watch every connection's writes."""
+    if watch_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(watch_writes)
+
+
+def _plain_visitor(request) -> bool:
+    return (
+        request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+        and not request.user.is_authenticated
+    )
+
+
+def _page_key(request) -> str:
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return "visitor-page:" + hashlib.blake2b(address.encode(), digest_size=16).hexdigest()
+
+
+def _storable(request, response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        # The page holds a CSRF token tied to this visitor's cookie.
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not getattr(request, "_messages", None)
+        and not getattr(cache, "degraded", False)
+    )
+
+
+def visitor_page(view):
+    """Serve a plain visitor the page kept for this address at this generation, or
+    render it and keep it. Members, and visitors with a session, always get it rendered."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not settings.VISITOR_PAGE_SECONDS or not _plain_visitor(request):
+            return view(request, *args, **kwargs)
+        key = _page_key(request)
+        found = cache.get_many([GENERATION_KEY, key])
+        if getattr(cache, "degraded", False):
+            return view(request, *args, **kwargs)
+        generation = found.get(GENERATION_KEY)
+        if generation is None:
+            new_generation()
+            generation = cache.get(GENERATION_KEY)
+        kept = found.get(key)
+        if kept is not None and kept[0] == generation:
+            return _response_from(request, *kept[1:])
+        response = view(request, *args, **kwargs)
+        if generation is not None and _storable(request, response):
+            cache.set(key, (generation, *_stored(request, response)), settings.VISITOR_PAGE_SECONDS)
+        patch_vary_headers(response, ("Cookie",))
+        return response
+
+    return wrapper
+
+
+def _stored(request, response) -> tuple[bytes, str]:
+    body = response.content
+    nonce = getattr(request, "_csp_nonce", None)
+    if nonce:  # generated, so used by this page
+        body = body.replace(str(nonce).encode(), NONCE_PLACEHOLDER.encode())
+    return body, response["Content-Type"]
+
+
+def _response_from(request, body: bytes, content_type: str) -> HttpResponse:
+    if NONCE_PLACEHOLDER.encode() in body:
+        body = body.replace(NONCE_PLACEHOLDER.encode(), str(request._csp_nonce).encode())
+    response = HttpResponse(body, content_type=content_type)
+    patch_vary_headers(response, ("Cookie",))
+    return response

@@ -1,0 +1,214 @@
+"""Visitors' pages kept in the cache (community/core/pagecache.py): served again only while
+nothing they show has changed, never to a member, never with another visitor's token."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache, caches
+from django.db import connection, transaction
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from community.care.models import CareEntry
+from community.core import pagecache
+from community.library.articles import load_articles
+from community.library.models import Article
+from groups.models import Group
+from tests.groups.meetings.factories import make_meeting
+
+TABLES_READ = re.compile(r'(?:FROM|JOIN)\s+"(\w+)"')
+NONCE = re.compile(r'nonce="([^"]+)"')
+
+
+@pytest.fixture
+def public(make_group, make_member, add_member):
+    load_articles()
+    group = make_group("Lantern Circle", description="Talking after work.")
+    owner = make_member("Owner")
+    add_member(group, owner, role="owner")
+    make_meeting(group, owner, weeks=4)
+    entry = CareEntry.objects.create(
+        name="Calm Clinic",
+        kind="clinic",
+        treatments={"tms"},
+        city="Denver",
+        region="CO",
+        postal_code="80202",
+        latitude=39.75,
+        longitude=-104.99,
+    )
+    article = Article.objects.filter(status="published").first()
+    return {"group": group, "entry": entry, "article": article}
+
+
+def visitor_pages(public) -> list[str]:
+    return [
+        "/",
+        "/groups/",
+        public["group"].get_absolute_url(),
+        "/resources/",
+        public["article"].get_absolute_url(),
+        "/care/",
+        "/care/?place=Denver%2C+CO&radius=25",
+        "/search/?q=tms",
+    ]
+
+
+@pytest.mark.django_db
+def test_the_private_tables_exist():
+    assert set(connection.introspection.table_names()) >= pagecache.PRIVATE_TABLES
+
+
+def test_no_visitor_page_reads_a_table_whose_writes_are_not_watched(public):
+    for address in visitor_pages(public):
+        with CaptureQueriesContext(connection) as queries:
+            response = Client().get(address)
+        assert response.status_code == 200, address
+        read = {table for query in queries.captured_queries for table in TABLES_READ.findall(query["sql"])}
+        assert read & pagecache.PRIVATE_TABLES == set(), address
+
+
+def test_a_visitor_page_is_served_again_without_a_query(public, django_assert_num_queries):
+    for address in visitor_pages(public):
+        first = Client().get(address)
+        with django_assert_num_queries(0):
+            again = Client().get(address)
+        assert again.status_code == 200
+        assert NONCE.sub("", again.content.decode()) == NONCE.sub("", first.content.decode()), address
+        assert "Cookie" in again["Vary"]
+
+
+def test_a_kept_page_gets_this_response_s_own_nonce(public):
+    first, again = Client().get("/care/"), Client().get("/care/")
+    nonces = [NONCE.search(response.content.decode()).group(1) for response in (first, again)]
+    assert nonces[0] != nonces[1]
+    for response, nonce in zip((first, again), nonces, strict=True):
+        assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("how", ["save", "update"])
+def test_a_group_taken_out_of_the_directory_is_gone_from_the_next_visitor_s_pages(public, how):
+    group = public["group"]
+    link = f'href="{group.get_absolute_url()}"'
+    assert link in Client().get("/groups/").content.decode()
+    assert link in Client().get("/search/?q=lantern").content.decode()
+    if how == "save":
+        group.is_listed = False
+        group.save()
+    else:  # no signal is sent: the statement itself is seen
+        Group.objects.filter(pk=group.pk).update(is_listed=False)
+    assert link not in Client().get("/groups/").content.decode()
+    assert link not in Client().get("/search/?q=lantern").content.decode()
+
+
+def test_an_unpublished_article_is_gone_from_the_next_visitor_s_pages(public):
+    article = public["article"]
+    assert Client().get(article.get_absolute_url()).status_code == 200
+    assert article.title in Client().get("/resources/").content.decode()
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
+    assert Client().get(article.get_absolute_url()).status_code == 404
+    assert article.title not in Client().get("/resources/").content.decode()
+
+
+def test_a_changed_care_entry_shows_on_the_next_visitor_s_page(public):
+    assert "Calm Clinic" in Client().get("/care/?place=Denver%2C+CO").content.decode()
+    CareEntry.objects.filter(pk=public["entry"].pk).update(name="Quiet Clinic")
+    page = Client().get("/care/?place=Denver%2C+CO").content.decode()
+    assert "Quiet Clinic" in page
+    assert "Calm Clinic" not in page
+
+
+def test_writes_to_private_tables_leave_the_kept_pages_alone(public, make_member, add_member, make_post):
+    author = make_member()
+    add_member(public["group"], author)
+    Client().get("/groups/")
+    generation = cache.get(pagecache.GENERATION_KEY)
+    make_post(public["group"], author, title="Only members read this")
+    assert cache.get(pagecache.GENERATION_KEY) == generation
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_generation_changes_again_when_the_write_commits(make_group):
+    group = make_group()
+    with transaction.atomic():
+        Group.objects.filter(pk=group.pk).update(name="Renamed")
+        during = cache.get(pagecache.GENERATION_KEY)
+        # A visitor's page rendered now reads the data before the commit; it is kept
+        # under this generation, which the commit replaces.
+        assert during is not None
+    assert cache.get(pagecache.GENERATION_KEY) not in (None, during)
+
+
+def test_members_never_get_a_visitor_s_page_and_theirs_is_never_kept(public, member_client, member):
+    assert "Log in" in Client().get("/groups/").content.decode()
+    page = member_client.get("/groups/").content.decode()
+    assert "Log out" in page
+    assert "My groups" in page
+    member_client.get("/")
+    visitor_home = Client().get("/").content.decode()
+    assert "Log out" not in visitor_home
+    assert member.display_name not in visitor_home
+
+
+def test_a_visitor_s_message_is_shown_on_a_kept_page(public, member_client):
+    Client().get("/")  # kept
+    response = member_client.post("/accounts/logout/", follow=True)
+    assert "You have signed out." in response.content.decode()
+
+
+def test_nothing_is_kept_while_redis_is_away(public, settings, django_assert_num_queries):
+    """The cache then falls back to this process's memory, which other processes'
+    writes never reach: a page kept there could be stale."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "community.core.cache.FallbackRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/13",  # nothing listens on port 1
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "FALLBACK": "locmem"},
+        }
+    }
+    try:
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as queries:
+                assert Client().get("/groups/").status_code == 200
+            assert len(queries) > 0
+    finally:
+        caches.close_all()
+
+
+def test_a_page_holding_a_csrf_token_is_never_kept(db):
+    calls = []
+
+    @pagecache.visitor_page
+    def with_form(request):
+        calls.append(1)
+        return HttpResponse(f"<form>{get_token(request)}</form>")
+
+    @pagecache.visitor_page
+    def without_form(request):
+        calls.append(2)
+        return HttpResponse("<p>Hello</p>")
+
+    for _ in range(2):
+        for address, view in (("/form/", with_form), ("/page/", without_form)):
+            request = RequestFactory().get(address)
+            request.user = AnonymousUser()
+            view(request)
+    assert calls == [1, 2, 1]
+
+
+@pytest.mark.parametrize(
+    ("sql", "table"),
+    [
+        ('INSERT INTO "groups_group" ("name") VALUES (%s)', "groups_group"),
+        ('UPDATE "community_article" SET "status" = %s', "community_article"),
+        ('DELETE FROM "groups_membership" WHERE "id" IN (%s)', "groups_membership"),
+        ("  update public.community_careentry set name = 'x'", "community_careentry"),
+        ('SELECT "groups_group"."id" FROM "groups_group"', None),
+        ('WITH "x" AS (SELECT 1) SELECT * FROM "x"', None),
+    ],
+)
+def test_written_table(sql, table):
+    assert pagecache.written_table(sql) == table
