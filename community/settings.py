@@ -178,9 +178,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# How long a visitor's page is kept at most (community/core/pagecache.py); any write to
-# what it shows replaces it sooner. Only with Redis: the cache must be one for every process.
-VISITOR_PAGE_SECONDS = env_int("VISITOR_PAGE_SECONDS", 60 if REDIS_URL else 0)
+# Visitors' pages and calendar feeds kept in the cache until what they show changes
+# (community/core/pagecache.py). Only with Redis: the cache must be one for every process.
+KEEP_PAGES = env_bool("KEEP_PAGES", default=bool(REDIS_URL))
 
 # --- Accounts -------------------------------------------------------------------------
 AUTH_USER_MODEL = "community.User"

@@ -38,7 +38,7 @@ STAFF_PAGES_REQUIRE_2FA = False
 # A fast hasher keeps the suite quick; the hashing tests ask for the real list.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 
-# Visitors' pages are kept in the cache, as in production, so that every test of what a
+# Visitors' pages and calendar feeds are kept in the cache, as in production, so that every test of what a
 # visitor sees after a change also tests that the change reached the kept page. One
 # process's memory is the cache here, which its tests and live server share.
-VISITOR_PAGE_SECONDS = 60
+KEEP_PAGES = True

@@ -1,4 +1,4 @@
-"""Whole pages for visitors, kept in the cache until anything they show may have changed.
+"""Pages kept in the cache until anything they show may have changed.
 
 A visitor (nobody signed in, no session, no message waiting) sees at an address the same
 page as every other visitor: the directory, the resource pages, the care directory and
@@ -12,11 +12,14 @@ A group made private or an article unpublished is gone from the next visitor's p
 
 The generation changes when the statement runs (so a test, which never commits, sees its
 own change) and again when the transaction commits (so a page rendered meanwhile from the
-data before the commit is not kept). Pages are also kept for at most PAGE_SECONDS, since
+data before the commit is not kept). Pages are also kept for at most VISITOR_PAGE_SECONDS, since
 some show what time changes (a group's next meeting), not only what a write changes.
 
 Not Django's ``cache_page``: it keys pages on their address and headers and forgets them
 only when they expire, so a page would be stale after a change until then.
+
+The same watch keeps a second generation, MEETINGS, for a member's calendar feed, which
+calendar apps ask for every few minutes: it changes with any write to MEETING_TABLES.
 
 Off when the cache is not shared by every process (no Redis, or Redis away: the cache then
 falls back to this process's memory, which other processes' writes never reach).
@@ -25,7 +28,7 @@ falls back to this process's memory, which other processes' writes never reach).
 import hashlib
 import re
 import secrets
-from functools import wraps
+from functools import partial, wraps
 
 from django.conf import settings
 from django.core.cache import cache
@@ -33,7 +36,11 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
-GENERATION_KEY = "visitor-pages:generation"
+# Time changes some of what a visitor's page shows (a group's next meeting), not only writes.
+VISITOR_PAGE_SECONDS = 60
+# The generations: what visitors' pages show, and what calendar feeds show.
+PUBLIC = "public"
+MEETINGS = "meetings"
 # The nonce of the Content-Security-Policy is new on every response; a stored page holds
 # this in its place.
 NONCE_PLACEHOLDER = "\x00csp-nonce\x00"
@@ -89,6 +96,19 @@ PRIVATE_TABLES = frozenset(
     }
 )
 
+# Everything a calendar feed reads (groups/meetings/views.py calendar_feed).
+MEETING_TABLES = frozenset(
+    {
+        "groups_calendarfeed",
+        "community_user",
+        "groups_membership",
+        "groups_rsvp",
+        "groups_occurrence",
+        "groups_meeting",
+        "groups_group",
+    }
+)
+
 _WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([\w.]+)"?', re.IGNORECASE)
 
 
@@ -98,8 +118,16 @@ def written_table(sql: str) -> str | None:
     return match.group(1).rpartition(".")[2].lower() if match else None
 
 
-def new_generation() -> None:
-    cache.set(GENERATION_KEY, secrets.token_hex(8), None)
+def generations_written(table: str) -> tuple[str, ...]:
+    return (PUBLIC,) * (table not in PRIVATE_TABLES) + (MEETINGS,) * (table in MEETING_TABLES)
+
+
+def generation_key(name: str) -> str:
+    return f"page-generation:{name}"
+
+
+def new_generations(*names: str) -> None:
+    cache.set_many({generation_key(name): secrets.token_hex(8) for name in names}, None)
 
 
 def watch_writes(execute, sql, params, many, context):
@@ -107,12 +135,48 @@ def watch_writes(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
     if isinstance(sql, str) and sql[:1] in "IUDiud \n":
         table = written_table(sql)
-        if table is not None and table not in PRIVATE_TABLES:
-            new_generation()
+        names = generations_written(table) if table is not None else ()
+        if names:
+            new_generations(*names)
             connection = context["connection"]
             if connection.in_atomic_block:
-                transaction.on_commit(new_generation, using=connection.alias)
+                transaction.on_commit(partial(new_generations, *names), using=connection.alias)
     return result
+
+
+def read_kept(name: str, key: str):
+    """The current generation ``name``, and what was kept under ``key`` at that generation
+    (None if nothing was, or it was kept at another), in one round trip. (None, None)
+    while the cache is not shared: then nothing is read or kept."""
+    if not settings.KEEP_PAGES:
+        return None, None
+    found = cache.get_many([generation_key(name), key])
+    generation = _generation(name, found.get(generation_key(name)))
+    kept = found.get(key)
+    return generation, (kept[1] if generation and kept is not None and kept[0] == generation else None)
+
+
+def current_generation(name: str):
+    """The generation ``name`` for a fragment's key (``{% cache %}``), or None when nothing
+    may be kept."""
+    if not settings.KEEP_PAGES:
+        return None
+    return _generation(name, cache.get(generation_key(name)))
+
+
+def _generation(name: str, found):
+    if getattr(cache, "degraded", False):
+        return None
+    if found is None:  # a new cache: the first reader starts the generation
+        cache.add(generation_key(name), secrets.token_hex(8), None)
+        found = cache.get(generation_key(name))
+    return found
+
+
+def keep(key: str, generation, value, seconds: int) -> None:
+    """Keep ``value`` under ``key`` at the generation read_kept gave before it was built."""
+    if generation is not None and not getattr(cache, "degraded", False):
+        cache.set(key, (generation, value), seconds)
 
 
 def install_write_watch(sender, connection, **kwargs):
@@ -143,7 +207,6 @@ def _storable(request, response) -> bool:
         # The page holds a CSRF token tied to this visitor's cookie.
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         and not getattr(request, "_messages", None)
-        and not getattr(cache, "degraded", False)
     )
 
 
@@ -153,22 +216,15 @@ def visitor_page(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not settings.VISITOR_PAGE_SECONDS or not _plain_visitor(request):
+        if not settings.KEEP_PAGES or not _plain_visitor(request):
             return view(request, *args, **kwargs)
         key = _page_key(request)
-        found = cache.get_many([GENERATION_KEY, key])
-        if getattr(cache, "degraded", False):
-            return view(request, *args, **kwargs)
-        generation = found.get(GENERATION_KEY)
-        if generation is None:
-            new_generation()
-            generation = cache.get(GENERATION_KEY)
-        kept = found.get(key)
-        if kept is not None and kept[0] == generation:
-            return _response_from(request, *kept[1:])
+        generation, kept = read_kept(PUBLIC, key)
+        if kept is not None:
+            return _response_from(request, *kept)
         response = view(request, *args, **kwargs)
-        if generation is not None and _storable(request, response):
-            cache.set(key, (generation, *_stored(request, response)), settings.VISITOR_PAGE_SECONDS)
+        if _storable(request, response):
+            keep(key, generation, _stored(request, response), VISITOR_PAGE_SECONDS)
         patch_vary_headers(response, ("Cookie",))
         return response
 

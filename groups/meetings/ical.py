@@ -128,6 +128,17 @@ def feed_digest(name: str, inputs, *, now) -> str:
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
+def feed_changes(inputs, *, now, past_days: int):
+    """The moments after ``now`` when a feed of these rows of FEED_INPUTS values changes with
+    time alone: a date ending (its video link leaves the file) and a date leaving the
+    feed's window of ``past_days``."""
+    end = FEED_INPUTS.index("occurrence__end")
+    for row in inputs:
+        for moment in (row[end], row[end] + timedelta(days=past_days)):
+            if moment > now:
+                yield moment
+
+
 def _date_event(occurrence: Occurrence, *, video_link: bool) -> icalendar.Event:
     """One date as an event of its own. The UID is the same in the personal feed and in a
     single date's file, so adding both updates one event instead of making two."""

@@ -1,4 +1,6 @@
-from datetime import timedelta
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,6 +11,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_POST
 
+from community.core import pagecache
 from community.core.errors import ActionRefused, attempt
 from groups.access import (
     active_group_ids,
@@ -24,7 +27,14 @@ from groups.access import (
 from groups.meetings import actions as actions
 from groups.meetings import schedule
 from groups.meetings.forms import CancelOccurrenceForm, MeetingForm, MoveOccurrenceForm
-from groups.meetings.ical import FEED_INPUTS, feed_digest, meeting_calendar, occurrence_calendar, personal_feed
+from groups.meetings.ical import (
+    FEED_INPUTS,
+    feed_changes,
+    feed_digest,
+    meeting_calendar,
+    occurrence_calendar,
+    personal_feed,
+)
 from groups.models import CalendarFeed, Rsvp, SeriesRsvp
 from groups.posts import queries
 
@@ -313,31 +323,55 @@ def _build_feed(name: str, rsvps: list[Rsvp], *, now) -> bytes:
 def calendar_feed(request, token):
     """A member's private feed for calendar apps: no login (apps cannot log in), so the
     long random token in the address is the key. A revoked token is a 404."""
+    # Calendar apps ask every few minutes: the answer is kept until a write to what feeds
+    # show (the MEETINGS generation) or until a date in it ends (its video link leaves the
+    # file) or leaves the feed's window, whichever comes first.
+    key = "calendar-feed:" + hashlib.blake2b(token.encode(), digest_size=16).hexdigest()
+    generation, kept = pagecache.read_kept(pagecache.MEETINGS, key)
+    now = timezone.now()
+    if kept is not None and kept.valid_until > now:
+        return _feed_response(request, kept.etag, kept.body)
     feed = CalendarFeed.objects.filter(token=token).select_related("user").first()
     if feed is None or not feed.user.is_active or feed.user.suspension_in_force():
         raise Http404("No such calendar.")
     user = feed.user
-    now = timezone.now()
     since = now - timedelta(days=FEED_PAST_DAYS)
     rsvps = queries.my_rsvps(user, after=since)
-    # Building the file is most of the cost (50 ms for 100 dates) and calendar apps poll:
-    # keep it under a digest of its inputs, so that any change gives a fresh one.
+    # Building the file is most of the cost (50 ms for 100 dates): keep it under a digest
+    # of its inputs too, so that a write elsewhere does not build it again.
     name = "My support group meetings"
-    digest = feed_digest(name, rsvps.values_list(*FEED_INPUTS), now=now)
+    inputs = list(rsvps.values_list(*FEED_INPUTS))
+    digest = feed_digest(name, inputs, now=now)
+    cache_key = f"calendar-feed:{feed.pk}:{digest}"
+    body = cache.get(cache_key)
+    if body is None:
+        body = _build_feed(name, list(rsvps), now=now)
+        cache.set(cache_key, body, FEED_CACHE_SECONDS)
     # Weak: the same events, though DTSTAMP differs between copies built at other times.
+    etag = f'W/"{digest}"'
+    valid_until = min(
+        [now + timedelta(seconds=FEED_CACHE_SECONDS), *feed_changes(inputs, now=now, past_days=FEED_PAST_DAYS)]
+    )
+    pagecache.keep(key, generation, KeptFeed(etag, body, valid_until), FEED_CACHE_SECONDS)
+    return _feed_response(request, etag, body)
+
+
+@dataclass(frozen=True)
+class KeptFeed:
+    etag: str
+    body: bytes
+    valid_until: datetime
+
+
+def _feed_response(request, etag: str, body: bytes):
     headers = {
-        "ETag": f'W/"{digest}"',
+        "ETag": etag,
         # Private to this member: no shared caches; apps may poll, so a short freshness.
         "Cache-Control": "private, max-age=900",
         "X-Robots-Tag": "noindex",
     }
-    response = get_conditional_response(request, etag=headers["ETag"])
+    response = get_conditional_response(request, etag=etag)
     if response is None:
-        cache_key = f"calendar-feed:{feed.pk}:{digest}"
-        body = cache.get(cache_key)
-        if body is None:
-            body = _build_feed(name, list(rsvps), now=now)
-            cache.set(cache_key, body, FEED_CACHE_SECONDS)
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     for header, value in headers.items():  # on a 304 too
         response[header] = value

@@ -16,6 +16,7 @@ from community.care.models import CareEntry
 from community.core import pagecache
 from community.library.articles import load_articles
 from community.library.models import Article
+from community.models import Notification
 from groups.models import Group
 from tests.groups.meetings.factories import make_meeting
 
@@ -26,7 +27,7 @@ NONCE = re.compile(r'nonce="([^"]+)"')
 @pytest.fixture
 def public(make_group, make_member, add_member):
     load_articles()
-    group = make_group("Lantern Circle", description="Talking after work.")
+    group = make_group("Lantern Circle", slug="lantern-circle", description="Talking after work.")
     owner = make_member("Owner")
     add_member(group, owner, role="owner")
     make_meeting(group, owner, weeks=4)
@@ -125,9 +126,9 @@ def test_writes_to_private_tables_leave_the_kept_pages_alone(public, make_member
     author = make_member()
     add_member(public["group"], author)
     Client().get("/groups/")
-    generation = cache.get(pagecache.GENERATION_KEY)
+    generation = cache.get(pagecache.generation_key(pagecache.PUBLIC))
     make_post(public["group"], author, title="Only members read this")
-    assert cache.get(pagecache.GENERATION_KEY) == generation
+    assert cache.get(pagecache.generation_key(pagecache.PUBLIC)) == generation
 
 
 @pytest.mark.django_db(transaction=True)
@@ -135,11 +136,11 @@ def test_the_generation_changes_again_when_the_write_commits(make_group):
     group = make_group()
     with transaction.atomic():
         Group.objects.filter(pk=group.pk).update(name="Renamed")
-        during = cache.get(pagecache.GENERATION_KEY)
+        during = cache.get(pagecache.generation_key(pagecache.PUBLIC))
         # A visitor's page rendered now reads the data before the commit; it is kept
         # under this generation, which the commit replaces.
         assert during is not None
-    assert cache.get(pagecache.GENERATION_KEY) not in (None, during)
+    assert cache.get(pagecache.generation_key(pagecache.PUBLIC)) not in (None, during)
 
 
 def test_members_never_get_a_visitor_s_page_and_theirs_is_never_kept(public, member_client, member):
@@ -212,3 +213,31 @@ def test_a_page_holding_a_csrf_token_is_never_kept(db):
 )
 def test_written_table(sql, table):
     assert pagecache.written_table(sql) == table
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_members_share_the_directory_s_cards_in_their_own_time_zone(public, make_member, add_member, make_post):
+    ana, ben = (make_member(name, time_zone="America/Denver") for name in ("Ana", "Ben"))
+    cy = make_member("Cy", time_zone="Asia/Tokyo")
+    group = public["group"]
+    add_member(group, ben)
+    post = make_post(group, ben, title="Hello")
+    Notification.objects.create(recipient=ben, kind=Notification.Kind.NEW_POST, group=group, post=post)
+    assert "MST" in signed_in(ana).get("/groups/").content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        page = signed_in(ben).get("/groups/").content.decode()
+    assert not [query for query in queries.captured_queries if '"groups_group"' in query["sql"]]
+    assert 'href="/groups/lantern-circle/"' in page
+    assert "MST" in page  # the cards Ana's page kept
+    assert "1 unread" in page  # Ben's own header
+    assert "1 unread" not in signed_in(ana).get("/groups/").content.decode()
+    tokyo = signed_in(cy).get("/groups/").content.decode()
+    assert "JST" in tokyo
+    assert "MST" not in tokyo
+    Group.objects.filter(pk=public["group"].pk).update(is_listed=False)
+    assert 'href="/groups/lantern-circle/"' not in signed_in(ben).get("/groups/").content.decode()

@@ -1,6 +1,7 @@
 """Meetings: schedules across time zones, RSVPs with capacity and a waitlist, changes to
 single dates, reminders, and calendar files checked by parsing them back."""
 
+import re
 import threading
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -11,9 +12,11 @@ import recurring_ical_events
 from django.conf import settings
 from django.core import mail
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from community.core import pagecache
 from community.core.errors import ActionRefused
 from community.models import Notification
 from groups.meetings import actions as actions
@@ -571,6 +574,32 @@ def test_any_change_to_what_the_feed_shows_gives_a_fresh_feed(client, circle, ch
     after = client.get(url)
     assert after["ETag"] != before["ETag"]
     assert after.content != before.content
+
+
+def test_a_kept_feed_is_served_without_a_query_until_a_write_or_a_date_ends(
+    client, circle, monkeypatch, django_assert_num_queries
+):
+    group, people = circle
+    meeting = weekly(group, people["Mod"], count=2)
+    first = meeting.occurrences.order_by("start").first()
+    actions.rsvp(user=people["Ann"], occurrence=first)
+    url = reverse("groups:calendar-feed", kwargs={"token": CalendarFeed.objects.create(user=people["Ann"]).token})
+    with CaptureQueriesContext(connection) as queries:
+        built = client.get(url)
+    read = {
+        table for query in queries.captured_queries for table in re.findall(r'(?:FROM|JOIN)\s+"(\w+)"', query["sql"])
+    }
+    assert read <= pagecache.MEETING_TABLES  # every write that could change the feed is watched
+    with django_assert_num_queries(0):
+        kept = client.get(url)
+    assert (kept.content, kept["ETag"]) == (built.content, built["ETag"])
+    with django_assert_num_queries(0):
+        assert client.get(url, headers={"if-none-match": built["ETag"]}).status_code == 304
+    # The date ends: its video link leaves the file, though nothing was written.
+    assert "video.example.org" in built.content.decode()
+    after_the_end = first.end + timedelta(minutes=1)
+    monkeypatch.setattr(timezone, "now", lambda: after_the_end)
+    assert "video.example.org" not in client.get(url).content.decode()
 
 
 # --- query counts ------------------------------------------------------------------------------------------
