@@ -3,9 +3,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
 from community.accounts.roles import staff_required
+from community.core import pagecache
 from community.core.errors import ActionRefused
 from community.core.pagecache import visitor_page
 from groups.access import can_moderate, can_read, get_group_for_viewer, membership_of
@@ -27,10 +29,19 @@ def group_list(request):
         format=filters.get("format", ""),
         place=filters.get("place", ""),
     )
-    page = Paginator(groups, GROUPS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "groups/directory/group_list.html", {"form": form, "page": page, "query": query.urlencode()})
+    context = {
+        "form": form,
+        # Read only if the cards are not kept (the template's {% cache %}).
+        "page": SimpleLazyObject(lambda: Paginator(groups, GROUPS_PER_PAGE).get_page(request.GET.get("page"))),
+        "query": query.urlencode(),
+        # The cards are the same for every member in a time zone: kept until a write to
+        # what they show (community/core/pagecache.py).
+        "public_generation": pagecache.current_generation(pagecache.PUBLIC),
+        "kept_seconds": pagecache.VISITOR_PAGE_SECONDS,
+    }
+    return render(request, "groups/directory/group_list.html", context)
 
 
 @visitor_page
