@@ -12,10 +12,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from community.core.urls import row_url
 from community.mail.member import email_member, site_url
 from community.mail.outbox import URGENT, queue_email
 from community.models import Notification
 from groups.access import can_see_notification, group_moderators, visible_notifications_q
+from groups.models import Reply
 from groups.posts.content import content_of
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
@@ -99,17 +101,22 @@ def notification_subject(notification: Notification) -> str:
 
 
 def notification_url(notification: Notification) -> str:
+    """Where a notification leads, from its ids and its group (always the group of what it
+    names): a list of notifications joins nothing but the group, the post for its title,
+    and the reply and date for their post's and meeting's ids."""
+    slug = notification.group.slug
     if notification.check_in_id:
-        return reverse(
-            "groups:check-in-detail",
-            kwargs={"group_slug": notification.group.slug, "check_in_id": notification.check_in_id},
-        )
+        return row_url("groups:check-in-detail", slug, notification.check_in_id)
     if notification.decision_id:
         return reverse("moderation:my-decisions") + f"#decision-{notification.decision_id}"
     if notification.occurrence_id:
-        return notification.occurrence.get_absolute_url()
-    content = content_of(notification)
-    return (content or notification.group).get_absolute_url()
+        return row_url("groups:occurrence-detail", slug, notification.occurrence.meeting_id, notification.occurrence_id)
+    if notification.reply_id:
+        post_id = notification.reply.post_id
+        return row_url("groups:post-detail", slug, post_id) + Reply.place_in_thread(notification.reply_id)
+    if notification.post_id:
+        return row_url("groups:post-detail", slug, notification.post_id)
+    return notification.group.get_absolute_url()
 
 
 def excerpt_for(notification: Notification) -> str:

@@ -22,22 +22,33 @@ class NotificationSettingsForm(forms.ModelForm):
         widgets = {"email_frequency": forms.RadioSelect, "meeting_reminders": forms.RadioSelect}
 
 
+LIST_FIELDS = (
+    "kind",
+    "read_at",
+    "created_at",
+    "check_in",
+    "decision",
+    "group",
+    "post",
+    "reply",
+    "occurrence",
+    "group__name",
+    "group__slug",
+    "post__title",
+    "reply__post_id",
+    "occurrence__meeting_id",
+)
+
+
 @login_required
 def notification_list(request):
     items = []
     notifications = (
         Notification.objects.filter(visible_notifications_q(request.user), recipient=request.user)
-        .select_related(
-            "group",
-            "post",
-            "reply",
-            "reply__post",
-            "reply__post__group",
-            "post__group",
-            "occurrence",
-            "occurrence__meeting",
-            "occurrence__meeting__group",
-        )
+        # What the list shows and links to (notification_url): four small joins, where
+        # whole posts, replies and meetings took 5 ms for PostgreSQL to plan.
+        .select_related("group", "post", "reply", "occurrence")
+        .only(*LIST_FIELDS)
         .order_by("-created_at", "-id")[:NOTIFICATIONS_SHOWN]
     )
     for notification in notifications:

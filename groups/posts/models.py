@@ -100,8 +100,13 @@ class Reply(WrittenContent):
         return f"Reply {self.pk} to {self.post_id}"
 
     def get_absolute_url(self):
-        # The thread's page that starts at this reply (threads show replies in pages).
-        return self.post.get_absolute_url() + f"?from={self.pk}#reply-{self.pk}"
+        return self.post.get_absolute_url() + self.place_in_thread(self.pk)
+
+    @staticmethod
+    def place_in_thread(reply_id: int) -> str:
+        """What follows the thread's address: the page that starts at this reply (threads
+        show replies in pages), scrolled to it."""
+        return f"?from={reply_id}#reply-{reply_id}"
 
     @property
     def group(self):
