@@ -45,8 +45,8 @@ def moderator_client(client, busy, make_member, add_member, make_post, size):
 def test_queue_queries_do_not_grow(moderator_client, django_assert_max_num_queries, size):
     # + queue count (header), groups for the filter, paginator count, the page's ids in queue order,
     # then those items with their group and content joined in (two steps: see queries.page_by_ids),
-    # and a query for each rarer relation the items have (queue_for): here the authors of the
-    # posts and of the replies, and the posts' groups. However many items there are.
+    # and a query for each rarer relation the items have (queue_for): here the posts' authors and
+    # groups, and the reports. However many items there are.
     with django_assert_max_num_queries(SIGNED_IN + 9):
         response = moderator_client.get(reverse("moderation:queue"))
     assert len(response.context["rows"]) == min(size * 2, 25)
