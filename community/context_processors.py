@@ -2,12 +2,15 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from community.accounts.roles import is_site_staff
+from community.core import pagecache
 from community.core.prepared import PreparedQuery, compiled
 from community.notifications.models import Notification
 from groups.access import moderating_memberships, visible_notifications_q
 from groups.moderation.queue import queue_for
 
 CRISIS_SUPPORT_KEY = "show_crisis_support"
+# Counts of members who stop visiting are not kept for long.
+HEADER_COUNTS_SECONDS = 60 * 60
 
 
 def site(request):
@@ -32,10 +35,17 @@ def header_counts(user) -> tuple[int, int | None]:
     (so the number never counts what the list hides), and the open items in their
     moderation queue (None for someone ``moderates_any_group`` says no to: no link).
 
-    Both are counted afresh at every page, in one query compiled once per process: the
-    rules are the querysets of ``visible_notifications_q``, ``moderating_memberships``
-    and ``queue_for``, built for a stand-in id (community/core/prepared.py)."""
-    return _HEADER_COUNTS[is_site_staff(user)].fetchone(user.pk)
+    Both are counted in one query compiled once per process: the rules are the querysets
+    of ``visible_notifications_q``, ``moderating_memberships`` and ``queue_for``, built for
+    a stand-in id (community/core/prepared.py). The counts are kept until the next write
+    to a table that query reads (the HEADER generation, community/core/pagecache.py)."""
+    staff = is_site_staff(user)
+    key = f"header-counts:{user.pk}:{int(staff)}"
+    generation, kept = pagecache.read_kept(pagecache.HEADER, key)
+    if kept is None:
+        kept = tuple(_HEADER_COUNTS[staff].fetchone(user.pk))
+        pagecache.keep(key, generation, kept, HEADER_COUNTS_SECONDS)
+    return kept
 
 
 def _header_counts_sql(staff: bool):

@@ -18,8 +18,9 @@ some show what time changes (a group's next meeting), not only what a write chan
 Not Django's ``cache_page``: it keys pages on their address and headers and forgets them
 only when they expire, so a page would be stale after a change until then.
 
-The same watch keeps a second generation, MEETINGS, for a member's calendar feed, which
-calendar apps ask for every few minutes: it changes with any write to MEETING_TABLES.
+The same watch keeps two more generations: MEETINGS for a member's calendar feed, which
+calendar apps ask for every few minutes (any write to MEETING_TABLES changes it), and
+HEADER for the two counts in a member's header on every page (HEADER_TABLES).
 
 Off when the cache is not shared by every process (no Redis, or Redis away: the cache then
 falls back to this process's memory, which other processes' writes never reach).
@@ -41,6 +42,7 @@ VISITOR_PAGE_SECONDS = 60
 # The generations: what visitors' pages show, and what calendar feeds show.
 PUBLIC = "public"
 MEETINGS = "meetings"
+HEADER = "header"
 # The nonce of the Content-Security-Policy is new on every response; a stored page holds
 # this in its place.
 NONCE_PLACEHOLDER = "\x00csp-nonce\x00"
@@ -109,6 +111,18 @@ MEETING_TABLES = frozenset(
     }
 )
 
+# Everything the header's counts read (community/context_processors.py header_counts).
+HEADER_TABLES = frozenset(
+    {
+        "community_notification",
+        "groups_post",
+        "groups_reply",
+        "groups_membership",
+        "groups_checkin",
+        "groups_queueitem",
+    }
+)
+
 _WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([\w.]+)"?', re.IGNORECASE)
 
 
@@ -119,7 +133,11 @@ def written_table(sql: str) -> str | None:
 
 
 def generations_written(table: str) -> tuple[str, ...]:
-    return (PUBLIC,) * (table not in PRIVATE_TABLES) + (MEETINGS,) * (table in MEETING_TABLES)
+    return (
+        (PUBLIC,) * (table not in PRIVATE_TABLES)
+        + (MEETINGS,) * (table in MEETING_TABLES)
+        + (HEADER,) * (table in HEADER_TABLES)
+    )
 
 
 def generation_key(name: str) -> str:

@@ -2,10 +2,13 @@
 one query compiled once per process (community/core/prepared.py). They must be the
 numbers the ORM rules give, for every kind of viewer, and fresh after every change."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
-from community.context_processors import header_counts
+from community.context_processors import _HEADER_COUNTS, header_counts
+from community.core import pagecache
 from community.core.prepared import STAND_IN, PreparedQuery, compiled
 from community.models import Notification
 from groups.access import moderates_any_group, visible_notifications_q
@@ -92,11 +95,30 @@ def test_counts_are_fresh_after_every_change(client, circle, make_post, make_rep
 def test_one_prepared_query_serves_every_viewer_with_their_own_id(circle, django_assert_num_queries):
     group, people = circle
     QueueItem.objects.create(group=group, kind="join_request")
-    header_counts(people["Reader"])  # compiled (once per process) before counting
+    header_counts(people["Outsider"])  # compiled (once per process) before counting
     with django_assert_num_queries(1):
         assert header_counts(people["Owner"]) == (0, 1)
     with django_assert_num_queries(1):
         assert header_counts(people["Reader"]) == (0, None)
+
+
+def test_counts_are_kept_until_a_write_to_what_they_count(circle, make_post, django_assert_num_queries):
+    group, people = circle
+    assert header_counts(people["Owner"]) == (0, 0)
+    with django_assert_num_queries(0):
+        assert header_counts(people["Owner"]) == (0, 0)
+    QueueItem.objects.create(group=group, kind="join_request")
+    with django_assert_num_queries(1):
+        assert header_counts(people["Owner"]) == (0, 1)
+    make_post(group, people["Reader"], title="Not counted for the owner")  # notifies nobody here
+    assert header_counts(people["Owner"]) == counted_by_the_orm(people["Owner"])
+
+
+@pytest.mark.parametrize("is_staff", [False, True])
+def test_every_table_the_counts_read_is_watched(is_staff):
+    """A write to any table the query reads must give the counts a new generation."""
+    sql, _params = _HEADER_COUNTS[is_staff]._build(STAND_IN)
+    assert set(re.findall(r'(?:FROM|JOIN)\s+"(\w+)"', sql)) <= pagecache.HEADER_TABLES
 
 
 def test_a_prepared_query_refuses_a_build_that_does_not_use_the_stand_in(member):
