@@ -151,7 +151,9 @@ def new_generations(*names: str) -> None:
 def watch_writes(execute, sql, params, many, context):
     """A database execute wrapper (installed on every connection by CommunityConfig)."""
     result = execute(sql, params, many, context)
-    if isinstance(sql, str) and sql[:1] in "IUDiud \n":
+    # A statement that changed no row (marking read what was already read) changes nothing
+    # anyone sees; -1 is a driver that cannot tell.
+    if isinstance(sql, str) and sql[:1] in "IUDiud \n" and context["cursor"].rowcount != 0:
         table = written_table(sql)
         names = generations_written(table) if table is not None else ()
         if names:

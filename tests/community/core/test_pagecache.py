@@ -241,3 +241,12 @@ def test_members_share_the_directory_s_cards_in_their_own_time_zone(public, make
     assert "MST" not in tokyo
     Group.objects.filter(pk=public["group"].pk).update(is_listed=False)
     assert 'href="/groups/lantern-circle/"' not in signed_in(ben).get("/groups/").content.decode()
+
+
+def test_a_statement_that_changes_no_row_leaves_the_kept_pages_alone(public):
+    Client().get("/groups/")
+    generation = cache.get(pagecache.generation_key(pagecache.PUBLIC))
+    Group.objects.filter(pk=-1).update(name="Nobody")
+    assert cache.get(pagecache.generation_key(pagecache.PUBLIC)) == generation
+    Group.objects.filter(pk=public["group"].pk).update(name="Somebody")
+    assert cache.get(pagecache.generation_key(pagecache.PUBLIC)) != generation
