@@ -9,8 +9,9 @@ from groups.access import moderating_memberships, visible_notifications_q
 from groups.moderation.queue import queue_for
 
 CRISIS_SUPPORT_KEY = "show_crisis_support"
-# Counts of members who stop visiting are not kept for long.
-HEADER_COUNTS_SECONDS = 60 * 60
+# Kept for ten minutes at most: counts of members who stop visiting go, and a change a
+# process could not announce while Redis was away is not missed for longer.
+HEADER_COUNTS_SECONDS = 10 * 60
 
 
 def site(request):

@@ -54,7 +54,8 @@ def database_outage():
 def test_database_down_gives_our_friendly_503_page_and_503_health_then_recovers(database_outage):
     down, up = database_outage
     client = Client(raise_request_exception=False)
-    assert client.get(reverse("groups:group-list")).status_code == 200
+    for _ in range(2):  # asked for twice: kept
+        assert client.get(reverse("groups:group-list")).status_code == 200
     down()
     # A visitor's page kept in the cache (community/core/pagecache.py) is still served.
     assert client.get(reverse("groups:group-list")).status_code == 200

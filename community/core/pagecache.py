@@ -124,15 +124,22 @@ HEADER_TABLES = frozenset(
 )
 
 _WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([\w.]+)"?', re.IGNORECASE)
+_READ = re.compile(r"\s*(?:SELECT|SAVEPOINT|RELEASE|ROLLBACK|COMMIT|BEGIN|SHOW|EXPLAIN)\b", re.IGNORECASE)
+# What a statement that is neither a read nor a plain write (TRUNCATE, ALTER, a raw WITH
+# ... UPDATE) is taken to write: everything.
+ANY_TABLE = "*"
 
 
 def written_table(sql: str) -> str | None:
-    """The table a statement writes to, or None for a read."""
-    match = _WRITE.match(sql)
-    return match.group(1).rpartition(".")[2].lower() if match else None
+    """The table a statement writes to, ANY_TABLE if it cannot tell, or None for a read."""
+    if match := _WRITE.match(sql):
+        return match.group(1).rpartition(".")[2].lower()
+    return None if _READ.match(sql) else ANY_TABLE
 
 
 def generations_written(table: str) -> tuple[str, ...]:
+    if table == ANY_TABLE:
+        return (PUBLIC, MEETINGS, HEADER)
     return (
         (PUBLIC,) * (table not in PRIVATE_TABLES)
         + (MEETINGS,) * (table in MEETING_TABLES)
@@ -151,16 +158,14 @@ def new_generations(*names: str) -> None:
 def watch_writes(execute, sql, params, many, context):
     """A database execute wrapper (installed on every connection by CommunityConfig)."""
     result = execute(sql, params, many, context)
+    table = written_table(sql) if isinstance(sql, str) else ANY_TABLE
     # A statement that changed no row (marking read what was already read) changes nothing
     # anyone sees; -1 is a driver that cannot tell.
-    if isinstance(sql, str) and sql[:1] in "IUDiud \n" and context["cursor"].rowcount != 0:
-        table = written_table(sql)
-        names = generations_written(table) if table is not None else ()
-        if names:
-            new_generations(*names)
-            connection = context["connection"]
-            if connection.in_atomic_block:
-                transaction.on_commit(partial(new_generations, *names), using=connection.alias)
+    if table is not None and context["cursor"].rowcount != 0 and (names := generations_written(table)):
+        new_generations(*names)
+        connection = context["connection"]
+        if connection.in_atomic_block:
+            transaction.on_commit(partial(new_generations, *names), using=connection.alias, robust=True)
     return result
 
 
@@ -243,7 +248,9 @@ def visitor_page(view):
         if kept is not None:
             return _response_from(request, *kept)
         response = view(request, *args, **kwargs)
-        if _storable(request, response):
+        # Only an address asked for twice within the minute is kept: addresses made up to
+        # fill the cache (a new query string each time) leave a marker of a few bytes each.
+        if _storable(request, response) and not cache.add(f"asked:{key}", True, VISITOR_PAGE_SECONDS):
             keep(key, generation, _stored(request, response), VISITOR_PAGE_SECONDS)
         patch_vary_headers(response, ("Cookie",))
         return response

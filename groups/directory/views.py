@@ -37,8 +37,8 @@ def group_list(request):
         "page": SimpleLazyObject(lambda: Paginator(groups, GROUPS_PER_PAGE).get_page(request.GET.get("page"))),
         "query": query.urlencode(),
         # The cards are the same for every member in a time zone: kept until a write to
-        # what they show (community/core/pagecache.py).
-        "public_generation": pagecache.current_generation(pagecache.PUBLIC),
+        # what they show (community/core/pagecache.py). Visitors get the whole page kept.
+        "public_generation": pagecache.current_generation(pagecache.PUBLIC) if request.user.is_authenticated else None,
         "kept_seconds": pagecache.VISITOR_PAGE_SECONDS,
     }
     return render(request, "groups/directory/group_list.html", context)

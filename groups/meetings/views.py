@@ -1,6 +1,5 @@
 import hashlib
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -41,6 +40,8 @@ from groups.posts import queries
 CALENDAR_WEEKS = 8
 FEED_PAST_DAYS = 30
 FEED_CACHE_SECONDS = 24 * 60 * 60
+# A feed's answer is kept as long as the response tells apps they may keep it.
+KEPT_FEED_SECONDS = 15 * 60
 
 
 def _group_context(request, group, tab="meetings"):
@@ -329,8 +330,8 @@ def calendar_feed(request, token):
     key = "calendar-feed:" + hashlib.blake2b(token.encode(), digest_size=16).hexdigest()
     generation, kept = pagecache.read_kept(pagecache.MEETINGS, key)
     now = timezone.now()
-    if kept is not None and kept.valid_until > now:
-        return _feed_response(request, kept.etag, kept.body)
+    if kept is not None and kept[2] > now:  # (etag, body, valid until)
+        return _feed_response(request, kept[0], kept[1])
     feed = CalendarFeed.objects.filter(token=token).select_related("user").first()
     if feed is None or not feed.user.is_active or feed.user.suspension_in_force():
         raise Http404("No such calendar.")
@@ -350,24 +351,17 @@ def calendar_feed(request, token):
     # Weak: the same events, though DTSTAMP differs between copies built at other times.
     etag = f'W/"{digest}"'
     valid_until = min(
-        [now + timedelta(seconds=FEED_CACHE_SECONDS), *feed_changes(inputs, now=now, past_days=FEED_PAST_DAYS)]
+        [now + timedelta(seconds=KEPT_FEED_SECONDS), *feed_changes(inputs, now=now, past_days=FEED_PAST_DAYS)]
     )
-    pagecache.keep(key, generation, KeptFeed(etag, body, valid_until), FEED_CACHE_SECONDS)
+    pagecache.keep(key, generation, (etag, body, valid_until), KEPT_FEED_SECONDS)
     return _feed_response(request, etag, body)
-
-
-@dataclass(frozen=True)
-class KeptFeed:
-    etag: str
-    body: bytes
-    valid_until: datetime
 
 
 def _feed_response(request, etag: str, body: bytes):
     headers = {
         "ETag": etag,
         # Private to this member: no shared caches; apps may poll, so a short freshness.
-        "Cache-Control": "private, max-age=900",
+        "Cache-Control": f"private, max-age={KEPT_FEED_SECONDS}",
         "X-Robots-Tag": "noindex",
     }
     response = get_conditional_response(request, etag=etag)
