@@ -133,7 +133,8 @@ def make_reply(db):
 
 
 # Signed-in page overhead in the query-count tests: session, user, and the header's two
-# counts (unread notifications, items waiting for moderation) in one query.
+# counts (unread notifications, items waiting for moderation) in one query, which a later
+# page skips while nothing they count has changed.
 SIGNED_IN_QUERIES = 3
 
 
