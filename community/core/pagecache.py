@@ -27,6 +27,7 @@ falls back to this process's memory, which other processes' writes never reach).
 """
 
 import hashlib
+import logging
 import re
 import secrets
 from functools import partial, wraps
@@ -36,6 +37,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
+
+logger = logging.getLogger("community.core.pagecache")
 
 # Time changes some of what a visitor's page shows (a group's next meeting), not only writes.
 VISITOR_PAGE_SECONDS = 60
@@ -175,7 +178,12 @@ def read_kept(name: str, key: str):
     while the cache is not shared: then nothing is read or kept."""
     if not settings.KEEP_PAGES:
         return None, None
-    found = cache.get_many([generation_key(name), key])
+    try:
+        found = cache.get_many([generation_key(name), key])
+    except Exception as error:  # noqa: BLE001 - what was kept can always be built again
+        # Kept by other code (a release that shaped it differently): build it afresh.
+        logger.warning("kept item unreadable key=%s error=%s", key, type(error).__name__)
+        return None, None
     generation = _generation(name, found.get(generation_key(name)))
     kept = found.get(key)
     return generation, (kept[1] if generation and kept is not None and kept[0] == generation else None)

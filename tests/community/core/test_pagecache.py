@@ -266,3 +266,16 @@ def test_an_address_asked_for_once_is_not_kept(public, django_assert_num_queries
     Client().get("/search/?q=lantern&x=2")
     with django_assert_num_queries(0):
         Client().get("/search/?q=lantern&x=2")
+
+
+def test_a_kept_item_another_release_cannot_read_is_built_afresh(public, monkeypatch):
+    """A release that changes the shape of what is kept must not answer 500 until it expires."""
+    Client().get("/groups/")
+
+    def unreadable(*args, **kwargs):
+        raise AttributeError("Can't get attribute 'KeptFeed'")
+
+    monkeypatch.setattr(cache, "get_many", unreadable)
+    response = Client().get("/groups/")
+    assert response.status_code == 200
+    assert 'href="/groups/lantern-circle/"' in response.content.decode()
