@@ -1,4 +1,4 @@
-"""Pages kept in the cache until anything they show may have changed.
+"""Pages, feeds and counts kept in the cache until anything they show may have changed.
 
 A visitor (nobody signed in, no session, no message waiting) sees at an address the same
 page as every other visitor: the directory, the resource pages, the care directory and
@@ -12,8 +12,8 @@ A group made private or an article unpublished is gone from the next visitor's p
 
 The generation changes when the statement runs (so a test, which never commits, sees its
 own change) and again when the transaction commits (so a page rendered meanwhile from the
-data before the commit is not kept). Pages are also kept for at most VISITOR_PAGE_SECONDS, since
-some show what time changes (a group's next meeting), not only what a write changes.
+data before the commit is not kept). Pages are also kept for at most VISITOR_PAGE_SECONDS,
+since some show what time changes (a group's next meeting), not only what a write changes.
 
 Not Django's ``cache_page``: it keys pages on their address and headers and forgets them
 only when they expire, so a page would be stale after a change until then.
@@ -42,7 +42,7 @@ logger = logging.getLogger("community.core.pagecache")
 
 # Time changes some of what a visitor's page shows (a group's next meeting), not only writes.
 VISITOR_PAGE_SECONDS = 60
-# The generations: what visitors' pages show, and what calendar feeds show.
+# The generations: what visitors' pages show, what calendar feeds show, what the header counts.
 PUBLIC = "public"
 MEETINGS = "meetings"
 HEADER = "header"
