@@ -181,9 +181,11 @@ def read_kept(name: str, key: str):
     try:
         found = cache.get_many([generation_key(name), key])
     except Exception as error:  # noqa: BLE001 - what was kept can always be built again
-        # Kept by other code (a release that shaped it differently): build it afresh.
+        # Kept by other code (a release that shaped it differently): built afresh, and kept
+        # in its place.
         logger.warning("kept item unreadable key=%s error=%s", key, type(error).__name__)
-        return None, None
+        cache.delete(key)
+        return current_generation(name), None
     generation = _generation(name, found.get(generation_key(name)))
     kept = found.get(key)
     return generation, (kept[1] if generation and kept is not None and kept[0] == generation else None)
