@@ -10,9 +10,10 @@ seen by a wrapper around every database cursor (``watch_writes``), so that a sav
 ``QuerySet.update()``, a bulk delete, a task in a worker or the admin all count alike.
 A group made private or an article unpublished is gone from the next visitor's page.
 
-The generation changes when the statement runs (so a test, which never commits, sees its
-own change) and again when the transaction commits (so a page rendered meanwhile from the
-data before the commit is not kept). Pages are also kept for at most VISITOR_PAGE_SECONDS,
+The generation changes when the transaction commits, and before the writing thread itself
+next reads anything kept (it sees its own writes; a test never commits). A page another
+process renders meanwhile, from the data before the commit, is kept under the generation
+the commit replaces. Pages are also kept for at most VISITOR_PAGE_SECONDS,
 since some show what time changes (a group's next meeting), not only what a write changes.
 
 Not Django's ``cache_page``: it keys pages on their address and headers and forgets them
@@ -30,6 +31,7 @@ import hashlib
 import logging
 import re
 import secrets
+import threading
 from functools import partial, wraps
 
 from django.conf import settings
@@ -165,11 +167,35 @@ def watch_writes(execute, sql, params, many, context):
     # A statement that changed no row (marking read what was already read) changes nothing
     # anyone sees; -1 is a driver that cannot tell.
     if table is not None and context["cursor"].rowcount != 0 and (names := generations_written(table)):
-        new_generations(*names)
         connection = context["connection"]
         if connection.in_atomic_block:
-            transaction.on_commit(partial(new_generations, *names), using=connection.alias, robust=True)
+            # Everyone else sees the write when it commits; this thread sees it at once.
+            _unannounced().update(names)
+            transaction.on_commit(partial(_announce, names), using=connection.alias, robust=True)
+        else:
+            new_generations(*names)
     return result
+
+
+_thread = threading.local()
+
+
+def _unannounced() -> set[str]:
+    """Generations this thread's uncommitted writes changed: renewed before this thread
+    reads anything kept (it reads its own writes; a test never commits)."""
+    if not hasattr(_thread, "unannounced"):
+        _thread.unannounced = set()
+    return _thread.unannounced
+
+
+def _announce(names) -> None:
+    new_generations(*names)
+    _unannounced().difference_update(names)
+
+
+def _announce_own_writes() -> None:
+    if names := _unannounced():
+        _announce(set(names))
 
 
 def read_kept(name: str, key: str):
@@ -178,6 +204,7 @@ def read_kept(name: str, key: str):
     while the cache is not shared: then nothing is read or kept."""
     if not settings.KEEP_PAGES:
         return None, None
+    _announce_own_writes()
     try:
         found = cache.get_many([generation_key(name), key])
     except Exception as error:  # noqa: BLE001 - what was kept can always be built again
@@ -196,6 +223,7 @@ def current_generation(name: str):
     may be kept."""
     if not settings.KEEP_PAGES:
         return None
+    _announce_own_writes()
     return _generation(name, cache.get(generation_key(name)))
 
 
