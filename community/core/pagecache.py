@@ -157,7 +157,10 @@ def generation_key(name: str) -> str:
 
 
 def new_generations(*names: str) -> None:
-    cache.set_many({generation_key(name): secrets.token_hex(8) for name in names}, None)
+    if len(names) == 1:  # the usual case, and a third of the CPU of set_many
+        cache.set(generation_key(names[0]), secrets.token_hex(8), None)
+    else:
+        cache.set_many({generation_key(name): secrets.token_hex(8) for name in names}, None)
 
 
 def watch_writes(execute, sql, params, many, context):
@@ -170,8 +173,9 @@ def watch_writes(execute, sql, params, many, context):
         connection = context["connection"]
         if connection.in_atomic_block:
             # Everyone else sees the write when it commits; this thread sees it at once.
-            _unannounced().update(names)
-            transaction.on_commit(partial(_announce, names), using=connection.alias, robust=True)
+            _written("unread").update(names)
+            _written("uncommitted").update(names)
+            transaction.on_commit(partial(_committed, names), using=connection.alias, robust=True)
         else:
             new_generations(*names)
     return result
@@ -180,22 +184,27 @@ def watch_writes(execute, sql, params, many, context):
 _thread = threading.local()
 
 
-def _unannounced() -> set[str]:
-    """Generations this thread's uncommitted writes changed: renewed before this thread
-    reads anything kept (it reads its own writes; a test never commits)."""
-    if not hasattr(_thread, "unannounced"):
-        _thread.unannounced = set()
-    return _thread.unannounced
+def _written(which: str) -> set[str]:
+    """The generations this thread's writes changed and not yet renewed: "uncommitted", to
+    renew at the commit (once, however many of its statements wrote); "unread", to renew
+    before this thread reads anything kept (it reads its own writes; a test never commits).
+    A transaction rolled back leaves its names, renewed later for nothing: harmless."""
+    if not hasattr(_thread, which):
+        setattr(_thread, which, set())
+    return getattr(_thread, which)
 
 
-def _announce(names) -> None:
-    new_generations(*names)
-    _unannounced().difference_update(names)
+def _committed(names) -> None:
+    if due := _written("uncommitted") & set(names):
+        new_generations(*due)
+        _written("uncommitted").difference_update(due)
+        _written("unread").difference_update(due)
 
 
 def _announce_own_writes() -> None:
-    if names := _unannounced():
-        _announce(set(names))
+    if names := _written("unread"):
+        new_generations(*names)
+        names.clear()
 
 
 def read_kept(name: str, key: str):

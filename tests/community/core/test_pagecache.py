@@ -290,3 +290,35 @@ def test_a_kept_item_another_release_cannot_read_is_built_afresh_and_replaced(
         assert 'href="/groups/lantern-circle/"' in response.content.decode()
     with django_assert_num_queries(0):
         assert Client().get("/groups/").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_renews_each_generation_once_when_it_commits(make_group, monkeypatch):
+    groups = [make_group() for _ in range(3)]
+    renewed = []
+    monkeypatch.setattr(pagecache, "new_generations", lambda *names: renewed.append(set(names)))
+    with transaction.atomic():
+        for group in groups:
+            Group.objects.filter(pk=group.pk).update(name=f"Renamed {group.pk}")
+        assert renewed == []  # nobody else can read the new names yet
+    assert renewed == [set(pagecache.generations_written("groups_group"))]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_kept_after_a_savepoint_rolled_back_is_still_announced(make_group, monkeypatch):
+    group = make_group()
+    renewed = []
+    monkeypatch.setattr(pagecache, "new_generations", lambda *names: renewed.append(set(names)))
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                Group.objects.filter(pk=group.pk).update(name="Rolled back")
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        Group.objects.filter(pk=group.pk).update(name="Kept")
+    written = set(pagecache.generations_written("groups_group"))
+    assert renewed == [written]
+    with transaction.atomic():
+        Group.objects.filter(pk=group.pk).update(name="Kept again")
+    assert renewed == [written, written]
