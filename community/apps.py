@@ -13,10 +13,10 @@ class CommunityConfig(AppConfig):
 
         add_delivery_check(email_still_deliverable)
 
-        # Every write to a table visitors' pages read gives those pages a new generation
-        # (community/core/pagecache.py), whichever process makes it.
+        # Every write to a table that kept pages, feeds or counts read renews their
+        # generation (community/core/pagecache.py), whichever process makes it.
         from django.db.backends.signals import connection_created
 
         from community.core.pagecache import install_write_watch
 
-        connection_created.connect(install_write_watch, dispatch_uid="visitor-page-writes")
+        connection_created.connect(install_write_watch, dispatch_uid="page-generation-writes")

@@ -178,8 +178,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Visitors' pages and calendar feeds kept in the cache until what they show changes
-# (community/core/pagecache.py). Only with Redis: the cache must be one for every process.
+# Visitors' pages, calendar feeds, the directory's cards and the header's counts kept in
+# the cache until what they show changes (community/core/pagecache.py). Only with Redis:
+# the cache must be one for every process.
 KEEP_PAGES = env_bool("KEEP_PAGES", default=bool(REDIS_URL))
 
 # --- Accounts -------------------------------------------------------------------------
