@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -23,7 +24,7 @@ def test_newcomer_signs_up_confirms_logs_in_edits_profile_and_logs_out(open_sess
     page.get_by_label("Password", exact=True).fill("gentle-rain-falls-7")
     page.get_by_label("Password (again)").fill("gentle-rain-falls-7")
     assert page.get_by_label("Your time zone").input_value() == "Europe/London"
-    assert page.get_by_text("We filled in Europe/London from your browser").is_visible()
+    expect(page.get_by_text("We filled in Europe/London from your browser")).to_be_visible()
     page.get_by_label("I am 18 or older").check()
     page.get_by_role("button", name="Create account").click()
     page.wait_for_url("**/accounts/confirm-email/")
@@ -61,7 +62,7 @@ def test_newcomer_signs_up_confirms_logs_in_edits_profile_and_logs_out(open_sess
     page.get_by_label("About me").fill("Trying TMS this spring.")
     page.get_by_label("Time zone").fill("Denver")
     page.get_by_role("button", name="Save profile").click()
-    assert page.get_by_text("Your profile is saved.").is_visible()
+    expect(page.get_by_text("Your profile is saved.")).to_be_visible()
     assert page.get_by_label("About me").input_value() == "Trying TMS this spring."
     assert page.get_by_label("Time zone").input_value() == "America/Denver"
     visitor.check("profile")
@@ -69,7 +70,7 @@ def test_newcomer_signs_up_confirms_logs_in_edits_profile_and_logs_out(open_sess
     page.get_by_role("banner").get_by_text("Quiet Fern").click()
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url("**/")
-    assert page.get_by_role("link", name="Log in").is_visible()
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -82,8 +83,8 @@ def test_bad_signup_shows_the_message_beside_the_field(open_session):
     page.get_by_label("Password", exact=True).fill("gentle-rain-falls-7")
     page.get_by_label("Password (again)").fill("gentle-rain-falls-7")
     page.get_by_role("button", name="Create account").click()
-    assert page.get_by_text("A display name cannot be an email address").is_visible()
-    assert page.get_by_text("You must be 18 or older").is_visible()
+    expect(page.get_by_text("A display name cannot be an email address")).to_be_visible()
+    expect(page.get_by_text("You must be 18 or older")).to_be_visible()
     visitor.check("signup-errors")
 
 
@@ -94,7 +95,7 @@ def test_crisis_link_is_one_click_from_any_page(open_session, start):
     visitor.goto(start)
     visitor.page.get_by_role("banner").get_by_role("link", name="Get help now").click()
     visitor.page.wait_for_url("**/help/")
-    assert visitor.page.get_by_text("Call or text 988").is_visible()
+    expect(visitor.page.get_by_text("Call or text 988")).to_be_visible()
     if start == "/":
         visitor.check("crisis-page")
 

@@ -34,13 +34,13 @@ def test_member_finds_joins_posts_with_warning_and_hears_of_a_reply(open_session
     me.page.get_by_role("button", name="Show groups").click()
     me.check("directory-search")
     me.page.get_by_role("link", name="Living with TRD").click()
-    assert me.page.get_by_text("No method details.").is_visible()
+    expect(me.page.get_by_text("No method details.")).to_be_visible()
     me.check("group-about")
     me.page.get_by_role("link", name="Join group").click()
     me.page.get_by_label("I have read the group's rules").check()
     me.check("join")
     me.page.get_by_role("button", name="Join group").click()
-    assert me.page.get_by_text("Welcome to Living with TRD").is_visible()
+    expect(me.page.get_by_text("Welcome to Living with TRD")).to_be_visible()
     assert Membership.objects.get(user=fern).rules_accepted_at is not None
 
     me.page.get_by_role("link", name="New post").click()
@@ -51,18 +51,18 @@ def test_member_finds_joins_posts_with_warning_and_hears_of_a_reply(open_session
     # Preview first: the text as it will be published, behind its warning; nothing saved.
     me.page.get_by_role("button", name="Preview").click()
     preview = me.page.get_by_role("region", name="Preview")
-    assert preview.get_by_text("Content warning: suicidal thoughts (no details)").is_visible()
-    assert not preview.get_by_text("The dark thoughts came back").is_visible()
+    expect(preview.get_by_text("Content warning: suicidal thoughts (no details)")).to_be_visible()
+    expect(preview.get_by_text("The dark thoughts came back")).not_to_be_visible()
     assert not Post.objects.filter(title="A hard week").exists()
     assert me.page.get_by_label("Title").input_value() == "A hard week"
     me.check("new-post-preview")
     me.page.get_by_role("button", name="Publish post").click()
     me.page.wait_for_url(re.compile(r"/posts/\d+/$"))
     summary = me.page.get_by_text("Content warning: suicidal thoughts (no details)")
-    assert summary.is_visible()
-    assert not me.page.get_by_text("The dark thoughts came back").is_visible()  # collapsed until opened
+    expect(summary).to_be_visible()
+    expect(me.page.get_by_text("The dark thoughts came back")).not_to_be_visible()  # collapsed until opened
     summary.click()
-    assert me.page.get_by_text("The dark thoughts came back").is_visible()
+    expect(me.page.get_by_text("The dark thoughts came back")).to_be_visible()
     me.check("post-with-warning")
 
     friend = open_session("river")
@@ -73,19 +73,20 @@ def test_member_finds_joins_posts_with_warning_and_hears_of_a_reply(open_session
     friend.page.get_by_label("Your reply").fill("I am glad you have a plan. Sending strength.")
     friend.page.get_by_role("button", name="Post reply").click()
     friend.page.wait_for_url(re.compile(r"\?latest=1#reply-\d+$"))  # on the page that ends with the reply
-    assert friend.page.get_by_text("I am glad you have a plan. Sending strength.").is_visible()
+    expect(friend.page.get_by_text("I am glad you have a plan. Sending strength.")).to_be_visible()
     friend.page.get_by_role("button", name="Sending support").first.click()
-    assert friend.page.get_by_role("button", name="Sending support 1").is_visible()
+    expect(friend.page.get_by_role("button", name="Sending support 1")).to_be_visible()
     friend.check("thread")
 
     me.goto("/")
     # The account menu in the header says something is waiting, and opens to the link.
     me.page.get_by_role("banner").get_by_text("Quiet Fern").click()
     me.page.get_by_role("link", name=re.compile(r"^Notifications\W+1 unread$")).click()
-    assert me.page.get_by_text("New reply in Living with TRD").is_visible()
+    me.page.wait_for_url("**/notifications/")
+    expect(me.page.get_by_text("New reply in Living with TRD")).to_be_visible()
     me.check("notifications")
     me.page.get_by_role("link", name="New reply in Living with TRD").click()
-    assert me.page.get_by_text("I am glad you have a plan.").is_visible()
+    expect(me.page.get_by_text("I am glad you have a plan.")).to_be_visible()
 
 
 def test_request_to_join_is_approved_by_a_moderator(open_session, make_member, make_group, add_member):
@@ -102,21 +103,21 @@ def test_request_to_join_is_approved_by_a_moderator(open_session, make_member, m
     me.page.get_by_label("I have read the group's rules").check()
     me.check("request-form")
     me.page.get_by_role("button", name="Send request").click()
-    assert me.page.get_by_text("Your request is sent").is_visible()
+    expect(me.page.get_by_text("Your request is sent")).to_be_visible()
 
     mod = open_session("moderator")
     mod.login_as(moderator)
     mod.goto("/groups/esketamine/requests/")
-    assert mod.page.get_by_text("Starting Spravato next month.").is_visible()
+    expect(mod.page.get_by_text("Starting Spravato next month.")).to_be_visible()
     mod.check("join-requests")
     mod.page.get_by_label("Approve").check()
     mod.page.get_by_role("button", name="Save decision").click()
     assert Membership.objects.get(user=asker).status == "active"
 
     me.goto("/notifications/")
-    assert me.page.get_by_role("link", name="Welcome to Esketamine Journeys").is_visible()
+    expect(me.page.get_by_role("link", name="Welcome to Esketamine Journeys")).to_be_visible()
     me.goto("/groups/esketamine/posts/")
-    assert me.page.get_by_role("link", name="New post").is_visible()
+    expect(me.page.get_by_role("link", name="New post")).to_be_visible()
 
 
 def test_invite_link_works_then_is_refused_once_expired(open_session, make_member, make_group):
@@ -130,14 +131,14 @@ def test_invite_link_works_then_is_refused_once_expired(open_session, make_membe
     me.check("invite")
     me.page.get_by_label("I have read the group's rules").check()
     me.page.get_by_role("button", name="Join group").click()
-    assert me.page.get_by_text("Welcome to Caregivers Corner").is_visible()
+    expect(me.page.get_by_text("Welcome to Caregivers Corner")).to_be_visible()
 
     Invite.objects.filter(pk=invite.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
     late = open_session("latecomer")
     late.login_as(latecomer)
     late.goto(f"/groups/invite/{invite.token}/")
-    assert late.page.get_by_role("heading", name="This invite link cannot be used").is_visible()
-    assert late.page.get_by_text("This invite link has expired.").is_visible()
+    expect(late.page.get_by_role("heading", name="This invite link cannot be used")).to_be_visible()
+    expect(late.page.get_by_text("This invite link has expired.")).to_be_visible()
     late.check("invite-expired")
     assert not Membership.objects.filter(user=latecomer).exists()
 
@@ -164,15 +165,15 @@ def test_long_thread_reads_in_pages_and_a_reply_link_lands_on_its_page(
     me = open_session("ash")
     me.login_as(ash)
     me.goto(post.get_absolute_url())
-    assert me.page.get_by_text("Small win number 50.").is_visible()
+    expect(me.page.get_by_text("Small win number 50.")).to_be_visible()
     assert me.page.get_by_text("Small win number 51.").count() == 0
-    assert me.page.get_by_role("heading", name="60 replies").is_visible()
+    expect(me.page.get_by_role("heading", name="60 replies")).to_be_visible()
     me.page.get_by_role("link", name="Later replies").click()
-    assert me.page.get_by_text("Small win number 60.").is_visible()
+    expect(me.page.get_by_text("Small win number 60.")).to_be_visible()
     assert me.page.get_by_text("Small win number 50.").count() == 0
     me.check("thread-later-replies")
     me.page.get_by_role("link", name="Earlier replies").click()
-    assert me.page.get_by_text("Small win number 1.", exact=True).is_visible()
+    expect(me.page.get_by_text("Small win number 1.", exact=True)).to_be_visible()
     # A link to one reply (as in a notification) opens the page that starts with it.
     me.goto(replies[54].get_absolute_url())
     expect(me.page.get_by_text("Small win number 55.")).to_be_in_viewport()

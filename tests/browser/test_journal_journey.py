@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from community.models import JournalCheckIn, JournalSession, JournalShareLink, JournalTreatment
 from tests.browser.conftest import DESKTOP, SCREENSHOTS
@@ -63,7 +64,7 @@ def test_member_keeps_a_treatment_journal_prints_and_shares_the_summary(
     account.locator("details.account-menu > summary").click()  # the account menu opens without JavaScript
     account.get_by_role("link", name="My journey").click()
     page.wait_for_url("**/journey/")
-    assert page.get_by_text("Only you can see your journal").is_visible()
+    expect(page.get_by_text("Only you can see your journal")).to_be_visible()
     me.check("journey-empty")
 
     # Three treatments, one of them still going.
@@ -86,10 +87,10 @@ def test_member_keeps_a_treatment_journal_prints_and_shares_the_summary(
         me.goto("/journey/")
         page.get_by_role("link", name="Spravato").first.click()
         page.get_by_role("link", name="Record a session").click()
-        # is_visible() does not wait: the form page must have loaded first.
+        # The form page must have loaded before anything on it is looked at.
         page.wait_for_url("**/sessions/new/")
-        assert page.get_by_role("heading", name="Plan your ride home").is_visible()
-        assert page.get_by_text("cannot drive or use machinery until the next day").is_visible()
+        expect(page.get_by_role("heading", name="Plan your ride home")).to_be_visible()
+        expect(page.get_by_text("cannot drive or use machinery until the next day")).to_be_visible()
         if number == 1:
             me.check("session-form")
             narrow_screenshot(me, "session-form")
@@ -98,7 +99,7 @@ def test_member_keeps_a_treatment_journal_prints_and_shares_the_summary(
         page.get_by_label("Note").fill(f"Session {number}: my sister drove me home.")
         page.get_by_role("button", name="Save session").click()
         page.get_by_text("Session saved.").wait_for()
-    assert page.get_by_role("heading", name="Sessions (4)").is_visible()
+    expect(page.get_by_role("heading", name="Sessions (4)")).to_be_visible()
     me.check("esketamine-sessions")
     assert list(JournalSession.objects.values_list("number", flat=True)) == [1, 2, 3, 4]
 
@@ -121,14 +122,14 @@ def test_member_keeps_a_treatment_journal_prints_and_shares_the_summary(
     # The chart, drawn by the server, with the table beside it.
     me.goto("/journey/")
     chart = page.get_by_role("img", name="Timeline of my treatments and check-ins")
-    assert chart.is_visible()
+    expect(chart).to_be_visible()
     # By default the last three months, where the check-ins are: the esketamine course is the bar.
     assert page.locator(".timeline-svg rect[rx='4']").count() == 1
     assert page.locator(".timeline-svg circle").count() == 14
     me.check("journey-chart-3-months")
     page.get_by_role("link", name="Everything").click()
     assert page.locator(".timeline-svg rect[rx='4']").count() == 3
-    assert page.get_by_role("table", name="Treatments on the timeline").is_visible()
+    expect(page.get_by_role("table", name="Treatments on the timeline")).to_be_visible()
     me.check("journey-chart")
     narrow_screenshot(me, "journey-chart")
 
@@ -138,13 +139,13 @@ def test_member_keeps_a_treatment_journal_prints_and_shares_the_summary(
     page.get_by_role("link", name="Summary for my clinician").first.click()
     page.get_by_label("Period", exact=True).select_option(label="The last 3 months")
     page.get_by_role("button", name="Show this period").click()
-    assert page.get_by_text("The member’s own record, not a medical document.").first.is_visible()
+    expect(page.get_by_text("The member’s own record, not a medical document.").first).to_be_visible()
     me.check("summary")
     narrow_screenshot(me, "summary")
     page.emulate_media(media="print")
     page.set_viewport_size(LETTER)
     page.screenshot(path=SCREENSHOTS / f"{me.name}-summary-letter-print.png", full_page=True)
-    assert not page.locator(".site-header").is_visible()
+    expect(page.locator(".site-header")).not_to_be_visible()
     page.set_viewport_size(DESKTOP)
     # page.pdf() lays the page out for print (with the media still emulated as print, not screen).
     for paper in ["Letter", "A4"]:
@@ -162,31 +163,31 @@ def test_member_keeps_a_treatment_journal_prints_and_shares_the_summary(
     clinician = open_session("clinician")
     clinician.page.goto(url)
     assert clinician.page.get_by_role("heading", level=1).inner_text() == "Treatment record"
-    assert clinician.page.get_by_text("Sertraline").first.is_visible()
+    expect(clinician.page.get_by_text("Sertraline").first).to_be_visible()
     assert clinician.page.locator("meta[name=robots]").get_attribute("content").startswith("noindex")
     assert not clinician.page.get_by_text("Fern", exact=True).count()
     clinician.check("shared-summary")
     page.reload()
-    assert page.get_by_text("Opened 1 time").is_visible()
+    expect(page.get_by_text("Opened 1 time")).to_be_visible()
     page.get_by_role("button", name="Revoke this link").click()
     page.get_by_text("The link is revoked").wait_for()
     me.check("share-revoked")
     clinician.page.reload()
-    assert clinician.page.get_by_role("heading", name="This link does not open anything").is_visible()
+    expect(clinician.page.get_by_role("heading", name="This link does not open anything")).to_be_visible()
     assert JournalShareLink.objects.get().revoked_at is not None
 
     # The self-harm question: the promise is read first; "Yes" shows crisis help at once.
     me.goto("/journey/check-in/")
-    assert page.get_by_text("Only you will see your answer. Nobody is told").is_visible()
+    expect(page.get_by_text("Only you will see your answer. Nobody is told")).to_be_visible()
     crisis = page.locator(".crisis-reveal")
-    assert not crisis.is_visible()
+    expect(crisis).not_to_be_visible()
     page.locator("input[name=self_harm_thoughts][value=yes]").check()
-    assert crisis.is_visible()
-    assert crisis.get_by_text("Call or text 988").is_visible()
+    expect(crisis).to_be_visible()
+    expect(crisis.get_by_text("Call or text 988")).to_be_visible()
     me.check("self-harm-yes")
     narrow_screenshot(me, "self-harm-yes")
     page.get_by_role("button", name="Save check-in").click()
     page.get_by_text("Check-in saved. Only you can see it.").wait_for()
-    assert page.get_by_role("region", name="You are not alone.").is_visible()
-    assert page.get_by_text("nobody here has been told").is_visible()
+    expect(page.get_by_role("region", name="You are not alone.")).to_be_visible()
+    expect(page.get_by_text("nobody here has been told")).to_be_visible()
     me.check("after-self-harm-yes")

@@ -7,6 +7,7 @@ from pathlib import Path
 import icalendar
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from groups.models import Meeting, Rsvp
 
@@ -25,7 +26,7 @@ def test_schedule_rsvp_link_calendar_file_and_waitlist_promotion(open_session, m
     mod = open_session("moderator")
     mod.login_as(moderator)
     mod.goto("/groups/trd/meetings/")
-    assert mod.page.get_by_text("No meetings yet.").is_visible()
+    expect(mod.page.get_by_text("No meetings yet.")).to_be_visible()
     mod.page.get_by_role("link", name="Schedule a meeting").click()
     page = mod.page
     page.get_by_label("Title").fill("Tuesday evening circle")
@@ -41,8 +42,8 @@ def test_schedule_rsvp_link_calendar_file_and_waitlist_promotion(open_session, m
     page.get_by_label("Places (optional)").fill("1")
     mod.check("meeting-form")
     page.get_by_role("button", name="Schedule meeting").click()
-    assert page.get_by_text("The meeting is scheduled.").is_visible()
-    assert page.get_by_text("Every", exact=False).first.is_visible()
+    expect(page.get_by_text("The meeting is scheduled.")).to_be_visible()
+    expect(page.get_by_text("Every", exact=False).first).to_be_visible()
     mod.check("meeting-detail")
     meeting = Meeting.objects.get()
     assert meeting.rrule == "FREQ=WEEKLY;COUNT=6"
@@ -54,8 +55,8 @@ def test_schedule_rsvp_link_calendar_file_and_waitlist_promotion(open_session, m
     assert member.page.get_by_text("video.example.org").count() == 0
     member.check("occurrence-before-rsvp")
     member.page.get_by_role("button", name="RSVP").click()
-    assert member.page.get_by_text("You are going.").first.is_visible()
-    assert member.page.get_by_role("link", name="https://video.example.org/room-tuesday").is_visible()
+    expect(member.page.get_by_text("You are going.").first).to_be_visible()
+    expect(member.page.get_by_role("link", name="https://video.example.org/room-tuesday")).to_be_visible()
     member.check("occurrence-going")
     with member.page.expect_download() as download_info:
         member.page.get_by_role("link", name="Add this date to calendar (.ics)").click()
@@ -69,11 +70,11 @@ def test_schedule_rsvp_link_calendar_file_and_waitlist_promotion(open_session, m
     second = open_session("ben")
     second.login_as(ben)
     second.goto(first.get_absolute_url())
-    assert second.page.get_by_text("It is full: you would join the waitlist.").is_visible()
-    assert second.page.get_by_text("organiser's time").is_visible()  # Ben is in London
+    expect(second.page.get_by_text("It is full: you would join the waitlist.")).to_be_visible()
+    expect(second.page.get_by_text("organiser's time")).to_be_visible()  # Ben is in London
     second.page.get_by_role("button", name="RSVP").click()
-    assert second.page.get_by_text("you are on the waitlist").is_visible()
-    assert second.page.get_by_text("You are number 1 on the waitlist").is_visible()
+    expect(second.page.get_by_text("you are on the waitlist")).to_be_visible()
+    expect(second.page.get_by_text("You are number 1 on the waitlist")).to_be_visible()
     assert second.page.get_by_text("video.example.org").count() == 0
     second.check("occurrence-waitlisted")
 
@@ -81,12 +82,12 @@ def test_schedule_rsvp_link_calendar_file_and_waitlist_promotion(open_session, m
     assert Rsvp.objects.get(user=ben).status == "confirmed"
     second.goto("/notifications/")
     second.page.get_by_role("link", name="A seat opened up for you at a meeting in Living with TRD").click()
-    assert second.page.get_by_text("You are going.").first.is_visible()
-    assert second.page.get_by_role("link", name="https://video.example.org/room-tuesday").is_visible()
+    expect(second.page.get_by_text("You are going.").first).to_be_visible()
+    expect(second.page.get_by_role("link", name="https://video.example.org/room-tuesday")).to_be_visible()
     second.check("occurrence-promoted")
 
     second.goto("/groups/meetings/")
-    assert second.page.get_by_role("heading", name="Your next meetings").is_visible()
+    expect(second.page.get_by_role("heading", name="Your next meetings")).to_be_visible()
     second.page.get_by_role("button", name="Create my calendar address").click()
-    assert second.page.get_by_label("Your private calendar address").is_visible()
+    expect(second.page.get_by_label("Your private calendar address")).to_be_visible()
     second.check("my-meetings")

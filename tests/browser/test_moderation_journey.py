@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from groups.models import Membership, ModerationLog, Post, Reply
 from groups.moderation.suspensions import suspend_account
@@ -46,8 +47,8 @@ def test_first_post_is_held_then_approved_and_visible(open_session, circle):
     fern = open_session("fern")
     fern.login_as(people["Fern"])
     write_post(fern, "Hello from Fern", "First time posting here.")
-    assert fern.page.get_by_text("A moderator will read this before others see it").is_visible()
-    assert fern.page.get_by_text("Waiting for review").first.is_visible()
+    expect(fern.page.get_by_text("A moderator will read this before others see it")).to_be_visible()
+    expect(fern.page.get_by_text("Waiting for review").first).to_be_visible()
     fern.check("held-post-author")
 
     river = open_session("river")
@@ -58,21 +59,21 @@ def test_first_post_is_held_then_approved_and_visible(open_session, circle):
     maple = open_session("maple")
     maple.login_as(people["Maple"])
     maple.goto("/moderation/")
-    assert maple.page.get_by_text("Post waiting for review · Living with TRD").is_visible()
+    expect(maple.page.get_by_text("Post waiting for review · Living with TRD")).to_be_visible()
     maple.check("queue-held")
     decide(maple, "Post waiting for review · Living with TRD", "Publish")
-    assert maple.page.get_by_text("Nothing is waiting.").is_visible()
+    expect(maple.page.get_by_text("Nothing is waiting.")).to_be_visible()
 
     # The promise "you will get a notification" is kept.
     fern.goto("/notifications/")
-    assert fern.page.get_by_role("link", name="Your post in Living with TRD was approved").is_visible()
+    expect(fern.page.get_by_role("link", name="Your post in Living with TRD was approved")).to_be_visible()
     fern.check("approved-notification")
 
     river.goto("/groups/trd/posts/")
-    assert river.page.get_by_role("link", name="Hello from Fern").is_visible()
+    expect(river.page.get_by_role("link", name="Hello from Fern")).to_be_visible()
     maple.goto("/moderation/log/")
-    assert maple.page.get_by_role("cell", name="Held for review by a rule").is_visible()
-    assert maple.page.get_by_role("cell", name="Approved").is_visible()
+    expect(maple.page.get_by_role("cell", name="Held for review by a rule")).to_be_visible()
+    expect(maple.page.get_by_role("cell", name="Approved")).to_be_visible()
     maple.check("log")
 
 
@@ -84,8 +85,8 @@ def test_crisis_words_show_help_and_go_to_the_top_of_the_queue(open_session, cir
     fern = open_session("fern")
     fern.login_as(people["Fern"])
     write_post(fern, "Tonight", "Honestly I want to end my life. I am so tired.")
-    assert fern.page.get_by_role("heading", name="Thank you for sharing this. You are not alone.").is_visible()
-    assert fern.page.get_by_text("Call or text 988").first.is_visible()
+    expect(fern.page.get_by_role("heading", name="Thank you for sharing this. You are not alone.")).to_be_visible()
+    expect(fern.page.get_by_text("Call or text 988").first).to_be_visible()
     fern.check("crisis-support")
 
     maple = open_session("maple")
@@ -94,9 +95,9 @@ def test_crisis_words_show_help_and_go_to_the_top_of_the_queue(open_session, cir
     first = maple.page.locator("article.queue-item").first
     assert "Possible risk" in first.inner_text()
     # Risky content stays collapsed until the moderator opens it.
-    assert not maple.page.get_by_text("I want to end my life").is_visible()
+    expect(maple.page.get_by_text("I want to end my life")).not_to_be_visible()
     first.get_by_text("open to read").click()
-    assert maple.page.get_by_text("I want to end my life").is_visible()
+    expect(maple.page.get_by_text("I want to end my life")).to_be_visible()
     maple.check("queue-risk")
     assert Post.objects.get(title="Tonight").status == "published"
 
@@ -114,7 +115,7 @@ def test_report_leads_to_removal_then_the_author_appeals(open_session, circle, m
     river.page.get_by_label("Misinformation about treatment").check()
     river.check("report-form")
     river.page.get_by_role("button", name="Send report").click()
-    assert river.page.get_by_text("Thank you. A moderator will look at it").is_visible()
+    expect(river.page.get_by_text("Thank you. A moderator will look at it")).to_be_visible()
 
     maple = open_session("maple")
     maple.login_as(people["Maple"])
@@ -133,14 +134,14 @@ def test_report_leads_to_removal_then_the_author_appeals(open_session, circle, m
     fern.login_as(people["Fern"])
     fern.goto("/notifications/")
     fern.page.get_by_role("link", name="A moderator's decision in Living with TRD").click()
-    assert fern.page.get_by_text("Please share what worked for you instead.").is_visible()
+    expect(fern.page.get_by_text("Please share what worked for you instead.")).to_be_visible()
     assert fern.page.get_by_text("River").count() == 0  # the reporter stays anonymous
     fern.check("my-decisions")
     fern.page.get_by_role("link", name="Appeal this decision").click()
     fern.page.get_by_label("Why should this decision change?").fill("I was describing my own plan, not advising.")
     fern.check("appeal")
     fern.page.get_by_role("button", name="Send appeal").click()
-    assert fern.page.get_by_text("Your appeal is sent").is_visible()
+    expect(fern.page.get_by_text("Your appeal is sent")).to_be_visible()
 
     # Maple decided, so the appeal goes to the other moderator.
     maple.goto("/moderation/")
@@ -148,7 +149,7 @@ def test_report_leads_to_removal_then_the_author_appeals(open_session, circle, m
     juniper = open_session("juniper")
     juniper.login_as(people["Juniper"])
     juniper.goto("/moderation/")
-    assert juniper.page.get_by_text("I was describing my own plan, not advising.").is_visible()
+    expect(juniper.page.get_by_text("I was describing my own plan, not advising.")).to_be_visible()
     juniper.check("queue-appeal")
     actions = list(ModerationLog.objects.filter(post=post).order_by("id").values_list("action", flat=True))
     assert actions == [A.REMOVED, A.APPEALED]
@@ -167,19 +168,19 @@ def test_mute_stops_posting_and_ends_by_itself(open_session, circle, make_post):
     maple.page.get_by_label("Reason").select_option(label="Unkind, harassing or bullying")
     maple.check("member-moderate")
     maple.page.get_by_role("button", name="Save").click()
-    assert maple.page.get_by_text("The member has been told").is_visible()
+    expect(maple.page.get_by_text("The member has been told")).to_be_visible()
 
     fern = open_session("fern")
     fern.login_as(people["Fern"])
     fern.goto("/groups/trd/posts/")
-    assert fern.page.get_by_text("A moderator has muted you in this group until").is_visible()
+    expect(fern.page.get_by_text("A moderator has muted you in this group until")).to_be_visible()
     assert fern.page.get_by_role("link", name="New post").count() == 0
     fern.check("muted")
 
     # An hour later (moved by the test), the mute has ended by itself.
     Membership.objects.filter(pk=membership.pk).update(muted_until=timezone.now() - timedelta(minutes=1))
     write_post(fern, "Back again", "Thanks for the pause.")
-    assert fern.page.get_by_text("Your post is published.").is_visible()
+    expect(fern.page.get_by_text("Your post is published.")).to_be_visible()
     assert ModerationLog.objects.filter(action=A.MUTED, target_user=people["Fern"]).exists()
 
 
@@ -191,9 +192,9 @@ def test_suspended_account_is_refused_at_login(open_session, circle, staff):
     visitor.page.get_by_label("Email").fill(people["River"].email)
     visitor.page.get_by_label("Password").fill("a-long-password-1")
     visitor.page.get_by_role("button", name="Log in").click()
-    assert visitor.page.get_by_role("heading", name="This account is suspended").is_visible()
-    assert visitor.page.get_by_text("You can log in again after").is_visible()
-    assert visitor.page.get_by_role("banner").get_by_role("link", name="Get help now").is_visible()
+    expect(visitor.page.get_by_role("heading", name="This account is suspended")).to_be_visible()
+    expect(visitor.page.get_by_text("You can log in again after")).to_be_visible()
+    expect(visitor.page.get_by_role("banner").get_by_role("link", name="Get help now")).to_be_visible()
     visitor.check("suspended")
     assert ModerationLog.objects.filter(action=A.SUSPENDED, target_user=people["River"]).exists()
 
@@ -214,8 +215,8 @@ def test_a_new_account_over_its_limit_writing_crisis_words_is_heard(open_session
     sage.page.get_by_label("Your reply").fill("I can't go on, I want to die.")
     sage.page.get_by_role("button", name="Post reply").click()
     # Refused by the limit, but crisis help comes first and nothing typed is lost.
-    assert sage.page.get_by_text("New accounts can post a few times an hour").is_visible()
-    assert sage.page.get_by_role("heading", name="Thank you for sharing this. You are not alone.").is_visible()
+    expect(sage.page.get_by_text("New accounts can post a few times an hour")).to_be_visible()
+    expect(sage.page.get_by_role("heading", name="Thank you for sharing this. You are not alone.")).to_be_visible()
     assert sage.page.get_by_label("Your reply").input_value() == "I can't go on, I want to die."
     sage.check("limit-with-crisis-panel")
 
@@ -225,12 +226,12 @@ def test_a_new_account_over_its_limit_writing_crisis_words_is_heard(open_session
     first = maple.page.locator("article.queue-item").first
     assert "Crisis words in a message that was not published" in first.inner_text()
     first.get_by_text("open to read").click()
-    assert first.get_by_text("I want to die").is_visible()
+    expect(first.get_by_text("I want to die")).to_be_visible()
     maple.check("queue-refused-risk")
     decide(
         maple,
         "Possible risk Crisis words in a message that was not published · Living with TRD",
         "I checked in with them",
     )
-    assert maple.page.get_by_text("Thank you for checking in").is_visible()
+    expect(maple.page.get_by_text("Thank you for checking in")).to_be_visible()
     assert not Reply.objects.filter(body__contains="want to die").exists()

@@ -6,6 +6,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from community.models import User
 
@@ -38,7 +39,7 @@ def test_member_downloads_their_data_blocks_someone_then_deletes_the_account(
 
     me.page.get_by_label("Display name of the member to block").fill("River")
     me.page.get_by_role("button", name="Block", exact=True).click()
-    assert me.page.get_by_text("River").first.is_visible()
+    expect(me.page.get_by_text("River").first).to_be_visible()
     me.check("privacy-blocked")
 
     me.page.get_by_role("link", name="Delete my account").click()
@@ -49,7 +50,7 @@ def test_member_downloads_their_data_blocks_someone_then_deletes_the_account(
     me.page.get_by_label("Erase the text of my posts and replies").check()
     me.page.get_by_label("I understand that my account is deleted for good").check()
     me.page.get_by_role("button", name="Delete my account for good").click()
-    assert me.page.get_by_text("Your account is deleted.").is_visible()
+    expect(me.page.get_by_text("Your account is deleted.")).to_be_visible()
     assert not User.objects.filter(email=fern.email).exists()
     post.refresh_from_db()
     assert "Tired but hopeful" not in post.body

@@ -3,6 +3,7 @@ we cannot read (400 page), and a meeting time the clock skips (a form message)."
 
 import pytest
 from django.db import OperationalError
+from playwright.sync_api import expect
 
 from tests.browser.conftest import SCREENSHOTS
 
@@ -29,10 +30,10 @@ def test_the_database_out_of_reach_shows_a_calm_503_page_with_crisis_lines(open_
     response = session.goto("/groups/")
     assert response.status == 503
     page = session.page
-    assert page.get_by_role("heading", name="We cannot reach our records just now").is_visible()
-    assert page.get_by_text("nothing you wrote has been lost").is_visible()
-    assert page.get_by_text("call or text 988").is_visible()
-    assert page.get_by_role("link", name="Get help now", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="We cannot reach our records just now")).to_be_visible()
+    expect(page.get_by_text("nothing you wrote has been lost")).to_be_visible()
+    expect(page.get_by_text("call or text 988")).to_be_visible()
+    expect(page.get_by_role("link", name="Get help now", exact=True)).to_be_visible()
     session.check("database-unreachable")
     narrow_screenshot(session, "database-unreachable")
 
@@ -41,7 +42,7 @@ def test_an_address_we_cannot_read_gets_a_plain_400_page(open_session):
     session = open_session("visitor")
     response = session.goto("/groups/invite/%00/")
     assert response.status == 400
-    assert session.page.get_by_role("heading", name="We could not read that request").is_visible()
+    expect(session.page.get_by_role("heading", name="We could not read that request")).to_be_visible()
     session.check("bad-request")
 
 
@@ -62,6 +63,6 @@ def test_a_meeting_time_the_clock_skips_gets_a_clear_message(open_session, make_
     page.get_by_label("Repeats").select_option("once")
     page.get_by_role("button", name="Schedule").click()
     message = "2:30 AM on Sunday March 14, 2027 does not exist in America/Denver: the clocks go forward that night."
-    assert page.get_by_text(message).is_visible()
+    expect(page.get_by_text(message)).to_be_visible()
     session.check("meeting-time-skipped")
     narrow_screenshot(session, "meeting-time-skipped")

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from community.demo.resources import seed_care_entries
 from community.library.articles import load_articles
@@ -30,10 +31,12 @@ def test_visitor_reads_a_treatment_article_and_finds_esketamine_care_near_salt_l
     visitor.check("resources")
     page.get_by_role("link", name="Esketamine (Spravato) and ketamine").click()
     page.wait_for_url("**/resources/esketamine-and-ketamine/")
-    assert page.get_by_role("heading", name="Sources").is_visible()
+    expect(page.get_by_role("heading", name="Sources")).to_be_visible()
     assert page.locator(".sources li a").count() >= 3
-    assert page.get_by_text(re.compile(r"Last reviewed November 26, 2026 by Steady Ground editorial team")).is_visible()
-    assert page.get_by_text("This is general information, not medical advice.").first.is_visible()
+    expect(
+        page.get_by_text(re.compile(r"Last reviewed November 26, 2026 by Steady Ground editorial team"))
+    ).to_be_visible()
+    expect(page.get_by_text("This is general information, not medical advice.").first).to_be_visible()
     visitor.check("article")
 
     page.get_by_role("banner").get_by_role("link", name="Find care").click()
@@ -47,12 +50,12 @@ def test_visitor_reads_a_treatment_article_and_finds_esketamine_care_near_salt_l
         assert names[:3] == ["Sample Clinic Salt Lake Downtown", "Sample Clinic Sugar House", "Sample Clinic Murray"]
         distances = result_distances(page)
         assert distances == sorted(distances)
-        assert page.get_by_text("A listing is not an endorsement.").is_visible()
+        expect(page.get_by_text("A listing is not an endorsement.")).to_be_visible()
         visitor.check(label)
 
     page.get_by_label("ZIP code or city").fill("Salt Lak Cty")
     page.get_by_role("button", name="Search", exact=True).last.click()
-    assert page.get_by_text("We could not find that place").first.is_visible()
+    expect(page.get_by_text("We could not find that place").first).to_be_visible()
     page.get_by_role("link", name="Salt Lake City, UT").click()
     assert result_names(page)
     visitor.check("care-suggestion")
@@ -77,8 +80,8 @@ def test_members_search_finds_their_own_groups_post_but_not_another_groups(
     header_box.fill("lantern")
     header_box.press("Enter")
     page.wait_for_url("**/search/?q=lantern")
-    assert page.get_by_role("link", name="Lanterns on hard mornings").is_visible()
-    assert page.get_by_text("Post in Morning Light").is_visible()
+    expect(page.get_by_role("link", name="Lanterns on hard mornings")).to_be_visible()
+    expect(page.get_by_text("Post in Morning Light")).to_be_visible()
     assert page.get_by_text("Lanterns at night").count() == 0
     assert page.get_by_text("Private lantern thoughts").count() == 0
     member.check("search")

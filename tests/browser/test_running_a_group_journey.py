@@ -3,6 +3,7 @@ would, in a real browser. Every page is checked with axe and photographed at des
 390 px and 320 px, where nothing may be wider than the screen."""
 
 import pytest
+from playwright.sync_api import expect
 
 from groups.models import CheckIn, GroupWatchedWord, JoinQuestion, Post, RulesRevision
 
@@ -57,7 +58,7 @@ def test_owner_edits_rules_and_questions_and_a_group_watched_word_holds_a_post(o
     oak.login_as(people["Oak"])
     oak.goto("/groups/harbour/")
     oak.page.get_by_role("link", name="Settings").click()
-    assert oak.page.get_by_role("heading", name="Group settings").is_visible()
+    expect(oak.page.get_by_role("heading", name="Group settings")).to_be_visible()
     look(oak, "settings")
 
     # The rules: edit, save, and the history shows what changed.
@@ -66,8 +67,8 @@ def test_owner_edits_rules_and_questions_and_a_group_watched_word_holds_a_post(o
     oak.page.get_by_label("What changed, in a sentence (optional)").fill("A rule about selling.")
     look(oak, "rules-edit")
     oak.page.get_by_role("button", name="Save the rules").click()
-    assert oak.page.get_by_text("Rules saved.").is_visible()
-    assert oak.page.locator("li.diff-added", has_text="No selling or recruiting.").is_visible()
+    expect(oak.page.get_by_text("Rules saved.")).to_be_visible()
+    expect(oak.page.locator("li.diff-added", has_text="No selling or recruiting.")).to_be_visible()
     look(oak, "rules-history")
     assert RulesRevision.objects.filter(group=group).count() == 1
 
@@ -75,7 +76,7 @@ def test_owner_edits_rules_and_questions_and_a_group_watched_word_holds_a_post(o
     oak.goto("/groups/harbour/settings/")
     oak.page.get_by_label("Question 1").fill("What brings you to the group?")
     oak.page.get_by_role("button", name="Save join questions").click()
-    assert oak.page.get_by_text("Join questions saved.").is_visible()
+    expect(oak.page.get_by_text("Join questions saved.")).to_be_visible()
     assert list(JoinQuestion.objects.filter(group=group).values_list("text", flat=True)) == [
         "What brings you to the group?"
     ]
@@ -84,7 +85,7 @@ def test_owner_edits_rules_and_questions_and_a_group_watched_word_holds_a_post(o
     oak.page.get_by_label("Word or phrase").fill("miracle cure")
     oak.page.get_by_label("What happens").select_option(label="Hold for review")
     oak.page.get_by_role("button", name="Add watched word").click()
-    assert oak.page.get_by_text("“miracle cure” added").is_visible()
+    expect(oak.page.get_by_text("“miracle cure” added")).to_be_visible()
     look(oak, "settings-with-word")
     assert GroupWatchedWord.objects.filter(group=group, phrase="miracle cure").exists()
 
@@ -92,15 +93,15 @@ def test_owner_edits_rules_and_questions_and_a_group_watched_word_holds_a_post(o
     river = open_session("member")
     river.login_as(people["River"])
     river.goto("/groups/harbour/posts/")
-    assert river.page.get_by_text("The group's rules were updated").is_visible()
+    expect(river.page.get_by_text("The group's rules were updated")).to_be_visible()
     look(river, "rules-updated-notice")
     river.page.get_by_role("link", name="See what changed").click()
-    assert river.page.get_by_text("No selling or recruiting.").is_visible()
+    expect(river.page.get_by_text("No selling or recruiting.")).to_be_visible()
     river.goto("/groups/harbour/posts/new/")
     river.page.get_by_label("Title").fill("Something that helped")
     river.page.get_by_label("What would you like to say?").fill("Has anyone tried this miracle cure?")
     river.page.get_by_role("button", name="Publish post").click()
-    assert river.page.get_by_text("A moderator will read this before others see it").is_visible()
+    expect(river.page.get_by_text("A moderator will read this before others see it")).to_be_visible()
     post = Post.objects.get(title="Something that helped")
     assert (post.status, post.hold_reason) == ("held", "watched_word")
 
@@ -108,7 +109,7 @@ def test_owner_edits_rules_and_questions_and_a_group_watched_word_holds_a_post(o
     maple = open_session("moderator")
     maple.login_as(people["Maple"])
     maple.goto("/moderation/")
-    assert maple.page.get_by_text("watched words: miracle cure").is_visible()
+    expect(maple.page.get_by_text("watched words: miracle cure")).to_be_visible()
 
 
 def test_moderator_checks_in_with_a_member_who_answers(open_session, harbour):
@@ -121,20 +122,20 @@ def test_moderator_checks_in_with_a_member_who_answers(open_session, harbour):
     look(maple, "check-in-form")
     maple.page.get_by_label("Your message").fill("Hi River, I noticed you have been quiet. How are you doing?")
     maple.page.get_by_role("button", name="Send").click()
-    assert maple.page.get_by_text("River gets a notification that there is a message").is_visible()
+    expect(maple.page.get_by_text("River gets a notification that there is a message")).to_be_visible()
     look(maple, "check-in-sent")
 
     river = open_session("member")
     river.login_as(people["River"])
     river.goto("/notifications/")
     link = river.page.get_by_role("link", name="You have a message from the moderators of Quiet Harbour")
-    assert link.is_visible()
+    expect(link).to_be_visible()
     look(river, "notifications")
     link.click()
-    assert river.page.get_by_text("I noticed you have been quiet").is_visible()
+    expect(river.page.get_by_text("I noticed you have been quiet")).to_be_visible()
     river.page.get_by_label("Your answer").fill("Thank you for asking. It has been a hard week, but I am okay.")
     river.page.get_by_role("button", name="Send your answer").click()
-    assert river.page.get_by_text("It has been a hard week").is_visible()
+    expect(river.page.get_by_text("It has been a hard week")).to_be_visible()
     look(river, "check-in-thread-member")
 
     # The owner, another of the group's moderators, reads the thread too.
@@ -142,6 +143,6 @@ def test_moderator_checks_in_with_a_member_who_answers(open_session, harbour):
     oak.login_as(people["Oak"])
     oak.goto("/groups/harbour/check-ins/")
     oak.page.get_by_role("link", name="With River").click()
-    assert oak.page.get_by_text("It has been a hard week").is_visible()
+    expect(oak.page.get_by_text("It has been a hard week")).to_be_visible()
     look(oak, "check-in-thread-team")
     assert CheckIn.objects.get().messages.count() == 2

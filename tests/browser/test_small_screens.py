@@ -4,6 +4,7 @@ visible, and its menu opens without JavaScript. Screenshots of every page are sa
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from community.models import User
 from groups.models import Group, Meeting, Membership
@@ -101,23 +102,23 @@ def test_the_compact_header_on_a_phone_keeps_help_visible_and_opens_its_menu_wit
             page.set_viewport_size({"width": width, "height": 844})
             page.goto(live_server.url + "/")
             header = page.get_by_role("banner")
-            assert header.get_by_role("link", name="Get help now").is_visible()
+            expect(header.get_by_role("link", name="Get help now")).to_be_visible()
             height = header.bounding_box()["height"]
             # One row at 390 px; at most two short rows at 320 px (it was 170-235 px).
             assert height <= (70 if width == 390 else 110), f"header {height} px high at {width} px"
-            assert not header.get_by_role("link", name="Groups", exact=True).is_visible()
+            expect(header.get_by_role("link", name="Groups", exact=True)).not_to_be_visible()
             header.get_by_text("Menu").click()
-            assert header.get_by_role("link", name="Groups", exact=True).is_visible()
-            assert header.get_by_role("link", name="Moderation").is_visible()
-            assert header.get_by_role("button", name="Log out").is_visible()
+            expect(header.get_by_role("link", name="Groups", exact=True)).to_be_visible()
+            expect(header.get_by_role("link", name="Moderation")).to_be_visible()
+            expect(header.get_by_role("button", name="Log out")).to_be_visible()
             assert page.evaluate("document.documentElement.scrollWidth") <= width
         # A 1,280 px desktop: the header is one row, and the account menu opens too.
         page.set_viewport_size({"width": 1280, "height": 900})
         page.goto(live_server.url + "/")
         header = page.get_by_role("banner")
         assert header.bounding_box()["height"] <= 70
-        assert header.get_by_role("link", name="Find care").is_visible()
+        expect(header.get_by_role("link", name="Find care")).to_be_visible()
         header.get_by_text("Harbor Light").click()
-        assert header.get_by_role("link", name="Your profile and settings").is_visible()
+        expect(header.get_by_role("link", name="Your profile and settings")).to_be_visible()
     finally:
         context.close()
