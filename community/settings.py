@@ -138,6 +138,14 @@ if DATABASE_URL:
         _statement_timeout = env_int("DB_STATEMENT_TIMEOUT_MS", 0)
         if _statement_timeout:
             _database["OPTIONS"]["options"] = f"-c statement_timeout={_statement_timeout}"
+        # A member's page runs the same dozen statements again and again; PostgreSQL spent
+        # longer parsing and planning some of them than running them. With server-side
+        # binding psycopg prepares a statement once a connection has run it this many
+        # times, and PostgreSQL keeps its plan. 0 turns it off: a transaction-mode
+        # PgBouncer (older than 1.21) cannot keep prepared statements.
+        _prepare_threshold = env_int("DB_PREPARE_THRESHOLD", 5)
+        if _prepare_threshold:
+            _database["OPTIONS"].update(server_side_binding=True, prepare_threshold=_prepare_threshold)
 else:
     _database = {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
 DATABASES = {"default": _database}

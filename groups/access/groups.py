@@ -19,10 +19,28 @@ def membership_of(user, group: Group) -> Membership | None:
     """The user's membership row in ``group`` (any status), memoised on the user object."""
     if not user.is_authenticated:
         return None
-    cache = user.__dict__.setdefault("_group_memberships", {})
-    if group.pk not in cache:
-        cache[group.pk] = Membership.objects.filter(group=group, user=user).first()
-    return cache[group.pk]
+    memberships = _memberships_known(user)
+    if group.pk not in memberships:
+        memberships[group.pk] = Membership.objects.filter(group=group, user=user).first()
+    return memberships[group.pk]
+
+
+def _memberships_known(user) -> dict[int, Membership | None]:
+    return user.__dict__.setdefault("_group_memberships", {})
+
+
+def _group_by_slug(user, group_slug: str) -> Group | None:
+    """The group at ``group_slug``, with the user's membership in it learnt on the way:
+    one query for a member (every group page asks both), two for anyone else."""
+    if user.is_authenticated:
+        membership = Membership.objects.filter(group__slug=group_slug, user=user).select_related("group").first()
+        if membership is not None:
+            _memberships_known(user)[membership.group_id] = membership
+            return membership.group
+    group = Group.objects.filter(slug=group_slug).first()
+    if group is not None and user.is_authenticated:
+        _memberships_known(user)[group.pk] = None
+    return group
 
 
 def forget_membership(user, group: Group) -> None:
@@ -167,7 +185,7 @@ def can_edit_moderation_settings(user, group: Group) -> bool:
 
 
 def _group_if(user, group_slug: str, allowed) -> Group:
-    group = Group.objects.filter(slug=group_slug).first()
+    group = _group_by_slug(user, group_slug)
     if group is None or not allowed(user, group):
         raise Http404("No such group.")
     return group
