@@ -21,7 +21,8 @@ only when they expire, so a page would be stale after a change until then.
 
 The same watch keeps two more generations: MEETINGS for a member's calendar feed, which
 calendar apps ask for every few minutes (any write to MEETING_TABLES changes it), and
-HEADER for the two counts in a member's header on every page (HEADER_TABLES).
+HEADER for the two counts in a member's header on every page (HEADER_TABLES), and
+SCREENING for the lists every post and reply is read against (SCREENING_TABLES).
 
 Off when the cache is not shared by every process (no Redis, or Redis away: the cache then
 falls back to this process's memory, which other processes' writes never reach).
@@ -48,6 +49,8 @@ VISITOR_PAGE_SECONDS = 60
 PUBLIC = "public"
 MEETINGS = "meetings"
 HEADER = "header"
+# ... and the lists every post and reply is read against (groups/posts/screening.py).
+SCREENING = "screening"
 # The nonce of the Content-Security-Policy is new on every response; a stored page holds
 # this in its place.
 NONCE_PLACEHOLDER = "\x00csp-nonce\x00"
@@ -128,6 +131,10 @@ HEADER_TABLES = frozenset(
     }
 )
 
+# Everything a post or reply is screened against: staff's crisis phrases and watched
+# words, and each group's own watched words.
+SCREENING_TABLES = frozenset({"groups_crisisphrase", "groups_watchedword", "groups_groupwatchedword"})
+
 _WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([\w.]+)"?', re.IGNORECASE)
 _READ = re.compile(r"\s*(?:SELECT|SAVEPOINT|RELEASE|ROLLBACK|COMMIT|BEGIN|SHOW|EXPLAIN)\b", re.IGNORECASE)
 # What a statement that is neither a read nor a plain write (TRUNCATE, ALTER, a raw WITH
@@ -144,11 +151,12 @@ def written_table(sql: str) -> str | None:
 
 def generations_written(table: str) -> tuple[str, ...]:
     if table == ANY_TABLE:
-        return (PUBLIC, MEETINGS, HEADER)
+        return (PUBLIC, MEETINGS, HEADER, SCREENING)
     return (
         (PUBLIC,) * (table not in PRIVATE_TABLES)
         + (MEETINGS,) * (table in MEETING_TABLES)
         + (HEADER,) * (table in HEADER_TABLES)
+        + (SCREENING,) * (table in SCREENING_TABLES)
     )
 
 

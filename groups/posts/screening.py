@@ -3,8 +3,15 @@
 import re
 from dataclasses import dataclass, field
 
+from community.core import pagecache
 from community.core.text import contains_phrase, normalise_for_matching
 from groups.models import CrisisPhrase, GroupWatchedWord, WatchedWord
+
+# The lists are read from the cache, kept until staff or a group's moderators change one
+# (the SCREENING generation renews at that commit), and for at most this long, in case a
+# change was made while a process could not reach Redis. Without Redis they are read from
+# the database every time.
+LISTS_SECONDS = 300
 
 
 @dataclass
@@ -61,31 +68,57 @@ def without_safe_phrases(text: str) -> str:
     return text
 
 
+def _kept(key: str, build):
+    generation, lists = pagecache.read_kept(pagecache.SCREENING, key)
+    if lists is None:
+        lists = build()
+        pagecache.keep(key, generation, lists, LISTS_SECONDS)
+    return lists
+
+
+def _site_lists() -> tuple[list[str], list[tuple[str, str, str]]]:
+    """Staff's active crisis phrases, and their watched words as (phrase, action, message)."""
+    return _kept(
+        "screening:site",
+        lambda: (
+            list(CrisisPhrase.objects.filter(is_active=True).values_list("phrase", flat=True)),
+            list(WatchedWord.objects.values_list("phrase", "action", "message")),
+        ),
+    )
+
+
+def _group_words(group) -> list[tuple[str, str, str]]:
+    return _kept(
+        f"screening:group:{group.pk}",
+        lambda: list(GroupWatchedWord.objects.filter(group=group).values_list("phrase", "action", "message")),
+    )
+
+
 def has_crisis_language(*texts: str) -> bool:
-    """Whether the texts suggest someone may be at risk (one small query)."""
+    """Whether the texts suggest someone may be at risk."""
     text = normalise_for_matching(without_safe_phrases(" \n ".join(t or "" for t in texts)))
-    phrases = list(CrisisPhrase.objects.filter(is_active=True).values_list("phrase", flat=True))
+    phrases, _words = _site_lists()
     return any(contains_phrase(text, phrase) for phrase in phrases or FALLBACK_CRISIS_PHRASES)
 
 
 def screen(*texts: str, group=None) -> Screening:
     """Check the texts against the staff-edited lists and, given a group, that group's own
-    watched words too (two or three small queries)."""
+    watched words too."""
     text = normalise_for_matching(" \n ".join(texts))
     result = Screening()
     result.is_risk = has_crisis_language(*texts)
-    words = list(WatchedWord.objects.all())
+    _phrases, words = _site_lists()
     if group is not None:
-        words += list(GroupWatchedWord.objects.filter(group=group))
-    for word in words:
-        if not contains_phrase(text, word.phrase):
+        words = words + _group_words(group)
+    for phrase, action, message in words:
+        if not contains_phrase(text, phrase):
             continue
-        if word.action == WatchedWord.Action.BLOCK and not result.block_message:
-            result.block_message = word.message or (
+        if action == WatchedWord.Action.BLOCK and not result.block_message:
+            result.block_message = message or (
                 "Your message includes words this community does not allow. Please change it and try again."
             )
-        elif word.action == WatchedWord.Action.HOLD and word.phrase not in result.hold_words:
-            result.hold_words.append(word.phrase)
-        elif word.action == WatchedWord.Action.FLAG and word.phrase not in result.flag_words:
-            result.flag_words.append(word.phrase)
+        elif action == WatchedWord.Action.HOLD and phrase not in result.hold_words:
+            result.hold_words.append(phrase)
+        elif action == WatchedWord.Action.FLAG and phrase not in result.flag_words:
+            result.flag_words.append(phrase)
     return result

@@ -1,10 +1,16 @@
 """Matching crisis phrases and watched words: whole words, any case, no slipping through
 with spacing, look-alike letters or invisible characters."""
 
-import pytest
+import re
 
+import pytest
+from django.core.cache import cache, caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from community.core import pagecache
 from community.core.text import contains_phrase, normalise_for_matching
-from groups.models import CrisisPhrase, WatchedWord
+from groups.models import CrisisPhrase, GroupWatchedWord, WatchedWord
 from groups.posts.screening import screen
 
 
@@ -64,3 +70,59 @@ def test_default_crisis_phrases_are_seeded():
 def test_crisis_screening_is_never_empty():
     CrisisPhrase.objects.update(is_active=False)
     assert screen("I keep thinking I want to die").is_risk
+
+
+# The lists are kept in the cache (groups/posts/screening.py) until one of them changes.
+
+TABLES_READ = re.compile(r'(?:FROM|JOIN)\s+"(\w+)"')
+
+
+@pytest.mark.django_db
+def test_screening_reads_only_tables_whose_writes_renew_the_kept_lists(make_group):
+    group = make_group("Harbour")
+    cache.delete_many(["screening:site", f"screening:group:{group.pk}"])
+    with CaptureQueriesContext(connection) as queries:
+        screen("A hard day", group=group)
+    read = {table for query in queries.captured_queries for table in TABLES_READ.findall(query["sql"])}
+    assert read == pagecache.SCREENING_TABLES
+
+
+@pytest.mark.django_db
+def test_the_kept_lists_are_read_again_after_any_change_to_them(make_group, make_member, django_assert_num_queries):
+    group = make_group("Harbour")
+    screen("A hard day", group=group)
+    with django_assert_num_queries(0):
+        assert not screen("Some days I want to walk into the sea", group=group).is_risk
+
+    CrisisPhrase.objects.create(phrase="walk into the sea")
+    assert screen("Some days I want to walk into the sea", group=group).is_risk
+    word = GroupWatchedWord.objects.create(group=group, phrase="miracle cure", action="hold", added_by=make_member())
+    assert screen("a miracle cure", group=group).hold_words == ["miracle cure"]
+    assert screen("a miracle cure", group=make_group("Lantern")).hold_words == []  # only where it was added
+    GroupWatchedWord.objects.filter(pk=word.pk).update(action="flag")
+    assert screen("a miracle cure", group=group).flag_words == ["miracle cure"]
+    word.delete()
+    assert screen("a miracle cure", group=group).flag_words == []
+    WatchedWord.objects.create(phrase="buy now", action="block", message="Please do not advertise here.")
+    assert screen("buy now", group=group).block_message == "Please do not advertise here."
+    WatchedWord.objects.all().delete()
+    assert screen("buy now", group=group).block_message == ""
+
+
+@pytest.mark.django_db
+def test_without_redis_the_lists_are_read_from_the_database_each_time(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "community.core.cache.FallbackRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/13",  # nothing listens on port 1
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "FALLBACK": "locmem"},
+        }
+    }
+    try:
+        assert not screen("Some days I want to walk into the sea").is_risk
+        CrisisPhrase.objects.create(phrase="walk into the sea")
+        with CaptureQueriesContext(connection) as queries:
+            assert screen("Some days I want to walk into the sea").is_risk
+        assert len(queries) > 0
+    finally:
+        caches.close_all()
