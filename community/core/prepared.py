@@ -9,6 +9,7 @@ the answer is read from the database at every call: nothing is cached but the SQ
 """
 
 from collections.abc import Callable
+from contextlib import contextmanager
 
 from django.db import connections
 
@@ -50,3 +51,24 @@ class PreparedQuery:
         with connections[self._using].cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone()
+
+
+@contextmanager
+def planned_for_each_value(using: str = "default"):
+    """Statements run inside are never prepared on the server (``DB_PREPARE_THRESHOLD``).
+
+    A prepared statement soon runs on one generic plan for every value. That suits a
+    lookup by id; a full-text search's best plan depends on the words searched for, and on
+    a generic plan it took twice as long."""
+    connection = connections[using]
+    connection.ensure_connection()
+    driver_connection = connection.connection
+    threshold = getattr(driver_connection, "prepare_threshold", None)
+    if threshold is None:  # SQLite, or preparing turned off
+        yield
+        return
+    driver_connection.prepare_threshold = None
+    try:
+        yield
+    finally:
+        driver_connection.prepare_threshold = threshold

@@ -25,6 +25,7 @@ from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from community.core.markdown import render_markdown
+from community.core.prepared import planned_for_each_value
 from community.models import Article, ArticleTopic
 from community.search.textmatch import highlight, query_terms, snippet
 from groups.access import published_content_q, readable_group_ids
@@ -230,7 +231,8 @@ def search_site(*, user, text: str, kind: str = "", page: int = 1) -> list[Secti
     offset = (min(max(page, 1), MAX_PAGE) - 1) * limit if kind in KINDS else 0
     readable = readable_group_ids(user) if {"posts", "replies"} & set(kinds) else set()
     sections = []
-    for name in kinds:
-        hits = FINDERS[name](search, readable, limit + 1, offset)
-        sections.append(Section(kind=name, label=KINDS[name], hits=hits[:limit], has_more=len(hits) > limit))
+    with planned_for_each_value():
+        for name in kinds:
+            hits = FINDERS[name](search, readable, limit + 1, offset)
+            sections.append(Section(kind=name, label=KINDS[name], hits=hits[:limit], has_more=len(hits) > limit))
     return sections

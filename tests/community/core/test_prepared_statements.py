@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.utils.html import strip_tags
 
+from community.search.queries import search_site
 from groups.models import Group
 
 
@@ -61,3 +63,27 @@ def test_a_statement_run_again_is_prepared_on_the_server_and_answers_the_same(ma
     names += [Group.objects.filter(slug=slug).values_list("name", flat=True).first() for slug in ("lantern", "nowhere")]
     assert prepared_count() == before + 1
     assert names == ["Harbour"] * threshold + ["Lantern", None]
+
+
+@pytest.mark.django_db
+def test_full_text_searches_are_planned_for_their_own_words(member, make_group, add_member, make_post):
+    """A generic plan suits a lookup by id, not a search: its best plan depends on the words."""
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    threshold = connection.settings_dict["OPTIONS"].get("prepare_threshold")
+    if not threshold:
+        pytest.skip("DB_PREPARE_THRESHOLD=0 here")
+    group = make_group("Harbour")
+    add_member(group, member)
+    make_post(group, member, title="Sleep routine", body="A routine that helps me sleep.")
+    for _ in range(threshold + 2):
+        sections = search_site(user=member, text="sleep routine")
+    assert [strip_tags(hit.title) for section in sections if section.kind == "posts" for hit in section.hits] == [
+        "Sleep routine"
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert prepared  # the viewer's groups, looked up by id, are prepared
+    assert not [statement for statement in prepared if "tsquery" in statement]
+    assert connection.connection.prepare_threshold == threshold  # and later statements are again
