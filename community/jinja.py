@@ -8,9 +8,9 @@ page hands a list to a Jinja2 template with ``{% jinja "name.html" %}``
 their fields and widgets here too (``FormRenderer``).
 
 What a row template may use is set here, once, with the same meaning as in Django
-templates: ``url`` and ``row_url`` (reverse), ``static``, ``meeting_time``,
-``reaction_button``, and the filters ``date`` (in the member's time zone, as Django's is),
-``pluralize``, ``floatformat``, ``linebreaksbr`` and ``urlencode``.
+templates: ``url`` and ``row_url`` (reverse), ``static``, ``meeting_time``, and the filters ``date``
+(in the member's time zone, as Django's is), ``pluralize``, ``floatformat``, ``linebreaksbr``
+and ``urlencode``.
 """
 
 from datetime import date, datetime
@@ -22,7 +22,6 @@ from django.template.loader import get_template
 from django.templatetags.static import static
 from django.utils.timezone import get_current_timezone, template_localtime
 from jinja2 import ChainableUndefined, Environment, Undefined
-from markupsafe import Markup, escape
 
 from community.core.urls import row_url, url
 from groups.templatetags.meeting_tags import meeting_time
@@ -89,26 +88,13 @@ def _date_plan(format_: str):
     return tuple(plan)
 
 
-@lru_cache(maxsize=1024)
-def reaction_button(kind: str, label: str, count: int, mine: bool) -> Markup:
-    """One reaction's button. A thread of 200 replies shows a few hundred of them, nearly
-    all alike (a handful of kinds and small counts): each is built once per process."""
-    pressed = "true" if mine else "false"
-    shown = escape(label) + (Markup(' <span class="reaction-count">{}</span>').format(count) if count else "")
-    return Markup(
-        '<button type="submit" name="kind" value="{}" class="reaction{}" aria-pressed="{}">{}</button>'
-    ).format(kind, " reaction-mine" if mine else "", pressed, shown)
-
-
 def environment(**options) -> Environment:
     # Jinja2 stops at an attribute of a missing value; Django's templates print nothing.
     # The row templates came from Django's, which counted on that.
     options["undefined"] = ChainableUndefined  # also in DEBUG, where Django would print the name
     options.pop("autoescape", None)  # always on: members' words must never become markup
     env = Environment(autoescape=True, **options)
-    env.globals.update(
-        url=url, row_url=row_url, static=static, meeting_time=meeting_time, reaction_button=reaction_button
-    )
+    env.globals.update(url=url, row_url=row_url, static=static, meeting_time=meeting_time)
     env.filters.update(
         date=local_date,
         pluralize=defaultfilters.pluralize,
