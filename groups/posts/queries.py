@@ -23,6 +23,8 @@ from groups.access import (
 from groups.models import ContentStatus, Group, Membership, Occurrence, Post, PostRead, Reaction, Reply, Rsvp
 
 POSTS_PER_PAGE = 20
+# What a list of posts never shows: a page of twenty long posts would fetch them all.
+TEXT_NOT_LISTED = ("body", "body_html", "hold_reason", "submission_key")
 REPLIES_PER_PAGE = 50
 
 
@@ -103,6 +105,7 @@ def post_list_page(*, user, group: Group, cursor: str = ""):
     """
     posts = (
         Post.objects.filter(visible_content_q(user, group), group=group)
+        .defer(*TEXT_NOT_LISTED)
         .select_related("author")
         .annotate(author_blocked=blocked_by_viewer(user))
         .annotate(read_at=Subquery(PostRead.objects.filter(user=user.pk, post=OuterRef("pk")).values("read_at")[:1]))
@@ -242,6 +245,7 @@ def recent_posts_for(user, *, memberships: dict, limit: int = 8):
         return []
     posts = list(
         Post.objects.filter(published_content_q(list(memberships)))
+        .defer(*TEXT_NOT_LISTED)
         .select_related("group", "author")
         .annotate(author_blocked=blocked_by_viewer(user))
         .order_by("-last_activity_at", "-id")[:limit]
