@@ -11,7 +11,7 @@ from groups.models import CrisisPhrase, GroupWatchedWord, WatchedWord
 # (the SCREENING generation renews at that commit), and for at most this long, in case a
 # change was made while a process could not reach Redis. Without Redis they are read from
 # the database every time.
-LISTS_SECONDS = 300
+LISTS_SECONDS = 60
 
 
 @dataclass
