@@ -5,6 +5,7 @@ import itertools
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.core.cache import caches
 from django.core.exceptions import FieldFetchBlocked
 from django.db.models.fetch_modes import FetchMode
 
@@ -191,3 +192,29 @@ def _no_lazy_loads_in_lists(monkeypatch):
     from django.db.models import query
 
     monkeypatch.setattr(query, "DEFAULT_FETCH_MODE", RAISE_ON_PEER_FETCH)
+
+
+DEAD_REDIS = "redis://127.0.0.1:1/13"  # nothing listens on port 1: refused at once
+REDIS_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+
+
+@pytest.fixture
+def redis_down(settings):
+    """The production cache settings, with Redis not answering."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "community.core.cache.FallbackRedisCache",
+            "LOCATION": DEAD_REDIS,
+            "OPTIONS": {**REDIS_OPTIONS, "FALLBACK": "locmem"},
+        },
+        "sessions": {
+            "BACKEND": "community.core.cache.FallbackRedisCache",
+            "LOCATION": DEAD_REDIS,
+            "KEY_PREFIX": "session",
+            "OPTIONS": {**REDIS_OPTIONS, "FALLBACK": "dummy"},
+        },
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.SESSION_CACHE_ALIAS = "sessions"
+    yield
+    caches.close_all()

@@ -6,38 +6,13 @@ import os
 import time
 
 import pytest
-from django.core.cache import caches
 from django.db import OperationalError, connection, connections
 from django.test import Client
 from django.urls import reverse
 
 from community.core import cache as fallback_cache
 from community.pages import errors
-
-DEAD_REDIS = "redis://127.0.0.1:1/13"  # nothing listens on port 1: refused at once
-REDIS_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
-
-
-@pytest.fixture
-def redis_down(settings):
-    """The production cache settings, with Redis not answering."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "community.core.cache.FallbackRedisCache",
-            "LOCATION": DEAD_REDIS,
-            "OPTIONS": {**REDIS_OPTIONS, "FALLBACK": "locmem"},
-        },
-        "sessions": {
-            "BACKEND": "community.core.cache.FallbackRedisCache",
-            "LOCATION": DEAD_REDIS,
-            "KEY_PREFIX": "session",
-            "OPTIONS": {**REDIS_OPTIONS, "FALLBACK": "dummy"},
-        },
-    }
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-    settings.SESSION_CACHE_ALIAS = "sessions"
-    yield
-    caches.close_all()
+from tests.conftest import DEAD_REDIS, REDIS_OPTIONS
 
 
 def test_with_redis_down_a_member_stays_signed_in_and_pages_work(redis_down, make_member, caplog):

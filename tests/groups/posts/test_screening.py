@@ -4,7 +4,7 @@ with spacing, look-alike letters or invisible characters."""
 import re
 
 import pytest
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -110,19 +110,9 @@ def test_the_kept_lists_are_read_again_after_any_change_to_them(make_group, make
 
 
 @pytest.mark.django_db
-def test_without_redis_the_lists_are_read_from_the_database_each_time(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "community.core.cache.FallbackRedisCache",
-            "LOCATION": "redis://127.0.0.1:1/13",  # nothing listens on port 1
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "FALLBACK": "locmem"},
-        }
-    }
-    try:
-        assert not screen("Some days I want to walk into the sea").is_risk
-        CrisisPhrase.objects.create(phrase="walk into the sea")
-        with CaptureQueriesContext(connection) as queries:
-            assert screen("Some days I want to walk into the sea").is_risk
-        assert len(queries) > 0
-    finally:
-        caches.close_all()
+def test_without_redis_the_lists_are_read_from_the_database_each_time(redis_down):
+    assert not screen("Some days I want to walk into the sea").is_risk
+    CrisisPhrase.objects.create(phrase="walk into the sea")
+    with CaptureQueriesContext(connection) as queries:
+        assert screen("Some days I want to walk into the sea").is_risk
+    assert len(queries) > 0
