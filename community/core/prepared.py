@@ -8,10 +8,13 @@ stays where it is written (the querysets come from the same helpers the pages us
 the answer is read from the database at every call: nothing is cached but the SQL.
 """
 
+import logging
 from collections.abc import Callable
 from contextlib import contextmanager
 
-from django.db import connections
+from django.db import DatabaseError, connections
+
+logger = logging.getLogger("community.core.prepared")
 
 # The stand-in id: a value no row has, found again among the compiled parameters.
 STAND_IN = -7_301_946_285
@@ -72,3 +75,32 @@ def planned_for_each_value(using: str = "default"):
         yield
     finally:
         driver_connection.prepare_threshold = threshold
+
+
+# What PostgreSQL answers when a statement a connection prepared reads a column whose type
+# has changed since (a migration widened it while this release was still serving).
+_PLAN_OUTDATED = "cached plan must not change result type"
+
+
+def replan_after_schema_change(execute, sql, params, many, context):
+    """A database execute wrapper (installed on every connection by CommunityConfig).
+
+    psycopg keeps a connection's prepared statements until a rollback, so outside a
+    transaction such a statement would fail again on every request until the connection
+    closed. Drop them all and run the statement again, once. Inside a transaction it cannot
+    be run again; the rollback that follows drops them."""
+    try:
+        return execute(sql, params, many, context)
+    except DatabaseError as error:
+        connection = context["connection"]
+        if _PLAN_OUTDATED not in str(error) or connection.in_atomic_block:
+            raise
+        logger.warning("prepared statements dropped after a schema change")
+        connection.connection.execute("DEALLOCATE ALL")  # psycopg forgets them too
+        return execute(sql, params, many, context)
+
+
+def install_replanning(sender, connection, **kwargs):
+    """A connection_created receiver."""
+    if connection.vendor == "postgresql" and replan_after_schema_change not in connection.execute_wrappers:
+        connection.execute_wrappers.append(replan_after_schema_change)

@@ -87,3 +87,37 @@ def test_full_text_searches_are_planned_for_their_own_words(member, make_group, 
     assert prepared  # the viewer's groups, looked up by id, are prepared
     assert not [statement for statement in prepared if "tsquery" in statement]
     assert connection.connection.prepare_threshold == threshold  # and later statements are again
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_prepared_before_a_column_changed_type_is_prepared_again():
+    """A migration that widens a column while the old release still serves: without help,
+    PostgreSQL refuses the old prepared statement on that connection until it closes."""
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    threshold = connection.settings_dict["OPTIONS"].get("prepare_threshold")
+    if not threshold:
+        pytest.skip("DB_PREPARE_THRESHOLD=0 here")
+    import psycopg
+
+    settings = connection.settings_dict
+    other = psycopg.connect(
+        dbname=settings["NAME"], host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"],
+        autocommit=True,
+    )  # fmt: skip
+    other.execute("CREATE TABLE probe_widened (id int PRIMARY KEY, name varchar(20))")
+    try:
+        other.execute("INSERT INTO probe_widened VALUES (1, 'Harbour')")
+
+        def name_of(row_id):
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT id, name FROM probe_widened WHERE id = %s", [row_id])
+                return cursor.fetchone()
+
+        assert [name_of(1) for _ in range(threshold + 2)][-1] == (1, "Harbour")
+        other.execute("ALTER TABLE probe_widened ALTER COLUMN name TYPE varchar(200)")
+        assert name_of(1) == (1, "Harbour")
+        assert name_of(1) == (1, "Harbour")
+    finally:
+        other.execute("DROP TABLE probe_widened")
+        other.close()
