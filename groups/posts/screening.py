@@ -12,6 +12,9 @@ from groups.models import CrisisPhrase, GroupWatchedWord, WatchedWord
 # change was made while a process could not reach Redis. Without Redis they are read from
 # the database every time.
 LISTS_SECONDS = 60
+# In the keys: change it when what is kept changes shape, so that two releases running side
+# by side during an upgrade never read each other's lists.
+LISTS_SHAPE = 1
 
 
 @dataclass
@@ -79,7 +82,7 @@ def _kept(key: str, build):
 def _site_lists() -> tuple[list[str], list[tuple[str, str, str]]]:
     """Staff's active crisis phrases, and their watched words as (phrase, action, message)."""
     return _kept(
-        "screening:site",
+        f"screening:site:{LISTS_SHAPE}",
         lambda: (
             list(CrisisPhrase.objects.filter(is_active=True).values_list("phrase", flat=True)),
             list(WatchedWord.objects.values_list("phrase", "action", "message")),
@@ -89,7 +92,7 @@ def _site_lists() -> tuple[list[str], list[tuple[str, str, str]]]:
 
 def _group_words(group) -> list[tuple[str, str, str]]:
     return _kept(
-        f"screening:group:{group.pk}",
+        f"screening:group:{LISTS_SHAPE}:{group.pk}",
         lambda: list(GroupWatchedWord.objects.filter(group=group).values_list("phrase", "action", "message")),
     )
 

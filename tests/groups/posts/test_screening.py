@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from community.core import pagecache
 from community.core.text import contains_phrase, normalise_for_matching
 from groups.models import CrisisPhrase, GroupWatchedWord, WatchedWord
-from groups.posts.screening import screen
+from groups.posts.screening import LISTS_SHAPE, screen
 
 
 @pytest.mark.parametrize(
@@ -80,7 +80,7 @@ TABLES_READ = re.compile(r'(?:FROM|JOIN)\s+"(\w+)"')
 @pytest.mark.django_db
 def test_screening_reads_only_tables_whose_writes_renew_the_kept_lists(make_group):
     group = make_group("Harbour")
-    cache.delete_many(["screening:site", f"screening:group:{group.pk}"])
+    cache.delete_many([f"screening:site:{LISTS_SHAPE}", f"screening:group:{LISTS_SHAPE}:{group.pk}"])
     with CaptureQueriesContext(connection) as queries:
         screen("A hard day", group=group)
     read = {table for query in queries.captured_queries for table in TABLES_READ.findall(query["sql"])}
