@@ -7,8 +7,11 @@ once per process (community/core/prepared.py), and checks the account as ModelBa
 does. Everything else, signing in included, is ModelBackend's.
 """
 
+from functools import lru_cache
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.db import connections
 
 from community.core.prepared import PreparedQuery, compiled
 
@@ -25,15 +28,23 @@ def _attnames() -> list[str]:
 _MEMBER_BY_ID = PreparedQuery(_member_by_id)
 
 
-def _raw_values_suffice() -> bool:
-    """Whether every column comes back from the driver as the model holds it (no field
-    converts database values, as a JSON or encrypted field would)."""
-    return not any(hasattr(field, "from_db_value") for field in get_user_model()._meta.concrete_fields)
+@lru_cache
+def _raw_values_suffice(vendor: str) -> bool:
+    """Whether every column comes back from the driver as the model holds it: neither the
+    field (as a JSON or encrypted field would) nor the database backend converts it
+    (SQLite's dates come back as naive datetimes, its booleans as numbers). Once per
+    process and kind of database."""
+    connection = connections["default"]
+    model = get_user_model()
+    return not any(
+        field.get_db_converters(connection) or connection.ops.get_db_converters(field.get_col(model._meta.db_table))
+        for field in model._meta.concrete_fields
+    )
 
 
 class MemberBackend(ModelBackend):
     def get_user(self, user_id):
-        if not _raw_values_suffice():
+        if not _raw_values_suffice(connections["default"].vendor):
             return super().get_user(user_id)
         row = _MEMBER_BY_ID.fetchone(user_id)
         if row is None:

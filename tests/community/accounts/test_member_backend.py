@@ -4,9 +4,12 @@
 import pytest
 from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.db import connections
+from django.db.models import DateTimeField
 from django.test import Client
 from django.urls import reverse
 
+from community.accounts import backends
 from community.accounts.backends import MemberBackend
 
 MEMBER_BACKEND = "community.accounts.backends.MemberBackend"
@@ -73,3 +76,34 @@ def test_a_signed_in_page_reads_the_member_in_one_query(client, member, django_a
     with django_assert_num_queries(SIGNED_IN_QUERIES - 1) as captured:
         assert client.get(reverse("community:about")).wsgi_request.user == member
     assert sum('FROM "community_user"' in query["sql"] for query in captured.captured_queries) == 1
+
+
+@pytest.fixture
+def fresh_raw_values_check():
+    backends._raw_values_suffice.cache_clear()
+    yield
+    backends._raw_values_suffice.cache_clear()
+
+
+def test_where_the_database_converts_values_the_member_is_read_through_the_orm(
+    member, monkeypatch, fresh_raw_values_check
+):
+    """SQLite, the embedded default, hands dates back as naive datetimes: the raw row gave
+    a member whose sign-up time could not be compared with now (posting a reply answered
+    500). Wherever the backend converts a column, the member is read as ModelBackend does."""
+    ops = connections["default"].ops
+    plain = ops.get_db_converters
+
+    def dates_converted(expression):
+        extra = (
+            [lambda value, expression, connection: value] if isinstance(expression.output_field, DateTimeField) else []
+        )
+        return [*plain(expression), *extra]
+
+    def raw_read(user_id):
+        raise AssertionError("the raw row was used")
+
+    monkeypatch.setattr(ops, "get_db_converters", dates_converted)
+    monkeypatch.setattr(backends._MEMBER_BY_ID, "fetchone", raw_read)
+    loaded = MemberBackend().get_user(member.pk)
+    assert fields(loaded) == fields(ModelBackend().get_user(member.pk))
