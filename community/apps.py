@@ -18,8 +18,11 @@ class CommunityConfig(AppConfig):
         from django.db.backends.signals import connection_created
 
         from community.core.pagecache import install_write_watch
-        from community.core.prepared import install_replanning
 
         connection_created.connect(install_write_watch, dispatch_uid="page-generation-writes")
-        # A statement prepared before a migration changed a column's type is prepared again.
+
+        # A statement prepared before a migration changed a column's type is prepared
+        # again (community/core/prepared.py), in every process.
+        from community.core.prepared import install_replanning
+
         connection_created.connect(install_replanning, dispatch_uid="replan-after-schema-change")

@@ -175,9 +175,7 @@ def watch_writes(execute, sql, params, many, context):
     """A database execute wrapper (installed on every connection by CommunityConfig)."""
     result = execute(sql, params, many, context)
     table = written_table(sql) if isinstance(sql, str) else ANY_TABLE
-    # A statement that changed no row (marking read what was already read) changes nothing
-    # anyone sees; -1 is a driver that cannot tell.
-    if table is not None and context["cursor"].rowcount != 0 and (names := generations_written(table)):
+    if table is not None and _may_have_changed_rows(sql, context["cursor"]) and (names := generations_written(table)):
         connection = context["connection"]
         if connection.in_atomic_block:
             # Everyone else sees the write when it commits; this thread sees it at once.
@@ -187,6 +185,13 @@ def watch_writes(execute, sql, params, many, context):
         else:
             new_generations(*names)
     return result
+
+
+def _may_have_changed_rows(sql: str, cursor) -> bool:
+    """False for a statement that changed no row (marking read what was already read): it
+    changes nothing anyone sees. -1 is a driver that cannot tell; SQLite counts the rows of
+    an ``INSERT ... RETURNING`` only once they are read, so those count as changed."""
+    return cursor.rowcount != 0 or (isinstance(sql, str) and " RETURNING " in sql)
 
 
 _thread = threading.local()
