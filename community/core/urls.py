@@ -30,13 +30,13 @@ def row_url(name: str, *args) -> str:
 
 
 def url(name: str, *args, **kwargs) -> str:
-    """reverse() for templates; a URL without arguments (the header's and footer's links,
-    some twenty on every page) is reversed once per process."""
-    if not args and not kwargs:
-        return _constant_url(name, get_script_prefix(), get_urlconf())
-    return reverse(name, args=args or None, kwargs=kwargs or None)
+    """reverse() for templates, each URL reversed once per process: the header's and
+    footer's links (some twenty on every page), and a group's links in a list's rows."""
+    if kwargs:
+        return reverse(name, kwargs=kwargs)
+    return _url_with_args(name, args, get_script_prefix(), get_urlconf())
 
 
-@lru_cache(maxsize=512)
-def _constant_url(name: str, script_prefix: str, urlconf) -> str:
-    return reverse(name, urlconf=urlconf)
+@lru_cache(maxsize=4096)
+def _url_with_args(name: str, args: tuple, script_prefix: str, urlconf) -> str:
+    return reverse(name, args=args or None, urlconf=urlconf)

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 
+from community.core.urls import row_url
 from groups.directory.models import Group
 
 TITLE_MAX = 150
@@ -82,7 +82,8 @@ class Post(WrittenContent):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("groups:post-detail", kwargs={"group_slug": self.group.slug, "post_id": self.pk})
+        # Lists link many posts and replies: reversed once per group, not per row.
+        return row_url("groups:post-detail", self.group.slug, self.pk)
 
 
 class Reply(WrittenContent):
