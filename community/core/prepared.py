@@ -78,8 +78,12 @@ def planned_for_each_value(using: str = "default"):
 
 
 # What PostgreSQL answers when a statement a connection prepared reads a column whose type
-# has changed since (a migration widened it while this release was still serving).
-_PLAN_OUTDATED = "cached plan must not change result type"
+# has changed since (a migration widened it while this release was still serving):
+# "cached plan must not change result type", SQLSTATE feature_not_supported. That is
+# raised while planning, before the statement does anything, so running it again cannot
+# do anything twice. Matched on the code, not the text: the text may be translated, and an
+# error's detail can quote what a member typed.
+_PLAN_OUTDATED = "0A000"
 
 
 def replan_after_schema_change(execute, sql, params, many, context):
@@ -93,7 +97,7 @@ def replan_after_schema_change(execute, sql, params, many, context):
         return execute(sql, params, many, context)
     except DatabaseError as error:
         connection = context["connection"]
-        if _PLAN_OUTDATED not in str(error) or connection.in_atomic_block:
+        if getattr(error.__cause__, "sqlstate", None) != _PLAN_OUTDATED or connection.in_atomic_block:
             raise
         logger.warning("prepared statements dropped after a schema change")
         connection.connection.execute("DEALLOCATE ALL")  # psycopg forgets them too

@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, connection
 from django.utils.html import strip_tags
 
 from community.search.queries import search_site
@@ -121,3 +122,20 @@ def test_a_statement_prepared_before_a_column_changed_type_is_prepared_again():
     finally:
         other.execute("DROP TABLE probe_widened")
         other.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_another_error_quoting_those_words_is_not_run_again(make_member):
+    """An error's detail can quote what a member typed: only PostgreSQL's code for an
+    outdated plan runs a statement again."""
+    words = "cached plan must not change result type"
+    get_user_model().objects.filter(pk=make_member("River").pk).update(email=words)
+    sent = []
+
+    def count(execute, sql, params, many, context):
+        sent.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count), pytest.raises(IntegrityError, match=words):
+        get_user_model().objects.create(email=words, display_name="Copy")
+    assert len([sql for sql in sent if sql.startswith("INSERT")]) == 1
