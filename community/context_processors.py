@@ -42,11 +42,9 @@ def header_counts(user) -> tuple[int, int | None]:
     to a table that query reads (the HEADER generation, community/core/pagecache.py)."""
     staff = is_site_staff(user)
     key = f"header-counts:{user.pk}:{int(staff)}"
-    generation, kept = pagecache.read_kept(pagecache.HEADER, key)
-    if kept is None:
-        kept = tuple(_HEADER_COUNTS[staff].fetchone(user.pk))
-        pagecache.keep(key, generation, kept, HEADER_COUNTS_SECONDS)
-    return kept
+    return pagecache.kept_or_built(
+        pagecache.HEADER, key, lambda: tuple(_HEADER_COUNTS[staff].fetchone(user.pk)), HEADER_COUNTS_SECONDS
+    )
 
 
 def _header_counts_sql(staff: bool):

@@ -264,6 +264,16 @@ def keep(key: str, generation, value, seconds: int) -> None:
         cache.set(key, (generation, value), seconds)
 
 
+def kept_or_built(name: str, key: str, build, seconds: int):
+    """What was kept under ``key`` at the current generation ``name``, or ``build()``,
+    kept for next time (at most ``seconds``)."""
+    generation, kept = read_kept(name, key)
+    if kept is None:
+        kept = build()
+        keep(key, generation, kept, seconds)
+    return kept
+
+
 def install_write_watch(sender, connection, **kwargs):
     """A connection_created receiver: watch every connection's writes."""
     if watch_writes not in connection.execute_wrappers:

@@ -71,29 +71,25 @@ def without_safe_phrases(text: str) -> str:
     return text
 
 
-def _kept(key: str, build):
-    generation, lists = pagecache.read_kept(pagecache.SCREENING, key)
-    if lists is None:
-        lists = build()
-        pagecache.keep(key, generation, lists, LISTS_SECONDS)
-    return lists
-
-
 def _site_lists() -> tuple[list[str], list[tuple[str, str, str]]]:
     """Staff's active crisis phrases, and their watched words as (phrase, action, message)."""
-    return _kept(
+    return pagecache.kept_or_built(
+        pagecache.SCREENING,
         f"screening:site:{LISTS_SHAPE}",
         lambda: (
             list(CrisisPhrase.objects.filter(is_active=True).values_list("phrase", flat=True)),
             list(WatchedWord.objects.values_list("phrase", "action", "message")),
         ),
+        LISTS_SECONDS,
     )
 
 
 def _group_words(group) -> list[tuple[str, str, str]]:
-    return _kept(
+    return pagecache.kept_or_built(
+        pagecache.SCREENING,
         f"screening:group:{LISTS_SHAPE}:{group.pk}",
         lambda: list(GroupWatchedWord.objects.filter(group=group).values_list("phrase", "action", "message")),
+        LISTS_SECONDS,
     )
 
 
