@@ -13,7 +13,7 @@ from groups.moderation.models import (
     Report,
     WatchedWord,
 )
-from groups.posts.models import ContentStatus, HoldReason, Post, PostRead, Reaction, Reply, Revision
+from groups.posts.models import ContentStatus, HoldReason, Post, PostRead, Reaction, Reply, Revision, ThreadVersion
 from groups.settings.models import GroupWatchedWord, RulesRevision
 
 __all__ = [
@@ -45,6 +45,7 @@ __all__ = [
     "RulesRevision",
     "Rsvp",
     "SeriesRsvp",
+    "ThreadVersion",
     "Topic",
     "WatchedWord",
 ]

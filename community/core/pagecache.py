@@ -240,6 +240,11 @@ def read_kept(name: str, key: str):
     return generation, (kept[1] if generation and kept is not None and kept[0] == generation else None)
 
 
+def may_keep() -> bool:
+    """Whether anything may be kept now: the cache is shared by every process."""
+    return settings.KEEP_PAGES and not getattr(cache, "degraded", False)
+
+
 def current_generation(name: str):
     """The generation ``name`` for a fragment's key (``{% cache %}``), or None when nothing
     may be kept."""

@@ -16,8 +16,9 @@ from django.db import DatabaseError, connections
 
 logger = logging.getLogger("community.core.prepared")
 
-# The stand-in id: a value no row has, found again among the compiled parameters.
+# The stand-in ids: values no row has, found again among the compiled parameters.
 STAND_IN = -7_301_946_285
+STAND_INS = (STAND_IN, STAND_IN - 1, STAND_IN - 2)
 
 
 def compiled(queryset) -> tuple[str, list]:
@@ -27,30 +28,36 @@ def compiled(queryset) -> tuple[str, list]:
 
 
 class PreparedQuery:
-    """``build(stand_in)`` returns ``(sql, params)`` for the stand-in id (use ``compiled``
-    on querysets built for it); ``fetchone(real_id)`` runs it for a real one. The stand-in
-    must decide nothing but values: a rule that takes another shape for some ids (staff,
-    say) needs a PreparedQuery per shape."""
+    """``build(*stand_ins)`` returns ``(sql, params)`` for ``ids`` stand-in ids (use
+    ``compiled`` on querysets built for them); ``fetchone(*real_ids)`` runs it for real
+    ones, in the same order. The stand-ins must decide nothing but values: a rule that
+    takes another shape for some ids (staff, say) needs a PreparedQuery per shape."""
 
-    def __init__(self, build: Callable[[int], tuple[str, list]], using: str = "default"):
+    def __init__(self, build: Callable[..., tuple[str, list]], using: str = "default", *, ids: int = 1):
         self._build = build
         self._using = using
-        self._prepared: tuple[str, list, list[int]] | None = None
+        self._ids = ids
+        self._prepared: tuple[str, list, list[tuple[int, int]]] | None = None
 
-    def _prepare(self) -> tuple[str, list, list[int]]:
+    def _prepare(self) -> tuple[str, list, list[tuple[int, int]]]:
         if self._prepared is None:
-            sql, params = self._build(STAND_IN)
-            slots = [index for index, value in enumerate(params) if type(value) is int and value == STAND_IN]
-            if not slots:
-                raise ValueError("The prepared query does not use the stand-in id.")
+            stand_ins = STAND_INS[: self._ids]
+            sql, params = self._build(*stand_ins)
+            slots = [
+                (index, stand_ins.index(value))
+                for index, value in enumerate(params)
+                if type(value) is int and value in stand_ins
+            ]
+            if {which for _index, which in slots} != set(range(self._ids)):
+                raise ValueError("The prepared query does not use every stand-in id.")
             self._prepared = (sql, params, slots)
         return self._prepared
 
-    def fetchone(self, real_id: int) -> tuple | None:
+    def fetchone(self, *real_ids: int) -> tuple | None:
         sql, params, slots = self._prepare()
         params = list(params)
-        for index in slots:
-            params[index] = real_id
+        for index, which in slots:
+            params[index] = real_ids[which]
         with connections[self._using].cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone()

@@ -175,6 +175,25 @@ class Reaction(models.Model):
         return self.get_kind_display()
 
 
+class ThreadVersion(models.Model):
+    """A number that changes whenever anything a thread's replies show may have changed:
+    a reply written, edited, moderated or deleted, a reaction on the post or a reply, a
+    replier's display name. Written by the database's own triggers (migration 0010), never
+    by the application, so no code path can forget it; a thread with no row has not
+    changed since they were installed (version 0). ``groups/posts/kept_replies.py`` keeps
+    pages of replies under it."""
+
+    # No foreign key: the triggers write here while Django deletes a post's replies, before
+    # the post; the post's own delete trigger removes its row.
+    post = models.OneToOneField(
+        Post, on_delete=models.DO_NOTHING, primary_key=True, db_constraint=False, related_name="+"
+    )
+    version = models.BigIntegerField()
+
+    def __str__(self):
+        return f"{self.post_id} at {self.version}"
+
+
 class PostRead(models.Model):
     """When a member last opened a post, for unread markers in the list."""
 

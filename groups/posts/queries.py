@@ -26,6 +26,8 @@ POSTS_PER_PAGE = 20
 # What a list of posts never shows: a page of twenty long posts would fetch them all.
 TEXT_NOT_LISTED = ("body", "body_html", "hold_reason", "submission_key")
 REPLIES_PER_PAGE = 50
+# Django's enum builds its choices list on every access.
+REACTION_KINDS = tuple(Reaction.Kind.choices)
 
 
 def page_by_ids(queryset, *, per_page: int, number):
@@ -137,6 +139,7 @@ class ReplyPage:
     earlier_before: int | None = None
     later_from: int | None = None
     first_number: int = 1
+    anchored: bool = False
 
     @property
     def is_last(self) -> bool:
@@ -144,30 +147,39 @@ class ReplyPage:
 
 
 def thread_replies(*, user, post: Post, start_at=None, before=None, latest: bool = False) -> ReplyPage:
-    """A page of the replies the user may see, oldest first, each with its author label.
-    Deleted replies stay as markers; held ones show to their author and moderators.
-
-    Keyset pages on (created_at, id). ``start_at`` is the first reply of the page (where
-    a link to a reply lands), ``before`` the reply just after it, ``latest`` the last
-    page. An anchor counts only if the user may see it in this thread: anything else
-    (another thread's reply, a held reply of someone else) gives the first page, so the
-    address cannot tell whether such a reply exists.
-    """
-    group = post.group
-    moderates = can_moderate(user, group)
+    """A page of the replies the user may see, oldest first, each with its author label
+    and whether it is folded away for them. Deleted replies stay as markers; held ones
+    show to their author and moderators. (``reply_page`` says how the page is chosen.)"""
+    moderates = can_moderate(user, post.group)
     replies = (
-        Reply.objects.filter(visible_content_q(user, group) | Q(status=ContentStatus.DELETED), post=post)
+        Reply.objects.filter(visible_content_q(user, post.group) | Q(status=ContentStatus.DELETED), post=post)
         .select_related("author")
         .annotate(author_blocked=blocked_by_viewer(user))
     )
+    page = reply_page(replies, start_at=start_at, before=before, latest=latest)
+    for reply in page.replies:
+        reply.shown_author = author_label(reply, viewer_moderates=moderates)
+        reply.folded = is_folded(reply)
+    return page
+
+
+def reply_page(replies, *, start_at=None, before=None, latest: bool = False) -> ReplyPage:
+    """One page of ``replies`` (a thread's, as one reader may see them), numbered.
+
+    Keyset pages on (created_at, id). ``start_at`` is the first reply of the page (where
+    a link to a reply lands), ``before`` the reply just after it, ``latest`` the last
+    page. An anchor counts only if it is among ``replies``: anything else (another
+    thread's reply, a held reply of someone else) gives the first page, so the address
+    cannot tell whether such a reply exists; ``anchored`` says whether it counted.
+    """
 
     def earlier_than(reply) -> Q:
         return Q(created_at__lt=reply["created_at"]) | Q(created_at=reply["created_at"], id__lt=reply["pk"])
 
-    anchor_id = _reply_id(before) or _reply_id(start_at)
+    anchor_id = reply_id(before) or reply_id(start_at)
     anchor = replies.filter(pk=anchor_id).values("created_at", "pk").first() if anchor_id else None
-    page = ReplyPage(replies=[])
-    if (anchor and _reply_id(before)) or (latest and not anchor):
+    page = ReplyPage(replies=[], anchored=anchor is not None)
+    if (anchor and reply_id(before)) or (latest and not anchor):
         newest_first = replies.filter(earlier_than(anchor)) if anchor else replies
         rows = list(newest_first.order_by("-created_at", "-id")[: REPLIES_PER_PAGE + 1])
         page.replies = rows[:REPLIES_PER_PAGE][::-1]
@@ -188,38 +200,46 @@ def thread_replies(*, user, post: Post, start_at=None, before=None, latest: bool
             page.later_from = rows[REPLIES_PER_PAGE].pk
     for number, reply in enumerate(page.replies, start=page.first_number):
         reply.number = number
-        reply.shown_author = author_label(reply, viewer_moderates=moderates)
-        reply.folded = is_folded(reply)
         reply.dom_prefix = f"reply-{reply.pk}"  # unique ids for per-reply forms
     return page
 
 
-def _reply_id(value) -> int | None:
+def reply_id(value) -> int | None:
     """A reply id from a query string, or None for anything that cannot be one."""
     value = str(value or "")
     return int(value) if value.isdecimal() and len(value) < 19 else None
 
 
 def attach_reactions(*, user, post: Post, replies) -> None:
-    """Give the post and each reply ``reaction_rows``: (kind, label, count, mine) for every
-    kind in the fixed set. One query, however many replies and reactions."""
+    """Give the post and each reply ``reaction_rows`` (``reaction_rows`` below). One query,
+    however many replies and reactions."""
+    counts, mine = reaction_counts(post=post, replies=replies, user=user)
+    for key, item in [("post", post), *((reply.pk, reply) for reply in replies)]:
+        item.reaction_rows = reaction_rows(counts[key], mine[key])
+
+
+def reaction_counts(*, post: Post, replies, user=None) -> tuple[dict, dict]:
+    """How many of each reaction the post ("post") and each reply (by id) have, and which
+    of them ``user`` gave (none without a user): two dictionaries of those keys."""
     reply_ids = [reply.pk for reply in replies]
     counts, mine = defaultdict(dict), defaultdict(set)
     rows = (
         Reaction.objects.filter(Q(post=post) | Q(reply_id__in=reply_ids))
         .values("post_id", "reply_id", "kind")
-        .annotate(n=Count("id"), mine=Count("id", filter=Q(user=user.pk)))
+        .annotate(n=Count("id"), **({"mine": Count("id", filter=Q(user=user.pk))} if user else {}))
         .order_by()
     )
     for row in rows:
         key = row["reply_id"] or "post"
         counts[key][row["kind"]] = row["n"]
-        if row["mine"]:
+        if row.get("mine"):
             mine[key].add(row["kind"])
-    for key, item in [("post", post), *((reply.pk, reply) for reply in replies)]:
-        item.reaction_rows = [
-            (kind, label, counts[key].get(kind, 0), kind in mine[key]) for kind, label in Reaction.Kind.choices
-        ]
+    return counts, mine
+
+
+def reaction_rows(counts: dict, mine: set) -> list[tuple]:
+    """(kind, label, count, mine) for every kind in the fixed set, in its order."""
+    return [(kind, label, counts.get(kind, 0), kind in mine) for kind, label in REACTION_KINDS]
 
 
 def members_of(group: Group):

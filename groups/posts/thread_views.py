@@ -26,7 +26,7 @@ from groups.access import (
 from groups.forms import ReplyForm
 from groups.models import Post, Reason
 from groups.moderation.forms import SlowModeForm
-from groups.posts import queries
+from groups.posts import kept_replies, queries
 from groups.posts.actions import review_notice, set_post_state
 from groups.posts.reactions import toggle_reaction
 from groups.posts.read_markers import mark_read
@@ -57,23 +57,18 @@ def post_list(request, group_slug):
 def thread_context(request, group, post, reply_form=None, preview=None):
     """What the thread page shows: the post, a page of replies with their reactions, and
     the reply form (``reply_form``: one sent back with errors; ``preview``: a reply's)."""
-    page = queries.thread_replies(
-        user=request.user,
-        post=post,
-        start_at=request.GET.get("from"),
-        before=request.GET.get("before"),
-        latest="latest" in request.GET,
-    )
-    replies = page.replies
-    queries.attach_reactions(user=request.user, post=post, replies=replies)
     moderates = can_moderate(request.user, group)
+    cannot_post = why_cannot_participate(request.user, group)
+    page, replies_html = kept_replies.replies_shown(
+        request, group=group, post=post, moderates=moderates, cannot_post=cannot_post
+    )
     post.shown_author = author_label(post, viewer_moderates=moderates)
     post.folded = is_folded(post)
-    cannot_post = why_cannot_participate(request.user, group)
     return {
         "group": group,
         "post": post,
-        "replies": replies,
+        "replies": page.replies,
+        "replies_html": replies_html,
         "reply_page": page,
         "can_moderate": moderates,
         "cannot_post": cannot_post,

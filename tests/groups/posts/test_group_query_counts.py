@@ -7,6 +7,7 @@ queries; a new query per row would break the larger size at once.
 import pytest
 from django.urls import reverse
 
+from community.models import Block
 from groups.models import Membership, Reaction, Topic
 from groups.posts.queries import REPLIES_PER_PAGE
 from tests.conftest import SIGNED_IN_QUERIES as SIGNED_IN
@@ -65,13 +66,28 @@ def test_post_with_many_replies_queries_do_not_grow(
     for n in range(size):
         reply = make_reply(post, authors[n % 5], body=f"Reply {n}", is_anonymous=n % 3 == 0)
         Reaction.objects.create(user=reader, reply=reply, kind="support")
+    Block.objects.create(blocker=reader, blocked=authors[1])
     client.force_login(reader)
-    # + the group with the reader's membership, post, read-marker upsert, notifications
-    # marked read, replies with authors, reaction counts with mine among them.
+    # The header's counts are kept, so SIGNED_IN has a query to spare here. The first reader
+    # of the page builds it: + the group with the reader's membership, the post, what is
+    # the reader's in the thread (its version, a reply of theirs waiting for review, their
+    # blocks and reactions), the replies with their authors, their reaction counts, the
+    # read-marker upsert, notifications marked read.
     with django_assert_max_num_queries(SIGNED_IN + 6):
         response = client.get(post.get_absolute_url())
     assert response.status_code == 200
     assert len(response.context["replies"]) == min(size, REPLIES_PER_PAGE)
+    # Later readers find it kept (groups/posts/kept_replies.py): no replies or counts read.
+    with django_assert_max_num_queries(SIGNED_IN + 4):
+        again = client.get(post.get_absolute_url())
+    assert again.content.count(b"Folded away") == response.content.count(b"Folded away") > 0
+    # A moderator's page is built for them each time: the replies with their authors (and
+    # the moderator's blocks), the reaction counts with theirs, and no thread version.
+    moderator = make_member()
+    add_member(group, moderator, role=Membership.Role.MODERATOR)
+    client.force_login(moderator)
+    with django_assert_max_num_queries(SIGNED_IN + 5):
+        assert client.get(post.get_absolute_url()).status_code == 200
 
 
 @pytest.mark.parametrize("size", [2, 30])

@@ -1,0 +1,215 @@
+"""A page of a thread's replies as most of its readers see it, kept between requests.
+
+Most readers of a page of replies see the same thing: the same replies, names, words,
+times and reaction counts. What is personal is little: the reader's own replies (edit,
+delete, the history link), replies whose author the reader blocked (folded away) and the
+reactions the reader gave. So a page is kept as the HTML of each reply as a reader with
+none of those sees it (rendered for viewer NOBODY), with the rows it was rendered from;
+a request renders afresh only the replies personal to its reader, and puts its own CSRF
+token where the kept HTML holds CSRF_PLACEHOLDER.
+
+A page is kept under the thread's version (``ThreadVersion``), which the database's
+triggers change on every write to the thread's replies, to the reactions on the post or
+its replies, and to its repliers' display names; and under everything else its HTML
+depends on: the group's address, the reader's time zone, whether the reader may react.
+The version is read before the replies, so a kept page is never older than its version.
+
+Built for the request, never kept:
+- for the group's moderators: they see held and removed replies, the moderation tools,
+  and who wrote an anonymous reply;
+- for a reader with a reply of their own waiting for review in the thread (only they and
+  the moderators see it);
+- while the cache is not shared by every process (``pagecache.may_keep``).
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import NamedTuple
+
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef, StringAgg, Subquery, TextField, Value
+from django.db.models.functions import Cast, Coalesce, Concat
+from django.template import engines
+from django.template.backends.utils import csrf_input
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import get_current_timezone_name
+
+from community.core import pagecache
+from community.core.prepared import PreparedQuery, compiled
+from community.models import Block
+from groups.access import author_label, is_folded
+from groups.models import ContentStatus, Post, Reaction, Reason, Reply, ThreadVersion
+from groups.posts import queries
+
+KEPT_SECONDS = 600
+# In every key, so that two releases side by side never read each other's pages.
+SHAPE = 1
+# Where a kept reply's forms hold the reader's CSRF token.
+CSRF_PLACEHOLDER = "\x00csrf-input\x00"
+_PLACEHOLDER = mark_safe(CSRF_PLACEHOLDER)  # noqa: S308 - a constant
+# The reader a kept reply is rendered for: no account has this id.
+NOBODY = 0
+MODERATION_REASONS = tuple(Reason.choices)
+
+
+@dataclass(slots=True)
+class ReplyRow:
+    """What the reply template shows of one reply, kept with its page."""
+
+    pk: int
+    number: int
+    status: str
+    author_id: int | None
+    is_anonymous: bool
+    shown_author: str
+    created_at: datetime
+    edited_at: datetime | None
+    content_warning: str
+    body_html: str
+    counts: dict = field(default_factory=dict)  # reaction kind -> how many
+    # Set per reader, for the replies rendered for them.
+    folded: bool = False
+    author_blocked: bool = False
+    reaction_rows: list = field(default_factory=list)
+
+    @classmethod
+    def of(cls, reply: Reply, counts: dict) -> "ReplyRow":
+        return cls(
+            pk=reply.pk,
+            number=reply.number,
+            status=reply.status,
+            author_id=reply.author_id,
+            is_anonymous=reply.is_anonymous,
+            shown_author=author_label(reply, viewer_moderates=False),
+            created_at=reply.created_at,
+            edited_at=reply.edited_at,
+            content_warning=reply.content_warning,
+            body_html=reply.body_html,
+            counts=counts,
+        )
+
+
+@dataclass
+class KeptPage:
+    page: queries.ReplyPage  # its replies are ReplyRows
+    html: list[str]  # each reply's, for NOBODY
+    post_counts: dict
+
+
+def replies_shown(request, *, group, post: Post, moderates: bool, cannot_post: str):
+    """The page of ``post``'s replies that the request asks for, and its HTML as
+    ``request.user`` sees it; also sets ``post.reaction_rows``. Returns (page, html)."""
+    user = request.user
+    asked = {
+        "start_at": request.GET.get("from"),
+        "before": request.GET.get("before"),
+        "latest": "latest" in request.GET,
+    }
+    if not moderates and pagecache.may_keep():
+        reader = _reader_in(post, user)
+        if not reader.waiting_for_review:
+            kept = _kept_page(post, group, reader.version, not cannot_post, asked)
+            return kept.page, _for_reader(request, kept, reader, group=group, post=post, cannot_post=cannot_post)
+    page = queries.thread_replies(user=user, post=post, **asked)
+    queries.attach_reactions(user=user, post=post, replies=page.replies)
+    token = csrf_input(request)
+    pieces = [_render(reply, group, user.pk, moderates, cannot_post, token) for reply in page.replies]
+    return page, mark_safe("".join(pieces))  # noqa: S308 - Jinja2 escaped each piece
+
+
+class Reader(NamedTuple):
+    """What a reader's page of a thread needs beyond the kept page."""
+
+    version: int  # the thread's (0 before its first change)
+    waiting_for_review: bool  # a reply of theirs in the thread is
+    blocked: set  # ids of the members they blocked
+    given: dict  # the kinds of reaction they gave the post ("post") and each reply (by id)
+
+
+def _reader_in(post: Post, user) -> Reader:
+    version, waiting, blocked, on_post, on_replies = _READER_IN_THREAD.fetchone(post.pk, user.pk)
+    given = {"post": set(on_post.split(","))} if on_post else {}
+    for reaction in on_replies.split(",") if on_replies else ():
+        reply_id, kind = reaction.split(" ")
+        given.setdefault(int(reply_id), set()).add(kind)
+    return Reader(version, waiting, {int(pk) for pk in blocked.split(",")} if blocked else set(), given)
+
+
+def _reader_in_thread_sql(post_id: int, user_id: int) -> tuple[str, list]:
+    """One row: the thread's version, whether the user has a reply waiting for review in
+    it, the ids of the members they blocked, the kinds of reaction they gave the post, and
+    those they gave its replies ("<reply id> <kind>"), each list joined with commas."""
+    version = ThreadVersion.objects.filter(post=OuterRef("pk")).values("version")
+    waiting = Reply.objects.filter(post=OuterRef("pk"), author=user_id, status=ContentStatus.HELD)
+    blocked = _joined(Block.objects.filter(blocker=user_id), "blocker", Cast("blocked", TextField()))
+    on_post = _joined(Reaction.objects.filter(post=OuterRef("pk"), user=user_id), "user", "kind")
+    on_replies = _joined(
+        # Two lists, not one with an OR: each is then read from the smaller side of its join.
+        Reaction.objects.filter(reply__post=OuterRef("pk"), user=user_id),
+        "user",
+        Concat(Cast("reply", TextField()), Value(" "), "kind", output_field=TextField()),
+    )
+    row = Post.objects.filter(pk=post_id).values_list(
+        Coalesce(Subquery(version), 0), Exists(waiting), Subquery(blocked), Subquery(on_post), Subquery(on_replies)
+    )
+    return compiled(row)
+
+
+def _joined(queryset, owner: str, text):
+    """``text`` of every row of ``queryset`` (all of one ``owner``), joined with commas."""
+    return queryset.values(owner).annotate(joined=StringAgg(text, Value(","))).values("joined")
+
+
+_READER_IN_THREAD = PreparedQuery(_reader_in_thread_sql, ids=2)
+
+
+def _kept_page(post: Post, group, version: int, may_react: bool, asked: dict) -> KeptPage:
+    anchors = (queries.reply_id(asked["before"]), queries.reply_id(asked["start_at"]), asked["latest"])
+    where = (post.pk, version, group.slug, get_current_timezone_name(), may_react, *anchors)
+    key = ":".join(map(str, ("thread-replies", SHAPE, *where)))
+    kept = cache.get(key)
+    if kept is None:
+        kept = _build(post, group, may_react, asked)
+        # An anchor that is no reply of this thread gives the first page: not kept under
+        # an address anyone could make up.
+        if kept.page.anchored or not (anchors[0] or anchors[1]):
+            cache.set(key, kept, KEPT_SECONDS)
+    return kept
+
+
+def _build(post: Post, group, may_react: bool, asked: dict) -> KeptPage:
+    """The page as a reader sees it who wrote none of its replies, blocked none of their
+    authors, gave no reaction and has no reply waiting for review."""
+    replies = Reply.objects.filter(
+        post=post, status__in=[ContentStatus.PUBLISHED, ContentStatus.DELETED]
+    ).select_related("author")
+    page = queries.reply_page(replies, **asked)
+    counts, _nobody_gave = queries.reaction_counts(post=post, replies=page.replies)
+    page.replies = [ReplyRow.of(reply, counts[reply.pk]) for reply in page.replies]
+    for row in page.replies:
+        row.reaction_rows = queries.reaction_rows(row.counts, set())
+    cannot_post = "" if may_react else "cannot"
+    html = [_render(row, group, NOBODY, False, cannot_post, _PLACEHOLDER) for row in page.replies]
+    return KeptPage(page=page, html=html, post_counts=counts["post"])
+
+
+def _for_reader(request, kept: KeptPage, reader: Reader, *, group, post: Post, cannot_post: str) -> SafeString:
+    """The kept page's HTML with the replies personal to the reader rendered for them."""
+    user_id, no_reactions = request.user.pk, set()
+    pieces = []
+    for row, piece in zip(kept.page.replies, kept.html, strict=True):
+        row.author_blocked = row.author_id in reader.blocked
+        row.folded = is_folded(row)
+        given = reader.given.get(row.pk, no_reactions)
+        if row.author_id == user_id or row.folded or given:
+            row.reaction_rows = queries.reaction_rows(row.counts, given)
+            piece = _render(row, group, user_id, False, cannot_post, _PLACEHOLDER)
+        pieces.append(piece)
+    post.reaction_rows = queries.reaction_rows(kept.post_counts, reader.given.get("post", no_reactions))
+    html = "".join(pieces).replace(CSRF_PLACEHOLDER, csrf_input(request))
+    return mark_safe(html)  # noqa: S308 - Jinja2 escaped each piece; the token is Django's
+
+
+def _render(reply, group, viewer_id: int, moderates: bool, cannot_post: str, csrf) -> str:
+    macro = engines["jinja2"].env.get_template("groups/posts/_reply.html").module.reply_article
+    return macro(reply, group, viewer_id, moderates, cannot_post, MODERATION_REASONS, csrf)
