@@ -99,13 +99,14 @@ def get_post_for_viewer(user, group: Group, post_id: int) -> Post:
     if not can_read(user, group):
         raise Http404("No such post.")
     post = (
-        Post.objects.select_related("group", "author")
+        Post.objects.select_related("author")
         .filter(visible_content_q(user, group), group=group, pk=post_id)
         .annotate(author_blocked=blocked_by_viewer(user))
         .first()
     )
     if post is None:
         raise Http404("No such post.")
+    post.group = group  # the one the caller read (with the viewer's membership), not read again
     return post
 
 

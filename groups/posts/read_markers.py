@@ -3,6 +3,7 @@
 from django.db.models import Q
 from django.utils import timezone
 
+from community.context_processors import header_counts
 from community.models import Notification
 from groups.models import Post, PostRead
 
@@ -13,15 +14,21 @@ def mark_read(*, user, post: Post, reply_ids, reached_end: bool) -> None:
     newest replies, the whole thread (its "new" marker in the post list). A reply meant
     for them on a later page stays unread until they get there.
 
-    The thread's mark is one upsert, safe when two tabs race."""
+    The thread's mark is one upsert, safe when two tabs race; skipped when ``post.read_at``
+    (when the user last read it, where the page learnt it) already follows its last
+    activity. Notifications are marked only while the member has unread ones: the header's
+    count, which is kept, says so without a query."""
     now = timezone.now()
-    if reached_end:
+    read_at = getattr(post, "read_at", None)
+    if reached_end and not (read_at and read_at >= post.last_activity_at):
         PostRead.objects.bulk_create(
             [PostRead(user=user, post=post, read_at=now)],
             update_conflicts=True,
             unique_fields=["user", "post"],
             update_fields=["read_at"],
         )
-    Notification.objects.filter(recipient=user, post=post, read_at__isnull=True).filter(
-        Q(reply__isnull=True) | Q(reply_id__in=list(reply_ids))
-    ).update(read_at=now)
+    unread_notifications, _waiting = header_counts(user)
+    if unread_notifications:
+        Notification.objects.filter(recipient=user, post=post, read_at__isnull=True).filter(
+            Q(reply__isnull=True) | Q(reply_id__in=list(reply_ids))
+        ).update(read_at=now)

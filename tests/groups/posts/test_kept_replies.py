@@ -11,10 +11,11 @@ import re
 import pytest
 from django.db import connection, transaction
 from django.test import Client
+from django.urls import reverse
 
 from community.models import Block
 from community.privacy.actions import DeletionMode, delete_account
-from groups.models import Membership, Reply, ThreadVersion
+from groups.models import Membership, PostRead, Reply, ThreadVersion
 from groups.moderation.content import remove_content
 from groups.moderation.models import Reason
 from groups.posts import kept_replies
@@ -329,3 +330,18 @@ def test_a_write_that_was_rolled_back_leaves_no_version_a_later_write_reuses(thr
     rolled_back = versions[0]
     make_reply(post, people["Ben"], body="Sent")
     assert version_of(post) != rolled_back
+
+
+def test_a_thread_read_again_is_marked_read_only_when_there_is_news(thread, make_reply):
+    group, people, post, replies = thread
+    url, posts = post.get_absolute_url(), reverse("groups:post-list", kwargs={"group_slug": group.slug})
+    page(people["Dee"], url)
+    first = PostRead.objects.get(user=people["Dee"], post=post).read_at
+    page(people["Dee"], url)
+    assert PostRead.objects.get(user=people["Dee"], post=post).read_at == first
+    assert "tag-new" not in page(people["Dee"], posts)
+    make_reply(post, people["Ben"], body="News")
+    assert "tag-new" in page(people["Dee"], posts)
+    page(people["Dee"], url)
+    assert PostRead.objects.get(user=people["Dee"], post=post).read_at > first
+    assert "tag-new" not in page(people["Dee"], posts)
