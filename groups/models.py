@@ -13,7 +13,17 @@ from groups.moderation.models import (
     Report,
     WatchedWord,
 )
-from groups.posts.models import ContentStatus, HoldReason, Post, PostRead, Reaction, Reply, Revision, ThreadVersion
+from groups.posts.models import (
+    ContentStatus,
+    HoldReason,
+    Post,
+    PostListVersion,
+    PostRead,
+    Reaction,
+    Reply,
+    Revision,
+    ThreadVersion,
+)
 from groups.settings.models import GroupWatchedWord, RulesRevision
 
 __all__ = [
@@ -35,6 +45,7 @@ __all__ = [
     "ModeratorNote",
     "Occurrence",
     "Post",
+    "PostListVersion",
     "PostRead",
     "QueueItem",
     "Reaction",

@@ -128,7 +128,7 @@ def test_an_error_log_line_names_the_route_never_the_path(circle, caplog, monkey
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(queries, "post_list_page", broken)
+    monkeypatch.setattr(queries, "list_page", broken)  # what every way to the list calls
     url = reverse("groups:post-list", kwargs={"group_slug": group.slug}) + "?after=secret-search-words"
     with caplog.at_level(logging.ERROR):
         assert client_for(member).get(url).status_code == 500

@@ -98,8 +98,9 @@ class KeptPage:
 
 def replies_shown(request, *, group, post: Post, moderates: bool, cannot_post: str):
     """The page of ``post``'s replies that the request asks for, and its HTML as
-    ``request.user`` sees it; also sets ``post.reaction_rows``, and ``post.read_at`` when
-    it learns when the user last read the thread. Returns (page, html)."""
+    ``request.user`` sees it; also sets ``post.reaction_rows``, and
+    ``post.read_since_last_activity`` when it learns whether the user read the thread
+    since anything happened in it. Returns (page, html)."""
     user = request.user
     asked = {
         "start_at": request.GET.get("from"),
@@ -108,7 +109,8 @@ def replies_shown(request, *, group, post: Post, moderates: bool, cannot_post: s
     }
     if not moderates and pagecache.may_keep():
         reader = _reader_in(post, user)
-        post.read_at = reader.read_at  # spares mark_read an upsert that changes nothing
+        # Spares mark_read an upsert that would change nothing.
+        post.read_since_last_activity = reader.read_since_last_activity
         if not reader.waiting_for_review:
             kept = _kept_page(post, group, reader.version, not cannot_post, asked)
             return kept.page, _for_reader(request, kept, reader, group=group, post=post, cannot_post=cannot_post)
@@ -123,28 +125,29 @@ class Reader(NamedTuple):
     """What a reader's page of a thread needs beyond the kept page."""
 
     version: int  # the thread's (0 before its first change)
-    read_at: datetime | None  # when they last read the whole thread
+    read_since_last_activity: bool  # they read the whole thread after anything happened in it
     waiting_for_review: bool  # a reply of theirs in the thread is
     blocked: set  # ids of the members they blocked
     given: dict  # the kinds of reaction they gave the post ("post") and each reply (by id)
 
 
 def _reader_in(post: Post, user) -> Reader:
-    version, read_at, waiting, blocked, on_post, on_replies = _READER_IN_THREAD.fetchone(post.pk, user.pk)
+    version, read_since, waiting, blocked, on_post, on_replies = _READER_IN_THREAD.fetchone(post.pk, user.pk)
     given = {"post": set(on_post.split(","))} if on_post else {}
     for reaction in on_replies.split(",") if on_replies else ():
         reply_id, kind = reaction.split(" ")
         given.setdefault(int(reply_id), set()).add(kind)
     blocked = {int(pk) for pk in blocked.split(",")} if blocked else set()
-    return Reader(version, read_at, waiting, blocked, given)
+    return Reader(version, bool(read_since), bool(waiting), blocked, given)
 
 
 def _reader_in_thread_sql(post_id: int, user_id: int) -> tuple[str, list]:
-    """One row: the thread's version, when the user last read it, whether they have a
-    reply waiting for review in it, the ids of the members they blocked, the kinds of reaction they gave the post, and
-    those they gave its replies ("<reply id> <kind>"), each list joined with commas."""
+    """One row: the thread's version, whether the user read all of it since its last
+    activity, whether they have a reply waiting for review in it, the ids of the members
+    they blocked, the kinds of reaction they gave the post, and those they gave its
+    replies ("<reply id> <kind>"), each list joined with commas."""
     version = ThreadVersion.objects.filter(post=OuterRef("pk")).values("version")
-    read_at = PostRead.objects.filter(post=OuterRef("pk"), user=user_id).values("read_at")
+    read_since = PostRead.objects.filter(post=OuterRef("pk"), user=user_id, read_at__gte=OuterRef("last_activity_at"))
     waiting = Reply.objects.filter(post=OuterRef("pk"), author=user_id, status=ContentStatus.HELD)
     blocked = _joined(Block.objects.filter(blocker=user_id), "blocker", Cast("blocked", TextField()))
     on_post = _joined(Reaction.objects.filter(post=OuterRef("pk"), user=user_id), "user", "kind")
@@ -156,7 +159,7 @@ def _reader_in_thread_sql(post_id: int, user_id: int) -> tuple[str, list]:
     )
     row = Post.objects.filter(pk=post_id).values_list(
         Coalesce(Subquery(version), 0),
-        Subquery(read_at),
+        Exists(read_since),
         Exists(waiting),
         Subquery(blocked),
         Subquery(on_post),

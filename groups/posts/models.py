@@ -194,6 +194,21 @@ class ThreadVersion(models.Model):
         return f"{self.post_id} at {self.version}"
 
 
+class PostListVersion(models.Model):
+    """What ThreadVersion is to a thread's replies, for a group's list of posts: changed by
+    the database's triggers (migration 0011) on every write to the group's posts (a new
+    post, an edit, a reply's count and time, a pin, a removal) and to their authors'
+    display names. ``groups/posts/kept_lists.py`` keeps the list's pages under it."""
+
+    group = models.OneToOneField(
+        Group, on_delete=models.DO_NOTHING, primary_key=True, db_constraint=False, related_name="+"
+    )
+    version = models.BigIntegerField()
+
+    def __str__(self):
+        return f"{self.group_id} at {self.version}"
+
+
 class PostRead(models.Model):
     """When a member last opened a post, for unread markers in the list."""
 

@@ -100,11 +100,9 @@ def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
 
 
 def post_list_page(*, user, group: Group, cursor: str = ""):
-    """One page of the group's posts, newest activity first, pinned posts on the first page.
-
-    Keyset pagination on (last_activity_at, id): a deep page costs what the first does.
-    Returns (pinned, posts, next_cursor).
-    """
+    """One page of the group's posts as ``user`` may see them (``list_page``), each with
+    its author label, whether it is folded away and whether it is new to them.
+    Returns (pinned, posts, next_cursor)."""
     posts = (
         Post.objects.filter(visible_content_q(user, group), group=group)
         .defer(*TEXT_NOT_LISTED)
@@ -112,6 +110,21 @@ def post_list_page(*, user, group: Group, cursor: str = ""):
         .annotate(author_blocked=blocked_by_viewer(user))
         .annotate(read_at=Subquery(PostRead.objects.filter(user=user.pk, post=OuterRef("pk")).values("read_at")[:1]))
     )
+    pinned, page, next_cursor = list_page(posts, cursor=cursor)
+    moderates = can_moderate(user, group)
+    for post in pinned + page:
+        post.shown_author = author_label(post, viewer_moderates=moderates)
+        post.folded = is_folded(post)
+        post.is_unread = is_unread(post, post.read_at)
+    return pinned, page, next_cursor
+
+
+def list_page(posts, *, cursor: str = ""):
+    """One page of ``posts`` (a group's, as one reader may see them), newest activity
+    first, pinned posts on the first page.
+
+    Keyset pagination on (last_activity_at, id): a deep page costs what the first does.
+    Returns (pinned, posts, next_cursor)."""
     position = decode_cursor(cursor)
     pinned = [] if position else list(posts.filter(is_pinned=True).order_by("-last_activity_at", "-id"))
     page = posts.filter(is_pinned=False).order_by("-last_activity_at", "-id")
@@ -120,13 +133,12 @@ def post_list_page(*, user, group: Group, cursor: str = ""):
         page = page.filter(Q(last_activity_at__lt=when) | Q(last_activity_at=when, id__lt=post_id))
     page = list(page[: POSTS_PER_PAGE + 1])
     next_cursor = encode_cursor(page[POSTS_PER_PAGE - 1]) if len(page) > POSTS_PER_PAGE else ""
-    page = page[:POSTS_PER_PAGE]
-    moderates = can_moderate(user, group)
-    for post in pinned + page:
-        post.shown_author = author_label(post, viewer_moderates=moderates)
-        post.folded = is_folded(post)
-        post.is_unread = post.read_at is None or post.read_at < post.last_activity_at
-    return pinned, page, next_cursor
+    return pinned, page[:POSTS_PER_PAGE], next_cursor
+
+
+def is_unread(post, read_at) -> bool:
+    """Whether the post has had activity since the reader last read it (``read_at``)."""
+    return read_at is None or read_at < post.last_activity_at
 
 
 @dataclass

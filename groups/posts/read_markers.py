@@ -14,13 +14,12 @@ def mark_read(*, user, post: Post, reply_ids, reached_end: bool) -> None:
     newest replies, the whole thread (its "new" marker in the post list). A reply meant
     for them on a later page stays unread until they get there.
 
-    The thread's mark is one upsert, safe when two tabs race; skipped when ``post.read_at``
-    (when the user last read it, where the page learnt it) already follows its last
-    activity. Notifications are marked only while the member has unread ones: the header's
+    The thread's mark is one upsert, safe when two tabs race; skipped when the page learnt
+    that the user read the thread after its last activity
+    (``post.read_since_last_activity``). Notifications are marked only while the member has unread ones: the header's
     count, which is kept, says so without a query."""
     now = timezone.now()
-    read_at = getattr(post, "read_at", None)
-    if reached_end and not (read_at and read_at >= post.last_activity_at):
+    if reached_end and not getattr(post, "read_since_last_activity", False):
         PostRead.objects.bulk_create(
             [PostRead(user=user, post=post, read_at=now)],
             update_conflicts=True,

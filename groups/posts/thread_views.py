@@ -26,7 +26,7 @@ from groups.access import (
 from groups.forms import ReplyForm
 from groups.models import Post, Reason
 from groups.moderation.forms import SlowModeForm
-from groups.posts import kept_replies, queries
+from groups.posts import kept_lists, kept_replies
 from groups.posts.actions import review_notice, set_post_state
 from groups.posts.reactions import toggle_reaction
 from groups.posts.read_markers import mark_read
@@ -35,9 +35,7 @@ from groups.posts.read_markers import mark_read
 @login_required
 def post_list(request, group_slug):
     group = get_group_for_reader(request.user, group_slug)
-    pinned, posts, next_cursor = queries.post_list_page(
-        user=request.user, group=group, cursor=request.GET.get("after", "")
-    )
+    pinned, posts, next_cursor, rows_html = kept_lists.post_list_shown(request, group, request.GET.get("after", ""))
     return render(
         request,
         "groups/posts/post_list.html",
@@ -45,6 +43,7 @@ def post_list(request, group_slug):
             "group": group,
             "pinned": pinned,
             "posts": posts,
+            "rows_html": rows_html,
             "next_cursor": next_cursor,
             "is_later_page": bool(request.GET.get("after")),
             "membership": membership_of(request.user, group),

@@ -1,0 +1,186 @@
+"""A page of a group's list of posts as most of its readers see it, kept between requests.
+
+As ``kept_replies`` does for a thread: every reader who does not moderate the group and
+has no post of their own waiting for review in it sees the same published posts, titles,
+names, reply counts and times. What is personal is whether each post is new to them
+(their read markers) and whether they blocked its author (the title folded away). So a
+page is kept as each row's HTML twice, new and not new, with the rows it was rendered
+from; a request takes each row's as its reader's markers say, and renders afresh only the
+rows whose author the reader blocked.
+
+A page is kept under the group's version (``PostListVersion``), which the database's
+triggers change on every write to the group's posts and to their authors' display names,
+and under the group's address, the reader's time zone and the page's place in the list. A
+later page is kept only when its cursor is where a post of the list is now: a cursor made
+up by hand is built for its request and never kept.
+
+Built for the request, never kept: for the group's moderators (they see held and removed
+posts and who wrote anonymous ones), for a reader with a post waiting for review in the
+group, and while the cache is not shared by every process (``pagecache.may_keep``).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
+
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef, StringAgg, Subquery, TextField, Value
+from django.db.models.functions import Cast, Coalesce
+from django.template import engines
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import get_current_timezone_name
+
+from community.core import pagecache
+from community.core.prepared import PreparedQuery, compiled
+from community.models import Block
+from groups.access import author_label, can_moderate, is_folded
+from groups.models import ContentStatus, Group, Post, PostListVersion, PostRead
+from groups.posts import queries
+
+KEPT_SECONDS = 600
+# In every key, so that two releases side by side never read each other's pages.
+SHAPE = 1
+
+
+@dataclass(slots=True)
+class PostRow:
+    """What the post list shows of one post, kept with its page."""
+
+    pk: int
+    title: str
+    author_id: int | None
+    is_anonymous: bool
+    shown_author: str
+    is_pinned: bool
+    is_locked: bool
+    status: str
+    content_warning: str
+    reply_count: int
+    last_activity_at: datetime
+    # Set per reader.
+    is_unread: bool = False
+    author_blocked: bool = False
+    folded: bool = False
+
+    @classmethod
+    def of(cls, post: Post) -> "PostRow":
+        return cls(
+            pk=post.pk,
+            title=post.title,
+            author_id=post.author_id,
+            is_anonymous=post.is_anonymous,
+            shown_author=author_label(post, viewer_moderates=False),
+            is_pinned=post.is_pinned,
+            is_locked=post.is_locked,
+            status=post.status,
+            content_warning=post.content_warning,
+            reply_count=post.reply_count,
+            last_activity_at=post.last_activity_at,
+        )
+
+
+@dataclass
+class KeptList:
+    pinned: list[PostRow]
+    posts: list[PostRow]
+    next_cursor: str
+    html: dict  # post id -> (its row as not new, its row as new)
+
+
+def post_list_shown(request, group: Group, cursor: str):
+    """The page of ``group``'s posts at ``cursor`` and its rows' HTML, as ``request.user``
+    sees them. Returns (pinned, posts, next_cursor, html)."""
+    user = request.user
+    if not can_moderate(user, group) and pagecache.may_keep():
+        reader = _reader_in(group, user)
+        if not reader.waiting_for_review:
+            kept = _kept_list(group, reader.version, cursor)
+            return kept.pinned, kept.posts, kept.next_cursor, _for_reader(kept, reader, user, group)
+    pinned, posts, next_cursor = queries.post_list_page(user=user, group=group, cursor=cursor)
+    return pinned, posts, next_cursor, mark_safe("".join(_render(post, group) for post in pinned + posts))  # noqa: S308 - Jinja2 escaped it
+
+
+class Reader(NamedTuple):
+    version: int  # the group's list's (0 before its first change)
+    waiting_for_review: bool  # a post of theirs in the group is
+    blocked: set  # ids of the members they blocked
+
+
+def _reader_in(group: Group, user) -> Reader:
+    version, waiting, blocked = _READER_IN_GROUP.fetchone(group.pk, user.pk)
+    return Reader(version, waiting, {int(pk) for pk in blocked.split(",")} if blocked else set())
+
+
+def _reader_in_group_sql(group_id: int, user_id: int) -> tuple[str, list]:
+    """One row: the group's list version, whether the user has a post waiting for review
+    in it, and the ids of the members they blocked, joined with commas."""
+    version = PostListVersion.objects.filter(group=OuterRef("pk")).values("version")
+    waiting = Post.objects.filter(group=OuterRef("pk"), author=user_id, status=ContentStatus.HELD)
+    blocked = (
+        Block.objects.filter(blocker=user_id)
+        .values("blocker")
+        .annotate(joined=StringAgg(Cast("blocked", TextField()), Value(",")))
+        .values("joined")
+    )
+    row = Group.objects.filter(pk=group_id).values_list(
+        Coalesce(Subquery(version), 0), Exists(waiting), Subquery(blocked)
+    )
+    return compiled(row)
+
+
+_READER_IN_GROUP = PreparedQuery(_reader_in_group_sql, ids=2)
+
+
+def _kept_list(group: Group, version: int, cursor: str) -> KeptList:
+    position = queries.decode_cursor(cursor)
+    place = f"{position[0].isoformat()}_{position[1]}" if position else ""
+    where = (group.pk, version, group.slug, get_current_timezone_name(), place)
+    key = ":".join(map(str, ("post-list", SHAPE, *where)))
+    kept = cache.get(key)
+    if kept is None:
+        kept = _build(group, cursor)
+        if position is None or _is_a_place_in_the_list(group, position):
+            cache.set(key, kept, KEPT_SECONDS)
+    return kept
+
+
+def _is_a_place_in_the_list(group: Group, position) -> bool:
+    when, post_id = position
+    return _published(group).filter(pk=post_id, last_activity_at=when).exists()
+
+
+def _published(group: Group):
+    return Post.objects.filter(group=group, status=ContentStatus.PUBLISHED)
+
+
+def _build(group: Group, cursor: str) -> KeptList:
+    """The page as a reader sees it who has read none of its posts and blocked none of
+    their authors, with each row's HTML as not new and as new."""
+    posts = _published(group).defer(*queries.TEXT_NOT_LISTED).select_related("author")
+    pinned, page, next_cursor = queries.list_page(posts, cursor=cursor)
+    pinned, page = [PostRow.of(post) for post in pinned], [PostRow.of(post) for post in page]
+    html = {}
+    for row in pinned + page:
+        row.is_unread = False
+        as_read = _render(row, group)
+        row.is_unread = True
+        html[row.pk] = (as_read, _render(row, group))
+    return KeptList(pinned=pinned, posts=page, next_cursor=next_cursor, html=html)
+
+
+def _for_reader(kept: KeptList, reader: Reader, user, group: Group) -> SafeString:
+    rows = kept.pinned + kept.posts
+    read_at = dict(
+        PostRead.objects.filter(user=user.pk, post__in=[row.pk for row in rows]).values_list("post", "read_at")
+    )
+    pieces = []
+    for row in rows:
+        row.is_unread = queries.is_unread(row, read_at.get(row.pk))
+        row.author_blocked = row.author_id in reader.blocked
+        row.folded = is_folded(row)
+        pieces.append(_render(row, group) if row.folded else kept.html[row.pk][row.is_unread])
+    return mark_safe("".join(pieces))  # noqa: S308 - Jinja2 escaped each row
+
+
+def _render(post, group: Group) -> str:
+    return engines["jinja2"].env.get_template("groups/posts/_post_row.html").module.post_row(post, group)
