@@ -17,12 +17,12 @@ from groups.posts.models import (
     ContentStatus,
     HoldReason,
     Post,
-    PostListVersion,
+    PostListChange,
     PostRead,
     Reaction,
     Reply,
     Revision,
-    ThreadVersion,
+    ThreadChange,
 )
 from groups.settings.models import GroupWatchedWord, RulesRevision
 
@@ -45,7 +45,7 @@ __all__ = [
     "ModeratorNote",
     "Occurrence",
     "Post",
-    "PostListVersion",
+    "PostListChange",
     "PostRead",
     "QueueItem",
     "Reaction",
@@ -56,7 +56,7 @@ __all__ = [
     "RulesRevision",
     "Rsvp",
     "SeriesRsvp",
-    "ThreadVersion",
+    "ThreadChange",
     "Topic",
     "WatchedWord",
 ]

@@ -1,5 +1,6 @@
 """What workers do every minute besides running tasks: renew their heartbeat, put back
-tasks of dead workers, make sure waiting email has a drain, prune old rows."""
+tasks of dead workers, make sure waiting email has a drain, prune old rows (sent email,
+and the change logs behind kept pages: groups/posts/versions.py)."""
 
 import logging
 from datetime import timedelta
@@ -10,6 +11,7 @@ from django_tasks_db.models import DBTaskResult
 
 from community.mail.outbox import ensure_delivery_scheduled, prune_finished
 from community.workers.models import WorkerHeartbeat
+from groups.posts.versions import prune_change_logs
 
 logger = logging.getLogger(__name__)
 
@@ -64,4 +66,5 @@ def sweep(*, now=None) -> dict[str, int]:
         "requeued": requeue_stale_tasks(now=now),
         "drain_queued": int(ensure_delivery_scheduled()),
         "pruned": prune_finished(now=now),
+        "changes_pruned": prune_change_logs(),
     }

@@ -8,8 +8,8 @@ page is kept as each row's HTML twice, new and not new, with the rows it was ren
 from; a request takes each row's as its reader's markers say, and renders afresh only the
 rows whose author the reader blocked.
 
-A page is kept under the group's version (``PostListVersion``), which the database's
-triggers change on every write to the group's posts and to their authors' display names,
+A page is kept under the group's list version (``groups/posts/versions.py``), which the
+database's triggers change on every write to the group's posts and to their authors' display names,
 and under the group's address, the reader's time zone and the page's place in the list. A
 later page is kept only when its cursor is where a post of the list is now: a cursor made
 up by hand is built for its request and never kept.
@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, StringAgg, Subquery, TextField, Value
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast
 from django.template import engines
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import get_current_timezone_name
@@ -34,8 +34,9 @@ from community.core import pagecache
 from community.core.prepared import PreparedQuery, compiled
 from community.models import Block
 from groups.access import author_label, can_moderate, is_folded
-from groups.models import ContentStatus, Group, Post, PostListVersion, PostRead
+from groups.models import ContentStatus, Group, Post, PostRead
 from groups.posts import queries
+from groups.posts.versions import list_version
 
 KEPT_SECONDS = 600
 # In every key, so that two releases side by side never read each other's pages.
@@ -114,7 +115,6 @@ def _reader_in(group: Group, user) -> Reader:
 def _reader_in_group_sql(group_id: int, user_id: int) -> tuple[str, list]:
     """One row: the group's list version, whether the user has a post waiting for review
     in it, and the ids of the members they blocked, joined with commas."""
-    version = PostListVersion.objects.filter(group=OuterRef("pk")).values("version")
     waiting = Post.objects.filter(group=OuterRef("pk"), author=user_id, status=ContentStatus.HELD)
     blocked = (
         Block.objects.filter(blocker=user_id)
@@ -122,9 +122,7 @@ def _reader_in_group_sql(group_id: int, user_id: int) -> tuple[str, list]:
         .annotate(joined=StringAgg(Cast("blocked", TextField()), Value(",")))
         .values("joined")
     )
-    row = Group.objects.filter(pk=group_id).values_list(
-        Coalesce(Subquery(version), 0), Exists(waiting), Subquery(blocked)
-    )
+    row = Group.objects.filter(pk=group_id).values_list(list_version(), Exists(waiting), Subquery(blocked))
     return compiled(row)
 
 

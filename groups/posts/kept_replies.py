@@ -8,8 +8,8 @@ none of those sees it (rendered for viewer NOBODY), with the rows it was rendere
 a request renders afresh only the replies personal to its reader, and puts its own CSRF
 token where the kept HTML holds CSRF_PLACEHOLDER.
 
-A page is kept under the thread's version (``ThreadVersion``), which the database's
-triggers change on every write to the thread's replies, to the reactions on the post or
+A page is kept under the thread's version (``groups/posts/versions.py``), which the
+database's triggers change on every write to the thread's replies, to the reactions on the post or
 its replies, and to its repliers' display names; and under everything else its HTML
 depends on: the group's address, the reader's time zone, whether the reader may react.
 The version is read before the replies, so a kept page is never older than its version.
@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, StringAgg, Subquery, TextField, Value
-from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models.functions import Cast, Concat
 from django.template import engines
 from django.template.backends.utils import csrf_input
 from django.utils.safestring import SafeString, mark_safe
@@ -38,8 +38,9 @@ from community.core import pagecache
 from community.core.prepared import PreparedQuery, compiled
 from community.models import Block
 from groups.access import author_label, is_folded
-from groups.models import ContentStatus, Post, PostRead, Reaction, Reason, Reply, ThreadVersion
+from groups.models import ContentStatus, Post, PostRead, Reaction, Reason, Reply
 from groups.posts import queries
+from groups.posts.versions import thread_version
 
 KEPT_SECONDS = 600
 # In every key, so that two releases side by side never read each other's pages.
@@ -146,7 +147,6 @@ def _reader_in_thread_sql(post_id: int, user_id: int) -> tuple[str, list]:
     activity, whether they have a reply waiting for review in it, the ids of the members
     they blocked, the kinds of reaction they gave the post, and those they gave its
     replies ("<reply id> <kind>"), each list joined with commas."""
-    version = ThreadVersion.objects.filter(post=OuterRef("pk")).values("version")
     read_since = PostRead.objects.filter(post=OuterRef("pk"), user=user_id, read_at__gte=OuterRef("last_activity_at"))
     waiting = Reply.objects.filter(post=OuterRef("pk"), author=user_id, status=ContentStatus.HELD)
     blocked = _joined(Block.objects.filter(blocker=user_id), "blocker", Cast("blocked", TextField()))
@@ -158,7 +158,7 @@ def _reader_in_thread_sql(post_id: int, user_id: int) -> tuple[str, list]:
         Concat(Cast("reply", TextField()), Value(" "), "kind", output_field=TextField()),
     )
     row = Post.objects.filter(pk=post_id).values_list(
-        Coalesce(Subquery(version), 0),
+        thread_version(),
         Exists(read_since),
         Exists(waiting),
         Subquery(blocked),

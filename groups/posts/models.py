@@ -175,38 +175,42 @@ class Reaction(models.Model):
         return self.get_kind_display()
 
 
-class ThreadVersion(models.Model):
-    """A number that changes whenever anything a thread's replies show may have changed:
-    a reply written, edited, moderated or deleted, a reaction on the post or a reply, a
-    replier's display name. Written by the database's own triggers (migration 0010), never
-    by the application, so no code path can forget it; a thread with no row has not
-    changed since they were installed (version 0). ``groups/posts/kept_replies.py`` keeps
-    pages of replies under it."""
+class ThreadChange(models.Model):
+    """A write that may have changed what a thread's replies show: a reply written, edited,
+    moderated or deleted, a reaction on the post or a reply, a replier's display name. One
+    row per statement and thread, inserted by the database's own triggers (migration 0010),
+    never by the application, so no code path can forget it.
 
-    # No foreign key: the triggers write here while Django deletes a post's replies, before
-    # the post; the post's own delete trigger removes its row.
-    post = models.OneToOneField(
-        Post, on_delete=models.DO_NOTHING, primary_key=True, db_constraint=False, related_name="+"
-    )
-    version = models.BigIntegerField()
+    A thread's version is the id of its newest row (0 before any): ids only grow and are
+    never handed out twice, not even after a rollback (``groups/posts/versions.py``).
+    Rows are only ever added, so writers never wait on one another here; the workers'
+    sweep deletes all but each thread's newest."""
 
-    def __str__(self):
-        return f"{self.post_id} at {self.version}"
+    id = models.BigAutoField(primary_key=True)
+    # No foreign key: rows of a deleted post are only left for the sweep.
+    post = models.ForeignKey(Post, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+")
 
-
-class PostListVersion(models.Model):
-    """What ThreadVersion is to a thread's replies, for a group's list of posts: changed by
-    the database's triggers (migration 0011) on every write to the group's posts (a new
-    post, an edit, a reply's count and time, a pin, a removal) and to their authors'
-    display names. ``groups/posts/kept_lists.py`` keeps the list's pages under it."""
-
-    group = models.OneToOneField(
-        Group, on_delete=models.DO_NOTHING, primary_key=True, db_constraint=False, related_name="+"
-    )
-    version = models.BigIntegerField()
+    class Meta:
+        indexes = [models.Index(fields=["post", "-id"], name="thread_change_newest_idx")]
 
     def __str__(self):
-        return f"{self.group_id} at {self.version}"
+        return f"{self.post_id} changed ({self.pk})"
+
+
+class PostListChange(models.Model):
+    """What ThreadChange is to a thread, for a group's list of posts: inserted by the
+    database's triggers (migration 0011) on every write to the group's posts (a new post,
+    an edit, a reply's count and time, a pin, a removal) and to their authors' display
+    names."""
+
+    id = models.BigAutoField(primary_key=True)
+    group = models.ForeignKey(Group, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["group", "-id"], name="post_list_change_newest_idx")]
+
+    def __str__(self):
+        return f"{self.group_id} changed ({self.pk})"
 
 
 class PostRead(models.Model):

@@ -15,12 +15,13 @@ from django.urls import reverse
 
 from community.models import Block
 from community.privacy.actions import DeletionMode, delete_account
-from groups.models import Membership, PostRead, Reply, ThreadVersion
+from groups.models import Membership, PostRead, Reply, ThreadChange
 from groups.moderation.content import remove_content
 from groups.moderation.models import Reason
 from groups.posts import kept_replies
 from groups.posts.actions import delete_reply, edit_reply
 from groups.posts.reactions import toggle_reaction
+from groups.posts.versions import prune_change_logs
 
 pytestmark = pytest.mark.django_db
 
@@ -281,7 +282,7 @@ def test_without_redis_every_page_is_built_for_its_reader(thread, settings, redi
 
 
 def version_of(post) -> int:
-    return ThreadVersion.objects.filter(post=post).values_list("version", flat=True).first() or 0
+    return ThreadChange.objects.filter(post=post).order_by("-id").values_list("id", flat=True).first() or 0
 
 
 def test_the_database_gives_the_thread_a_new_version_on_every_write(thread, make_reply):
@@ -311,11 +312,14 @@ def test_the_database_gives_the_thread_a_new_version_on_every_write(thread, make
     assert version_of(post) in seen
     Reply.objects.filter(pk=replies["ana"].pk).delete()
     changed()
-    post.delete()
-    assert not ThreadVersion.objects.filter(post_id=post.pk).exists()
 
 
 def test_a_write_that_was_rolled_back_leaves_no_version_a_later_write_reuses(thread, make_reply):
+    # PostgreSQL's identity sequences never give a number twice. SQLite's AUTOINCREMENT
+    # takes back a rolled-back one; no request keeps a page inside a transaction it then
+    # rolls back, and SQLite is only for trying the site out (groups/posts/versions.py).
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite gives a rolled-back id again")
     group, people, post, replies = thread
     versions = []
 
@@ -345,3 +349,50 @@ def test_a_thread_read_again_is_marked_read_only_when_there_is_news(thread, make
     page(people["Dee"], url)
     assert PostRead.objects.get(user=people["Dee"], post=post).read_at > first
     assert "tag-new" not in page(people["Dee"], posts)
+
+
+def test_the_sweep_keeps_only_each_threads_newest_change(thread, make_reply):
+    group, people, post, replies = thread
+    make_reply(post, people["Ben"], body="One more")
+    version = version_of(post)
+    assert ThreadChange.objects.filter(post=post).count() > 1
+    assert prune_change_logs() > 0
+    assert list(ThreadChange.objects.filter(post=post).values_list("id", flat=True)) == [version]
+    assert prune_change_logs() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writers_never_wait_on_one_another_for_a_version(make_group, make_member, add_member, make_post, make_reply):
+    """A reaction not yet committed in a thread must not hold up a reply, another reaction
+    or a replier's new name in it: versions are rows added, never a row to update."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time")
+    import psycopg  # noqa: PLC0415 - a second connection, only where there is one to make
+
+    group = make_group("Busy thread")
+    ana, ben = make_member("Ana"), make_member("Ben")
+    for member in (ana, ben):
+        add_member(group, member)
+    post = make_post(group, ana, title="Mornings")
+    reply = make_reply(post, ben, body="Ben writes")
+    settings = connection.settings_dict
+    other = psycopg.connect(
+        dbname=settings["NAME"], host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"]
+    )
+    try:
+        other.execute(
+            "INSERT INTO groups_reaction (user_id, reply_id, kind, created_at) VALUES (%s, %s, 'hope', now())",
+            [ana.pk, reply.pk],
+        )  # and left open
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '2s'")
+        make_reply(post, ana, body="Ana answers")
+        toggle_reaction(user=ben, kind="support", reply=reply)
+        ben.display_name = "Benedict"
+        ben.save()
+    finally:
+        other.rollback()
+        other.close()
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = 0")
+    assert Reply.objects.filter(post=post).count() == 2
