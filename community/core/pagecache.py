@@ -245,6 +245,25 @@ def may_keep() -> bool:
     return settings.KEEP_PAGES and not getattr(cache, "degraded", False)
 
 
+def kept_at(key: str):
+    """What was kept under ``key``, a key that names the version of what it holds (no
+    generation), or None. An entry that cannot be read (kept by a release that shaped it
+    differently) is dropped and built again."""
+    try:
+        return cache.get(key)
+    except Exception as error:  # noqa: BLE001 - what was kept can always be built again
+        logger.warning("kept item unreadable key=%s error=%s", key, type(error).__name__)
+        cache.delete(key)
+        return None
+
+
+def shape_of(*sources) -> str:
+    """A short digest of what decides how a kept thing looks (templates' source, the fields
+    of what is kept), for its keys: a release that changes any of it never reads what an
+    earlier one kept."""
+    return hashlib.blake2b(repr(sources).encode(), digest_size=6).hexdigest()
+
+
 def current_generation(name: str):
     """The generation ``name`` for a fragment's key (``{% cache %}``), or None when nothing
     may be kept."""

@@ -42,22 +42,34 @@ _RENAMED_POSTGRESQL = """
     WHERE changed.display_name IS DISTINCT FROM earlier.display_name
 """
 
+# An UPDATE names what its rows named before and after it (a reply moved to another post
+# changes both threads).
+_SOURCES = {
+    "logged": "changed",
+    "update_logged": "(SELECT * FROM changed UNION ALL SELECT * FROM earlier) AS changed",
+}
+
 POSTGRESQL = [
     *(
         f"""
-        CREATE FUNCTION {table}_logged() RETURNS trigger LANGUAGE plpgsql AS $$
+        CREATE FUNCTION {table}_{function}() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
             INSERT INTO {log} ({column})
-            SELECT DISTINCT ids.id FROM changed, LATERAL ({ids.format(row="changed")}) AS ids
+            SELECT DISTINCT ids.id FROM {source}, LATERAL ({ids.format(row="changed")}) AS ids
             WHERE ids.id IS NOT NULL;
             RETURN NULL;
         END $$
         """
         for table, (log, column, ids) in LOGGED.items()
+        for function, source in _SOURCES.items()
     ),
     *(
         f"CREATE TRIGGER {table}_{done}_logged AFTER {event} ON {table} "
-        f"REFERENCING {row} TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION {table}_logged()"
+        + (
+            f"REFERENCING OLD TABLE AS earlier NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION {table}_update_logged()"
+            if event == "UPDATE"
+            else f"REFERENCING {row} TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION {table}_logged()"
+        )
         for table in LOGGED
         for event, done, row in EVENTS
     ),
@@ -81,14 +93,16 @@ POSTGRESQL = [
 POSTGRESQL_REVERSE = [
     *(f"DROP TRIGGER {table}_{done}_logged ON {table}" for table in LOGGED for _event, done, _row in EVENTS),
     "DROP TRIGGER community_user_renamed_logged ON community_user",
-    *(f"DROP FUNCTION {table}_logged()" for table in LOGGED),
+    *(f"DROP FUNCTION {table}_{function}()" for table in LOGGED for function in _SOURCES),
     "DROP FUNCTION community_user_renamed_logged()",
 ]
 
 SQLITE = [
     *(
         f"CREATE TRIGGER {table}_{done}_logged AFTER {event} ON {table} BEGIN "
-        f"INSERT INTO {log} ({column}) SELECT id FROM ({ids.format(row=row)}) WHERE id IS NOT NULL; END"
+        f"INSERT INTO {log} ({column}) SELECT DISTINCT id FROM ("
+        + (f"{ids.format(row='NEW')} UNION {ids.format(row='OLD')}" if event == "UPDATE" else ids.format(row=row))
+        + ") WHERE id IS NOT NULL; END"
         for table, (log, column, ids) in LOGGED.items()
         for event, done, row in EVENTS
     ),

@@ -19,13 +19,15 @@ posts and who wrote anonymous ones), for a reader with a post waiting for review
 group, and while the cache is not shared by every process (``pagecache.may_keep``).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
+from functools import lru_cache
 from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, StringAgg, Subquery, TextField, Value
 from django.db.models.functions import Cast
+from django.http import Http404
 from django.template import engines
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import get_current_timezone_name
@@ -39,8 +41,7 @@ from groups.posts import queries
 from groups.posts.versions import list_version
 
 KEPT_SECONDS = 600
-# In every key, so that two releases side by side never read each other's pages.
-SHAPE = 1
+TEMPLATE = "groups/posts/_post_row.html"
 
 
 @dataclass(slots=True)
@@ -49,7 +50,7 @@ class PostRow:
 
     pk: int
     title: str
-    author_id: int | None
+    author_id: int | None  # None for anonymous posts: the list folds none of them
     is_anonymous: bool
     shown_author: str
     is_pinned: bool
@@ -68,7 +69,7 @@ class PostRow:
         return cls(
             pk=post.pk,
             title=post.title,
-            author_id=post.author_id,
+            author_id=None if post.is_anonymous else post.author_id,
             is_anonymous=post.is_anonymous,
             shown_author=author_label(post, viewer_moderates=False),
             is_pinned=post.is_pinned,
@@ -108,7 +109,10 @@ class Reader(NamedTuple):
 
 
 def _reader_in(group: Group, user) -> Reader:
-    version, waiting, blocked = _READER_IN_GROUP.fetchone(group.pk, user.pk)
+    row = _READER_IN_GROUP.fetchone(group.pk, user.pk)
+    if row is None:  # deleted since the reader's access was checked
+        raise Http404("No such group.")
+    version, waiting, blocked = row
     return Reader(version, waiting, {int(pk) for pk in blocked.split(",")} if blocked else set())
 
 
@@ -133,8 +137,8 @@ def _kept_list(group: Group, version: int, cursor: str) -> KeptList:
     position = queries.decode_cursor(cursor)
     place = f"{position[0].isoformat()}_{position[1]}" if position else ""
     where = (group.pk, version, group.slug, get_current_timezone_name(), place)
-    key = ":".join(map(str, ("post-list", SHAPE, *where)))
-    kept = cache.get(key)
+    key = ":".join(map(str, ("post-list", _shape(), *where)))
+    kept = pagecache.kept_at(key)
     if kept is None:
         kept = _build(group, cursor)
         if position is None or _is_a_place_in_the_list(group, position):
@@ -180,5 +184,14 @@ def _for_reader(kept: KeptList, reader: Reader, user, group: Group) -> SafeStrin
     return mark_safe("".join(pieces))  # noqa: S308 - Jinja2 escaped each row
 
 
+@lru_cache(maxsize=1)
+def _shape() -> str:
+    """In every key: a release that changes the template or the rows never reads pages an
+    earlier one kept."""
+    env = engines["jinja2"].env
+    rows = [(row_field.name, str(row_field.type)) for row_field in fields(PostRow)]
+    return pagecache.shape_of(env.loader.get_source(env, TEMPLATE)[0], rows)
+
+
 def _render(post, group: Group) -> str:
-    return engines["jinja2"].env.get_template("groups/posts/_post_row.html").module.post_row(post, group)
+    return engines["jinja2"].env.get_template(TEMPLATE).module.post_row(post, group)

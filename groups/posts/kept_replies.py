@@ -22,15 +22,18 @@ Built for the request, never kept:
 - while the cache is not shared by every process (``pagecache.may_keep``).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
+from functools import lru_cache
 from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, StringAgg, Subquery, TextField, Value
 from django.db.models.functions import Cast, Concat
+from django.http import Http404
 from django.template import engines
 from django.template.backends.utils import csrf_input
+from django.utils.crypto import salted_hmac
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import get_current_timezone_name
 
@@ -43,8 +46,12 @@ from groups.posts import queries
 from groups.posts.versions import thread_version
 
 KEPT_SECONDS = 600
-# In every key, so that two releases side by side never read each other's pages.
-SHAPE = 1
+TEMPLATES = [
+    "groups/posts/_reply.html",
+    "groups/posts/_content_body.html",
+    "groups/posts/_reactions.html",
+    "groups/moderation/_mod_tools.html",
+]
 # Where a kept reply's forms hold the reader's CSRF token.
 CSRF_PLACEHOLDER = "\x00csrf-input\x00"
 _PLACEHOLDER = mark_safe(CSRF_PLACEHOLDER)  # noqa: S308 - a constant
@@ -60,7 +67,8 @@ class ReplyRow:
     pk: int
     number: int
     status: str
-    author_id: int | None
+    author_id: int | None  # None for anonymous replies, whose author_key says whose they are
+    author_key: str
     is_anonymous: bool
     shown_author: str
     created_at: datetime
@@ -75,19 +83,34 @@ class ReplyRow:
 
     @classmethod
     def of(cls, reply: Reply, counts: dict) -> "ReplyRow":
+        """The row as kept: what the page shows of the reply and no more. A deleted reply
+        shows only that it was deleted, so its words (kept in the database for the
+        moderators) stay out of the cache; an anonymous reply keeps no author id, only a
+        key that tells its author that it is theirs."""
+        deleted, anonymous = reply.status == ContentStatus.DELETED, reply.is_anonymous
         return cls(
             pk=reply.pk,
             number=reply.number,
             status=reply.status,
-            author_id=reply.author_id,
-            is_anonymous=reply.is_anonymous,
-            shown_author=author_label(reply, viewer_moderates=False),
+            author_id=None if deleted or anonymous else reply.author_id,
+            author_key=author_key(reply.author_id) if anonymous and not deleted else "",
+            is_anonymous=anonymous,
+            shown_author="" if deleted else author_label(reply, viewer_moderates=False),
             created_at=reply.created_at,
-            edited_at=reply.edited_at,
-            content_warning=reply.content_warning,
-            body_html=reply.body_html,
-            counts=counts,
+            edited_at=None if deleted else reply.edited_at,
+            content_warning="" if deleted else reply.content_warning,
+            body_html="" if deleted else reply.body_html,
+            counts={} if deleted else counts,
         )
+
+
+def author_key(user_id: int | None) -> str:
+    """Who wrote an anonymous reply, in a form only that member's own requests can match."""
+    return (
+        salted_hmac("groups.posts.kept_replies.author", str(user_id), algorithm="sha256").hexdigest()[:24]
+        if user_id
+        else ""
+    )
 
 
 @dataclass
@@ -133,7 +156,10 @@ class Reader(NamedTuple):
 
 
 def _reader_in(post: Post, user) -> Reader:
-    version, read_since, waiting, blocked, on_post, on_replies = _READER_IN_THREAD.fetchone(post.pk, user.pk)
+    row = _READER_IN_THREAD.fetchone(post.pk, user.pk)
+    if row is None:  # deleted since the reader's access was checked
+        raise Http404("No such post.")
+    version, read_since, waiting, blocked, on_post, on_replies = row
     given = {"post": set(on_post.split(","))} if on_post else {}
     for reaction in on_replies.split(",") if on_replies else ():
         reply_id, kind = reaction.split(" ")
@@ -179,8 +205,8 @@ _READER_IN_THREAD = PreparedQuery(_reader_in_thread_sql, ids=2)
 def _kept_page(post: Post, group, version: int, may_react: bool, asked: dict) -> KeptPage:
     anchors = (queries.reply_id(asked["before"]), queries.reply_id(asked["start_at"]), asked["latest"])
     where = (post.pk, version, group.slug, get_current_timezone_name(), may_react, *anchors)
-    key = ":".join(map(str, ("thread-replies", SHAPE, *where)))
-    kept = cache.get(key)
+    key = ":".join(map(str, ("thread-replies", _shape(), *where)))
+    kept = pagecache.kept_at(key)
     if kept is None:
         kept = _build(post, group, may_react, asked)
         # An anchor that is no reply of this thread gives the first page: not kept under
@@ -208,9 +234,11 @@ def _build(post: Post, group, may_react: bool, asked: dict) -> KeptPage:
 
 def _for_reader(request, kept: KeptPage, reader: Reader, *, group, post: Post, cannot_post: str) -> SafeString:
     """The kept page's HTML with the replies personal to the reader rendered for them."""
-    user_id, no_reactions = request.user.pk, set()
+    user_id, user_key, no_reactions = request.user.pk, author_key(request.user.pk), set()
     pieces = []
     for row, piece in zip(kept.page.replies, kept.html, strict=True):
+        if row.author_key and row.author_key == user_key:
+            row.author_id = user_id  # their own anonymous reply: its buttons are theirs
         row.author_blocked = row.author_id in reader.blocked
         row.folded = is_folded(row)
         given = reader.given.get(row.pk, no_reactions)
@@ -221,6 +249,15 @@ def _for_reader(request, kept: KeptPage, reader: Reader, *, group, post: Post, c
     post.reaction_rows = queries.reaction_rows(kept.post_counts, reader.given.get("post", no_reactions))
     html = "".join(pieces).replace(CSRF_PLACEHOLDER, csrf_input(request))
     return mark_safe(html)  # noqa: S308 - Jinja2 escaped each piece; the token is Django's
+
+
+@lru_cache(maxsize=1)
+def _shape() -> str:
+    """In every key: a release that changes the templates or the rows never reads pages
+    an earlier one kept (two may serve side by side while one replaces the other)."""
+    env = engines["jinja2"].env
+    rows = [(row_field.name, str(row_field.type)) for row_field in fields(ReplyRow)]
+    return pagecache.shape_of(*(env.loader.get_source(env, name)[0] for name in TEMPLATES), rows)
 
 
 def _render(reply, group, viewer_id: int, moderates: bool, cannot_post: str, csrf) -> str:

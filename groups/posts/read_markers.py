@@ -3,7 +3,6 @@
 from django.db.models import Q
 from django.utils import timezone
 
-from community.context_processors import header_counts
 from community.models import Notification
 from groups.models import Post, PostRead
 
@@ -16,8 +15,8 @@ def mark_read(*, user, post: Post, reply_ids, reached_end: bool) -> None:
 
     The thread's mark is one upsert, safe when two tabs race; skipped when the page learnt
     that the user read the thread after its last activity
-    (``post.read_since_last_activity``). Notifications are marked only while the member has unread ones: the header's
-    count, which is kept, says so without a query."""
+    (``post.read_since_last_activity``). The notifications are always marked: the header's
+    count, which is kept, could be a moment behind."""
     now = timezone.now()
     if reached_end and not getattr(post, "read_since_last_activity", False):
         PostRead.objects.bulk_create(
@@ -26,8 +25,6 @@ def mark_read(*, user, post: Post, reply_ids, reached_end: bool) -> None:
             unique_fields=["user", "post"],
             update_fields=["read_at"],
         )
-    unread_notifications, _waiting = header_counts(user)
-    if unread_notifications:
-        Notification.objects.filter(recipient=user, post=post, read_at__isnull=True).filter(
-            Q(reply__isnull=True) | Q(reply_id__in=list(reply_ids))
-        ).update(read_at=now)
+    Notification.objects.filter(recipient=user, post=post, read_at__isnull=True).filter(
+        Q(reply__isnull=True) | Q(reply_id__in=list(reply_ids))
+    ).update(read_at=now)
