@@ -23,6 +23,19 @@ from django.db import migrations, models
 
 EVENTS = [("INSERT", "inserted", "NEW"), ("UPDATE", "updated", "NEW"), ("DELETE", "deleted", "OLD")]
 
+# Each log's advisory-lock namespace (groups/posts/versions.py LOCK_SPACES): a writer holds
+# a shared lock on every thread or group it changed, from before its change row takes an
+# id until it commits, so a reader can tell that no write to it is still open.
+LOCK_SPACES = {"groups_threadchange": 74101, "groups_postlistchange": 74102}
+
+
+def _logged(log: str, column: str, keys_sql: str) -> str:
+    """PL/pgSQL that locks, then logs, the ids ``keys_sql`` gives."""
+    return f"""
+        PERFORM pg_advisory_xact_lock_shared({LOCK_SPACES[log]}, hashint8(key))
+        FROM ({keys_sql}) AS keys (key) ORDER BY key;
+        INSERT INTO {log} ({column}) SELECT DISTINCT key FROM ({keys_sql}) AS keys (key);"""
+
 # Each logged table: the log it adds to, the column there, and the SQL that gives the ids
 # the changed rows name (PostgreSQL: from the statement's rows in "changed"; SQLite: from
 # the row NEW or OLD).
@@ -54,9 +67,7 @@ POSTGRESQL = [
         f"""
         CREATE FUNCTION {table}_{function}() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            INSERT INTO {log} ({column})
-            SELECT DISTINCT ids.id FROM {source}, LATERAL ({ids.format(row="changed")}) AS ids
-            WHERE ids.id IS NOT NULL;
+            {_logged(log, column, f"SELECT DISTINCT ids.id FROM {source}, LATERAL ({ids.format(row='changed')}) AS ids WHERE ids.id IS NOT NULL")}
             RETURN NULL;
         END $$
         """
@@ -76,10 +87,8 @@ POSTGRESQL = [
     f"""
     CREATE FUNCTION community_user_renamed_logged() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        INSERT INTO groups_threadchange (post_id)
-        SELECT DISTINCT written.post_id {_RENAMED_POSTGRESQL.format(table="groups_reply")};
-        INSERT INTO groups_postlistchange (group_id)
-        SELECT DISTINCT written.group_id {_RENAMED_POSTGRESQL.format(table="groups_post")};
+        {_logged("groups_threadchange", "post_id", "SELECT written.post_id " + _RENAMED_POSTGRESQL.format(table="groups_reply"))}
+        {_logged("groups_postlistchange", "group_id", "SELECT written.group_id " + _RENAMED_POSTGRESQL.format(table="groups_post"))}
         RETURN NULL;
     END $$
     """,

@@ -38,7 +38,7 @@ from community.models import Block
 from groups.access import author_label, can_moderate, is_folded
 from groups.models import ContentStatus, Group, Post, PostRead
 from groups.posts import queries
-from groups.posts.versions import list_version
+from groups.posts.versions import LISTS, list_version, no_write_open
 
 KEPT_SECONDS = 600
 TEMPLATE = "groups/posts/_post_row.html"
@@ -136,13 +136,19 @@ _READER_IN_GROUP = PreparedQuery(_reader_in_group_sql, ids=2)
 def _kept_list(group: Group, version: int, cursor: str) -> KeptList:
     position = queries.decode_cursor(cursor)
     place = f"{position[0].isoformat()}_{position[1]}" if position else ""
-    where = (group.pk, version, group.slug, get_current_timezone_name(), place)
-    key = ":".join(map(str, ("post-list", _shape(), *where)))
-    kept = pagecache.kept_at(key)
-    if kept is None:
+
+    def key(version: int) -> str:
+        where = (group.pk, version, group.slug, get_current_timezone_name(), place)
+        return ":".join(map(str, ("post-list", _shape(), *where)))
+
+    kept = pagecache.kept_at(key(version))
+    if kept is not None:
+        return kept
+    # As for a thread's pages (kept_replies): kept only when no write to the list is open.
+    with no_write_open(LISTS, group.pk) as quiet:
         kept = _build(group, cursor)
-        if position is None or _is_a_place_in_the_list(group, position):
-            cache.set(key, kept, KEPT_SECONDS)
+        if quiet and (position is None or _is_a_place_in_the_list(group, position)):
+            cache.set(key(version), kept, KEPT_SECONDS)
     return kept
 
 

@@ -41,9 +41,9 @@ from community.core import pagecache
 from community.core.prepared import PreparedQuery, compiled
 from community.models import Block
 from groups.access import author_label, is_folded
-from groups.models import ContentStatus, Post, PostRead, Reaction, Reason, Reply
+from groups.models import ContentStatus, Post, Reaction, Reason, Reply
 from groups.posts import queries
-from groups.posts.versions import thread_version
+from groups.posts.versions import THREADS, no_write_open, thread_version
 
 KEPT_SECONDS = 600
 TEMPLATES = [
@@ -122,9 +122,7 @@ class KeptPage:
 
 def replies_shown(request, *, group, post: Post, moderates: bool, cannot_post: str):
     """The page of ``post``'s replies that the request asks for, and its HTML as
-    ``request.user`` sees it; also sets ``post.reaction_rows``, and
-    ``post.read_since_last_activity`` when it learns whether the user read the thread
-    since anything happened in it. Returns (page, html)."""
+    ``request.user`` sees it; also sets ``post.reaction_rows``. Returns (page, html)."""
     user = request.user
     asked = {
         "start_at": request.GET.get("from"),
@@ -133,8 +131,6 @@ def replies_shown(request, *, group, post: Post, moderates: bool, cannot_post: s
     }
     if not moderates and pagecache.may_keep():
         reader = _reader_in(post, user)
-        # Spares mark_read an upsert that would change nothing.
-        post.read_since_last_activity = reader.read_since_last_activity
         if not reader.waiting_for_review:
             kept = _kept_page(post, group, reader.version, not cannot_post, asked)
             return kept.page, _for_reader(request, kept, reader, group=group, post=post, cannot_post=cannot_post)
@@ -149,7 +145,6 @@ class Reader(NamedTuple):
     """What a reader's page of a thread needs beyond the kept page."""
 
     version: int  # the thread's (0 before its first change)
-    read_since_last_activity: bool  # they read the whole thread after anything happened in it
     waiting_for_review: bool  # a reply of theirs in the thread is
     blocked: set  # ids of the members they blocked
     given: dict  # the kinds of reaction they gave the post ("post") and each reply (by id)
@@ -159,21 +154,19 @@ def _reader_in(post: Post, user) -> Reader:
     row = _READER_IN_THREAD.fetchone(post.pk, user.pk)
     if row is None:  # deleted since the reader's access was checked
         raise Http404("No such post.")
-    version, read_since, waiting, blocked, on_post, on_replies = row
+    version, waiting, blocked, on_post, on_replies = row
     given = {"post": set(on_post.split(","))} if on_post else {}
     for reaction in on_replies.split(",") if on_replies else ():
         reply_id, kind = reaction.split(" ")
         given.setdefault(int(reply_id), set()).add(kind)
     blocked = {int(pk) for pk in blocked.split(",")} if blocked else set()
-    return Reader(version, bool(read_since), bool(waiting), blocked, given)
+    return Reader(version, bool(waiting), blocked, given)
 
 
 def _reader_in_thread_sql(post_id: int, user_id: int) -> tuple[str, list]:
-    """One row: the thread's version, whether the user read all of it since its last
-    activity, whether they have a reply waiting for review in it, the ids of the members
-    they blocked, the kinds of reaction they gave the post, and those they gave its
-    replies ("<reply id> <kind>"), each list joined with commas."""
-    read_since = PostRead.objects.filter(post=OuterRef("pk"), user=user_id, read_at__gte=OuterRef("last_activity_at"))
+    """One row: the thread's version, whether the user has a reply waiting for review in
+    it, the ids of the members they blocked, the kinds of reaction they gave the post, and
+    those they gave its replies ("<reply id> <kind>"), each list joined with commas."""
     waiting = Reply.objects.filter(post=OuterRef("pk"), author=user_id, status=ContentStatus.HELD)
     blocked = _joined(Block.objects.filter(blocker=user_id), "blocker", Cast("blocked", TextField()))
     on_post = _joined(Reaction.objects.filter(post=OuterRef("pk"), user=user_id), "user", "kind")
@@ -185,7 +178,6 @@ def _reader_in_thread_sql(post_id: int, user_id: int) -> tuple[str, list]:
     )
     row = Post.objects.filter(pk=post_id).values_list(
         thread_version(),
-        Exists(read_since),
         Exists(waiting),
         Subquery(blocked),
         Subquery(on_post),
@@ -203,16 +195,25 @@ _READER_IN_THREAD = PreparedQuery(_reader_in_thread_sql, ids=2)
 
 
 def _kept_page(post: Post, group, version: int, may_react: bool, asked: dict) -> KeptPage:
-    anchors = (queries.reply_id(asked["before"]), queries.reply_id(asked["start_at"]), asked["latest"])
-    where = (post.pk, version, group.slug, get_current_timezone_name(), may_react, *anchors)
-    key = ":".join(map(str, ("thread-replies", _shape(), *where)))
-    kept = pagecache.kept_at(key)
-    if kept is None:
+    # The anchor the page is chosen by (reply_page takes "before" over "from").
+    before, start_at = queries.reply_id(asked["before"]), queries.reply_id(asked["start_at"])
+    anchor = ("before", before) if before else ("from", start_at) if start_at else ("", None)
+
+    def key(version: int) -> str:
+        where = (post.pk, version, group.slug, get_current_timezone_name(), may_react, *anchor, asked["latest"])
+        return ":".join(map(str, ("thread-replies", _shape(), *where)))
+
+    kept = pagecache.kept_at(key(version))
+    if kept is not None:
+        return kept
+    # Every write with an id up to ``version`` has committed if none is open now: its
+    # change is then in what is built next, so the page may be kept under it.
+    with no_write_open(THREADS, post.pk) as quiet:
         kept = _build(post, group, may_react, asked)
         # An anchor that is no reply of this thread gives the first page: not kept under
         # an address anyone could make up.
-        if kept.page.anchored or not (anchors[0] or anchors[1]):
-            cache.set(key, kept, KEPT_SECONDS)
+        if quiet and (kept.page.anchored or anchor[1] is None):
+            cache.set(key(version), kept, KEPT_SECONDS)
     return kept
 
 

@@ -199,7 +199,7 @@ class ThreadChange(models.Model):
 
 class PostListChange(models.Model):
     """What ThreadChange is to a thread, for a group's list of posts: inserted by the
-    database's triggers (migration 0011) on every write to the group's posts (a new post,
+    database's triggers (migration 0010) on every write to the group's posts (a new post,
     an edit, a reply's count and time, a pin, a removal) and to their authors' display
     names."""
 

@@ -13,12 +13,9 @@ def mark_read(*, user, post: Post, reply_ids, reached_end: bool) -> None:
     newest replies, the whole thread (its "new" marker in the post list). A reply meant
     for them on a later page stays unread until they get there.
 
-    The thread's mark is one upsert, safe when two tabs race; skipped when the page learnt
-    that the user read the thread after its last activity
-    (``post.read_since_last_activity``). The notifications are always marked: the header's
-    count, which is kept, could be a moment behind."""
+    The thread's mark is one upsert, safe when two tabs race."""
     now = timezone.now()
-    if reached_end and not getattr(post, "read_since_last_activity", False):
+    if reached_end:
         PostRead.objects.bulk_create(
             [PostRead(user=user, post=post, read_at=now)],
             update_conflicts=True,

@@ -6,14 +6,48 @@ write that may change what the page shows (migration 0010 lists them). On Postgr
 ids come from an identity sequence, so they only grow and are never handed out twice, not
 even after a rollback. (SQLite's AUTOINCREMENT gives a rolled-back id again; no request
 keeps a page inside a transaction it then rolls back, and SQLite is for trying the site
-out.) A page kept under a version was built from data at least that new, since the
-version is read before the page's rows.
+out.)
+
+Ids are handed out when a write runs, and transactions commit in another order: a write
+that took id N can commit after one that took N+1, and the newest id would not move when
+its change appears. So every writer also holds a shared advisory lock on each thread or
+group it changed, from before its row takes an id until it commits, and a page is kept
+only by a reader that got the exclusive lock at once (``no_write_open``) after reading the
+version: then every write with an id up to that version has committed, and its change is
+in what the reader builds next; every write after it takes a greater id. A reader that
+finds a write open builds the page without keeping it. Readers never wait; writers never
+wait for each other (the locks are shared), only, for a few milliseconds, for a reader
+building that page. SQLite has one writer at a time, so its ids come in commit order.
 """
 
+from contextlib import contextmanager
+
+from django.db import connection
 from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from groups.models import PostListChange, ThreadChange
+
+# The advisory-lock namespaces of migration 0010.
+THREADS, LISTS = 74101, 74102
+
+
+@contextmanager
+def no_write_open(space: int, key: int):
+    """Whether no transaction that wrote to the thread or group ``key`` (``space``:
+    THREADS or LISTS) is still open; while it says so, no write to it starts."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, hashint8(%s))", [space, key])
+        (quiet,) = cursor.fetchone()
+    try:
+        yield quiet
+    finally:
+        if quiet:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, hashint8(%s))", [space, key])
 
 
 def thread_version():

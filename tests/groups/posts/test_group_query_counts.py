@@ -52,9 +52,9 @@ def test_post_list_queries_do_not_grow_with_posts(
     # The header's counts are kept, so SIGNED_IN has a query to spare here. The first
     # reader builds the page: + the group with the reader's membership, what is the
     # reader's in the group (its list's version, a post of theirs waiting for review,
-    # their blocks), pinned posts, the page of posts with their authors, the reader's
-    # read markers for them.
-    with django_assert_max_num_queries(SIGNED_IN + 4):
+    # their blocks), the lock that says no write to the list is open and its release,
+    # pinned posts, the page of posts with their authors, the reader's read markers.
+    with django_assert_max_num_queries(SIGNED_IN + 6):
         response = client.get(url)
     assert response.status_code == 200
     # Later readers find it kept (groups/posts/kept_lists.py): the posts are not read.
@@ -87,15 +87,15 @@ def test_post_with_many_replies_queries_do_not_grow(
     # The header's counts are kept, so SIGNED_IN has a query to spare here. The first reader
     # of the page builds it: + the group with the reader's membership, the post, what is
     # the reader's in the thread (its version, a reply of theirs waiting for review, their
-    # blocks and reactions), the replies with their authors, their reaction counts, the
-    # read-marker upsert, notifications marked read.
-    with django_assert_max_num_queries(SIGNED_IN + 6):
+    # blocks and reactions), the lock that says no write to the thread is open and its
+    # release, the replies with their authors, their reaction counts, the read-marker
+    # upsert, notifications marked read.
+    with django_assert_max_num_queries(SIGNED_IN + 8):
         response = client.get(post.get_absolute_url())
     assert response.status_code == 200
     assert len(response.context["replies"]) == min(size, REPLIES_PER_PAGE)
-    # Later readers find it kept (groups/posts/kept_replies.py): no replies or counts read,
-    # and no read-marker upsert for a thread already read since its last activity.
-    with django_assert_max_num_queries(SIGNED_IN + 3):
+    # Later readers find it kept (groups/posts/kept_replies.py): no replies or counts read.
+    with django_assert_max_num_queries(SIGNED_IN + 4):
         again = client.get(post.get_absolute_url())
     assert again.content.count(b"Folded away") == response.content.count(b"Folded away") > 0
     # A moderator's page is built for them each time: the replies with their authors (and
