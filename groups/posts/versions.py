@@ -22,7 +22,7 @@ building that page. SQLite has one writer at a time, so its ids come in commit o
 
 from contextlib import contextmanager
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
@@ -35,19 +35,17 @@ THREADS, LISTS = 74101, 74102
 @contextmanager
 def no_write_open(space: int, key: int):
     """Whether no transaction that wrote to the thread or group ``key`` (``space``:
-    THREADS or LISTS) is still open; while it says so, no write to it starts."""
+    THREADS or LISTS) is still open; while it says so, no write to it starts. The block
+    runs in a transaction of its own, which holds the lock: a transaction-mode PgBouncer
+    keeps it on one server connection, and it goes with the commit whatever happens."""
     if connection.vendor != "postgresql":
         yield True
         return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, hashint8(%s))", [space, key])
-        (quiet,) = cursor.fetchone()
-    try:
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s, hashint8(%s))", [space, key])
+            (quiet,) = cursor.fetchone()
         yield quiet
-    finally:
-        if quiet:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s, hashint8(%s))", [space, key])
 
 
 def thread_version():
