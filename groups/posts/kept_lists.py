@@ -19,14 +19,12 @@ posts and who wrote anonymous ones), for a reader with a post waiting for review
 group, and while the cache is not shared by every process (``pagecache.may_keep``).
 """
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import NamedTuple
 
-from django.core.cache import cache
-from django.db.models import Exists, OuterRef, StringAgg, Subquery, TextField, Value
-from django.db.models.functions import Cast
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
 from django.template import engines
 from django.utils.safestring import SafeString, mark_safe
@@ -34,13 +32,11 @@ from django.utils.timezone import get_current_timezone_name
 
 from community.core import pagecache
 from community.core.prepared import PreparedQuery, compiled
-from community.models import Block
 from groups.access import author_label, can_moderate, is_folded
 from groups.models import ContentStatus, Group, Post, PostRead
 from groups.posts import queries
-from groups.posts.versions import LISTS, list_version, no_write_open
+from groups.posts.versions import LISTS, blocked_by, ids_in, kept_or_built, list_version, shape
 
-KEPT_SECONDS = 600
 TEMPLATE = "groups/posts/_post_row.html"
 
 
@@ -113,20 +109,14 @@ def _reader_in(group: Group, user) -> Reader:
     if row is None:  # deleted since the reader's access was checked
         raise Http404("No such group.")
     version, waiting, blocked = row
-    return Reader(version, waiting, {int(pk) for pk in blocked.split(",")} if blocked else set())
+    return Reader(version, waiting, ids_in(blocked))
 
 
 def _reader_in_group_sql(group_id: int, user_id: int) -> tuple[str, list]:
     """One row: the group's list version, whether the user has a post waiting for review
     in it, and the ids of the members they blocked, joined with commas."""
     waiting = Post.objects.filter(group=OuterRef("pk"), author=user_id, status=ContentStatus.HELD)
-    blocked = (
-        Block.objects.filter(blocker=user_id)
-        .values("blocker")
-        .annotate(joined=StringAgg(Cast("blocked", TextField()), Value(",")))
-        .values("joined")
-    )
-    row = Group.objects.filter(pk=group_id).values_list(list_version(), Exists(waiting), Subquery(blocked))
+    row = Group.objects.filter(pk=group_id).values_list(list_version(), Exists(waiting), Subquery(blocked_by(user_id)))
     return compiled(row)
 
 
@@ -141,15 +131,13 @@ def _kept_list(group: Group, version: int, cursor: str) -> KeptList:
         where = (group.pk, version, group.slug, get_current_timezone_name(), place)
         return ":".join(map(str, ("post-list", _shape(), *where)))
 
-    kept = pagecache.kept_at(key(version))
-    if kept is not None:
-        return kept
-    # As for a thread's pages (kept_replies): kept only when no write to the list is open.
-    with no_write_open(LISTS, group.pk) as quiet:
-        kept = _build(group, cursor)
-        if quiet and (position is None or _is_a_place_in_the_list(group, position)):
-            cache.set(key(version), kept, KEPT_SECONDS)
-    return kept
+    return kept_or_built(
+        LISTS,
+        group.pk,
+        key(version),
+        lambda: _build(group, cursor),
+        keepable=lambda built: position is None or _is_a_place_in_the_list(group, position),
+    )
 
 
 def _is_a_place_in_the_list(group: Group, position) -> bool:
@@ -192,11 +180,7 @@ def _for_reader(kept: KeptList, reader: Reader, user, group: Group) -> SafeStrin
 
 @lru_cache(maxsize=1)
 def _shape() -> str:
-    """In every key: a release that changes the template or the rows never reads pages an
-    earlier one kept."""
-    env = engines["jinja2"].env
-    rows = [(row_field.name, str(row_field.type)) for row_field in fields(PostRow)]
-    return pagecache.shape_of(env.loader.get_source(env, TEMPLATE)[0], rows)
+    return shape([TEMPLATE], PostRow)
 
 
 def _render(post, group: Group) -> str:

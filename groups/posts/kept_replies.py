@@ -12,7 +12,7 @@ A page is kept under the thread's version (``groups/posts/versions.py``), which 
 database's triggers change on every write to the thread's replies, to the reactions on the post or
 its replies, and to its repliers' display names; and under everything else its HTML
 depends on: the group's address, the reader's time zone, whether the reader may react.
-The version is read before the replies, so a kept page is never older than its version.
+A page is kept only when it cannot be older than its version (``versions.py`` says how).
 
 Built for the request, never kept:
 - for the group's moderators: they see held and removed replies, the moderation tools,
@@ -22,13 +22,12 @@ Built for the request, never kept:
 - while the cache is not shared by every process (``pagecache.may_keep``).
 """
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from typing import NamedTuple
 
-from django.core.cache import cache
-from django.db.models import Exists, OuterRef, StringAgg, Subquery, TextField, Value
+from django.db.models import Exists, OuterRef, Subquery, TextField, Value
 from django.db.models.functions import Cast, Concat
 from django.http import Http404
 from django.template import engines
@@ -39,13 +38,11 @@ from django.utils.timezone import get_current_timezone_name
 
 from community.core import pagecache
 from community.core.prepared import PreparedQuery, compiled
-from community.models import Block
 from groups.access import author_label, is_folded
 from groups.models import ContentStatus, Post, Reaction, Reason, Reply
 from groups.posts import queries
-from groups.posts.versions import THREADS, no_write_open, thread_version
+from groups.posts.versions import THREADS, blocked_by, ids_in, joined, kept_or_built, shape, thread_version
 
-KEPT_SECONDS = 600
 TEMPLATES = [
     "groups/posts/_reply.html",
     "groups/posts/_content_body.html",
@@ -159,8 +156,7 @@ def _reader_in(post: Post, user) -> Reader:
     for reaction in on_replies.split(",") if on_replies else ():
         reply_id, kind = reaction.split(" ")
         given.setdefault(int(reply_id), set()).add(kind)
-    blocked = {int(pk) for pk in blocked.split(",")} if blocked else set()
-    return Reader(version, bool(waiting), blocked, given)
+    return Reader(version, bool(waiting), ids_in(blocked), given)
 
 
 def _reader_in_thread_sql(post_id: int, user_id: int) -> tuple[str, list]:
@@ -168,9 +164,8 @@ def _reader_in_thread_sql(post_id: int, user_id: int) -> tuple[str, list]:
     it, the ids of the members they blocked, the kinds of reaction they gave the post, and
     those they gave its replies ("<reply id> <kind>"), each list joined with commas."""
     waiting = Reply.objects.filter(post=OuterRef("pk"), author=user_id, status=ContentStatus.HELD)
-    blocked = _joined(Block.objects.filter(blocker=user_id), "blocker", Cast("blocked", TextField()))
-    on_post = _joined(Reaction.objects.filter(post=OuterRef("pk"), user=user_id), "user", "kind")
-    on_replies = _joined(
+    on_post = joined(Reaction.objects.filter(post=OuterRef("pk"), user=user_id), "user", "kind")
+    on_replies = joined(
         # Two lists, not one with an OR: each is then read from the smaller side of its join.
         Reaction.objects.filter(reply__post=OuterRef("pk"), user=user_id),
         "user",
@@ -179,16 +174,11 @@ def _reader_in_thread_sql(post_id: int, user_id: int) -> tuple[str, list]:
     row = Post.objects.filter(pk=post_id).values_list(
         thread_version(),
         Exists(waiting),
-        Subquery(blocked),
+        Subquery(blocked_by(user_id)),
         Subquery(on_post),
         Subquery(on_replies),
     )
     return compiled(row)
-
-
-def _joined(queryset, owner: str, text):
-    """``text`` of every row of ``queryset`` (all of one ``owner``), joined with commas."""
-    return queryset.values(owner).annotate(joined=StringAgg(text, Value(","))).values("joined")
 
 
 _READER_IN_THREAD = PreparedQuery(_reader_in_thread_sql, ids=2)
@@ -203,18 +193,15 @@ def _kept_page(post: Post, group, version: int, may_react: bool, asked: dict) ->
         where = (post.pk, version, group.slug, get_current_timezone_name(), may_react, *anchor, asked["latest"])
         return ":".join(map(str, ("thread-replies", _shape(), *where)))
 
-    kept = pagecache.kept_at(key(version))
-    if kept is not None:
-        return kept
-    # Every write with an id up to ``version`` has committed if none is open now: its
-    # change is then in what is built next, so the page may be kept under it.
-    with no_write_open(THREADS, post.pk) as quiet:
-        kept = _build(post, group, may_react, asked)
+    return kept_or_built(
+        THREADS,
+        post.pk,
+        key(version),
+        lambda: _build(post, group, may_react, asked),
         # An anchor that is no reply of this thread gives the first page: not kept under
         # an address anyone could make up.
-        if quiet and (kept.page.anchored or anchor[1] is None):
-            cache.set(key(version), kept, KEPT_SECONDS)
-    return kept
+        keepable=lambda built: built.page.anchored or anchor[1] is None,
+    )
 
 
 def _build(post: Post, group, may_react: bool, asked: dict) -> KeptPage:
@@ -254,11 +241,7 @@ def _for_reader(request, kept: KeptPage, reader: Reader, *, group, post: Post, c
 
 @lru_cache(maxsize=1)
 def _shape() -> str:
-    """In every key: a release that changes the templates or the rows never reads pages
-    an earlier one kept (two may serve side by side while one replaces the other)."""
-    env = engines["jinja2"].env
-    rows = [(row_field.name, str(row_field.type)) for row_field in fields(ReplyRow)]
-    return pagecache.shape_of(*(env.loader.get_source(env, name)[0] for name in TEMPLATES), rows)
+    return shape(TEMPLATES, ReplyRow)
 
 
 def _render(reply, group, viewer_id: int, moderates: bool, cannot_post: str, csrf) -> str:

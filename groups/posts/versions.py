@@ -21,12 +21,21 @@ building that page. SQLite has one writer at a time, so its ids come in commit o
 """
 
 from contextlib import contextmanager
+from dataclasses import fields
 
+from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, StringAgg, Subquery, TextField, Value
+from django.db.models.functions import Cast, Coalesce
+from django.template import engines
 
+from community.core import pagecache
+from community.models import Block
 from groups.models import PostListChange, ThreadChange
+
+# Kept pages go when their version moves; this only bounds what Redis holds for pages
+# nobody reads again.
+KEPT_SECONDS = 600
 
 # The advisory-lock namespaces of migration 0010.
 THREADS, LISTS = 74101, 74102
@@ -46,6 +55,45 @@ def no_write_open(space: int, key: int):
             cursor.execute("SELECT pg_try_advisory_xact_lock(%s, hashint8(%s))", [space, key])
             (quiet,) = cursor.fetchone()
         yield quiet
+
+
+def kept_or_built(space: int, owner_id: int, key: str, build, *, keepable=lambda built: True):
+    """The page kept under ``key`` (which names the version read before this call), or
+    ``build()``, kept for next time when no write to the thread or group is open (see
+    above) and ``keepable(built)`` agrees."""
+    kept = pagecache.kept_at(key)
+    if kept is not None:
+        return kept
+    with no_write_open(space, owner_id) as quiet:
+        built = build()
+        if quiet and keepable(built):
+            cache.set(key, built, KEPT_SECONDS)
+    return built
+
+
+def shape(templates, row_class) -> str:
+    """For every key of kept pages: a digest of the Jinja2 templates they are rendered
+    with and the fields of their rows, so that a release that changes either never reads
+    pages an earlier one kept (two may serve side by side while one replaces the other)."""
+    env = engines["jinja2"].env
+    rows = [(row_field.name, str(row_field.type)) for row_field in fields(row_class)]
+    return pagecache.shape_of(*(env.loader.get_source(env, name)[0] for name in templates), rows)
+
+
+def joined(queryset, owner: str, text):
+    """A subquery: ``text`` of every row of ``queryset`` (all of one ``owner``), joined
+    with commas (NULL for none)."""
+    return queryset.values(owner).annotate(joined=StringAgg(text, Value(","))).values("joined")
+
+
+def blocked_by(user_id):
+    """A subquery: the ids of the members ``user_id`` blocked, joined with commas."""
+    return joined(Block.objects.filter(blocker=user_id), "blocker", Cast("blocked", TextField()))
+
+
+def ids_in(text: str | None) -> set[int]:
+    """The ids of a list ``joined`` gave."""
+    return {int(pk) for pk in text.split(",")} if text else set()
 
 
 def thread_version():

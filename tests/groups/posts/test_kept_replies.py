@@ -10,6 +10,7 @@ import pickle
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
@@ -251,9 +252,9 @@ def test_pages_of_a_long_thread_are_kept_apart_and_made_up_anchors_are_not_kept(
         make_reply(post, people["Ben"], body=f"Later words {n}") for n in range(kept_replies.queries.REPLIES_PER_PAGE)
     ]
     kept_keys = []
-    real_set = kept_replies.cache.set
+    real_set = cache.set
     monkeypatch.setattr(
-        kept_replies.cache,
+        cache,
         "set",
         lambda key, *a, **k: kept_keys.append(key.startswith("thread-replies")) or real_set(key, *a, **k),
     )
@@ -410,9 +411,9 @@ def test_the_cache_holds_no_deleted_words_and_no_anonymous_author(thread, monkey
     group, people, post, replies = thread
     delete_reply(user=people["Ben"], reply=replies["ben"])
     kept = []
-    real_set = kept_replies.cache.set
+    real_set = cache.set
     monkeypatch.setattr(
-        kept_replies.cache,
+        cache,
         "set",
         lambda key, value, *a, **k: (
             kept.append(value) if key.startswith("thread-replies") else real_set(key, value, *a, **k)
@@ -435,14 +436,14 @@ def test_an_unreadable_kept_page_is_built_again(thread, settings, monkeypatch):
     group, people, post, replies = thread
     url = post.get_absolute_url()
     page(people["Dee"], url)
-    real_get = kept_replies.cache.get
+    real_get = cache.get
 
     def unpickling_fails(key, *args, **kwargs):
         if key.startswith("thread-replies"):
             raise AttributeError("a class of an earlier release")
         return real_get(key, *args, **kwargs)
 
-    monkeypatch.setattr(kept_replies.cache, "get", unpickling_fails)
+    monkeypatch.setattr(cache, "get", unpickling_fails)
     assert replies_of(page(people["Dee"], url)) == built_alone(settings, people["Dee"], url)
 
 
