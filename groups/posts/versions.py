@@ -18,6 +18,11 @@ in what the reader builds next; every write after it takes a greater id. A reade
 finds a write open builds the page without keeping it. Readers never wait; writers never
 wait for each other (the locks are shared), only, for a few milliseconds, for a reader
 building that page. SQLite has one writer at a time, so its ids come in commit order.
+
+Locks come from a table of fixed size that all connections share, so a transaction that
+writes to more than a few threads and groups (migration 0011: LOCKS_EACH) takes one
+exclusive lock, WHOLE, for all of them instead; a reader keeps a page only if it also gets
+a shared hold of WHOLE at once.
 """
 
 from contextlib import contextmanager
@@ -37,8 +42,10 @@ from groups.models import PostListChange, ThreadChange
 # nobody reads again.
 KEPT_SECONDS = 600
 
-# The advisory-lock namespaces of migration 0010.
+# The advisory-lock namespaces of migration 0010, and the lock of migration 0011 that
+# stands for all of them.
 THREADS, LISTS = 74101, 74102
+WHOLE = (74100, 0)
 
 
 @contextmanager
@@ -52,9 +59,12 @@ def no_write_open(space: int, key: int):
         return
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_xact_lock(%s, hashint8(%s))", [space, key])
-            (quiet,) = cursor.fetchone()
-        yield quiet
+            cursor.execute(
+                "SELECT pg_try_advisory_xact_lock_shared(%s, %s), pg_try_advisory_xact_lock(%s, hashint8(%s))",
+                [*WHOLE, space, key],
+            )
+            no_wide_write, no_write_here = cursor.fetchone()
+        yield no_wide_write and no_write_here
 
 
 def kept_or_built(space: int, owner_id: int, key: str, build, *, keepable=lambda built: True):
