@@ -13,12 +13,15 @@ from collections.abc import Callable
 from contextlib import contextmanager
 
 from django.db import DatabaseError, connections
+from django.db.models import QuerySet
 
 logger = logging.getLogger("community.core.prepared")
 
-# The stand-in ids: values no row has, found again among the compiled parameters.
+# The stand-in ids: values no row has, found again among the compiled parameters; and
+# stand-in words, for a query by a slug.
 STAND_IN = -7_301_946_285
 STAND_INS = (STAND_IN, STAND_IN - 1, STAND_IN - 2)
+TEXT_STAND_INS = ("\x1fstand-in 7301946285", "\x1fstand-in 7301946286")
 
 
 def compiled(queryset) -> tuple[str, list]:
@@ -28,39 +31,66 @@ def compiled(queryset) -> tuple[str, list]:
 
 
 class PreparedQuery:
-    """``build(*stand_ins)`` returns ``(sql, params)`` for ``ids`` stand-in ids (use
-    ``compiled`` on querysets built for them); ``fetchone(*real_ids)`` runs it for real
-    ones, in the same order. The stand-ins must decide nothing but values: a rule that
-    takes another shape for some ids (staff, say) needs a PreparedQuery per shape."""
+    """``build(*stand_ins)`` returns ``(sql, params)`` for ``ids`` stand-in ids followed by
+    ``texts`` stand-in words (use ``compiled`` on querysets built for them);
+    ``fetchone(*real_values)`` runs it for real ones, in the same order. The stand-ins must
+    decide nothing but values: a rule that takes another shape for some ids (staff, say)
+    needs a PreparedQuery per shape."""
 
-    def __init__(self, build: Callable[..., tuple[str, list]], using: str = "default", *, ids: int = 1):
+    def __init__(self, build: Callable[..., tuple[str, list]], using: str = "default", *, ids: int = 1, texts: int = 0):
         self._build = build
         self._using = using
-        self._ids = ids
+        self._stand_ins = STAND_INS[:ids] + TEXT_STAND_INS[:texts]
         self._prepared: tuple[str, list, list[tuple[int, int]]] | None = None
 
     def _prepare(self) -> tuple[str, list, list[tuple[int, int]]]:
         if self._prepared is None:
-            stand_ins = STAND_INS[: self._ids]
+            stand_ins = self._stand_ins
             sql, params = self._build(*stand_ins)
             slots = [
                 (index, stand_ins.index(value))
                 for index, value in enumerate(params)
-                if type(value) is int and value in stand_ins
+                if type(value) in (int, str) and value in stand_ins
             ]
-            if {which for _index, which in slots} != set(range(self._ids)):
-                raise ValueError("The prepared query does not use every stand-in id.")
+            if {which for _index, which in slots} != set(range(len(stand_ins))):
+                raise ValueError("The prepared query does not use every stand-in value.")
             self._prepared = (sql, params, slots)
         return self._prepared
 
-    def fetchone(self, *real_ids: int) -> tuple | None:
+    def _run(self, fetch, real_values):
         sql, params, slots = self._prepare()
         params = list(params)
         for index, which in slots:
-            params[index] = real_ids[which]
+            params[index] = real_values[which]
         with connections[self._using].cursor() as cursor:
             cursor.execute(sql, params)
-            return cursor.fetchone()
+            return fetch(cursor)
+
+    def fetchone(self, *real_values) -> tuple | None:
+        return self._run(lambda cursor: cursor.fetchone(), real_values)
+
+
+class PreparedValues(PreparedQuery):
+    """A ``values()`` queryset compiled once, as ``PreparedQuery`` does: ``build``
+    returns the queryset for the stand-ins, and ``fetchall(*real_values)`` its rows as
+    dicts, each value converted as the ORM would (SQLite's dates, JSON)."""
+
+    def __init__(self, build: Callable[..., QuerySet], using: str = "default", *, ids: int = 1, texts: int = 0):
+        super().__init__(self._compile, using, ids=ids, texts=texts)
+        self._build_queryset = build
+        self._compiler = None
+        self._names: list[str] = []
+
+    def _compile(self, *stand_ins) -> tuple[str, list]:
+        query = self._build_queryset(*stand_ins).query
+        self._compiler = query.get_compiler(self._using)
+        sql, params = self._compiler.as_sql()  # also sets what results_iter converts by
+        self._names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        return sql, list(params)
+
+    def fetchall(self, *real_values) -> list[dict]:
+        rows = self._run(lambda cursor: cursor.fetchall(), real_values)
+        return [dict(zip(self._names, row, strict=True)) for row in self._compiler.results_iter(results=[rows])]
 
 
 @contextmanager

@@ -6,10 +6,12 @@ Http404) and, where a list needs it, the list's filter (``active_memberships``,
 that the two halves agree.
 """
 
+from django.db.models import FilteredRelation, Q
 from django.http import Http404
 from django.utils import timezone
 
 from community.accounts.roles import is_site_staff
+from community.core.prepared import PreparedValues
 from groups.models import Group, Membership
 
 MODERATING_ROLES = (Membership.Role.MODERATOR, Membership.Role.OWNER)
@@ -30,17 +32,46 @@ def _memberships_known(user) -> dict[int, Membership | None]:
 
 
 def _group_by_slug(user, group_slug: str) -> Group | None:
-    """The group at ``group_slug``, with the user's membership in it learnt on the way:
-    one query for a member (every group page asks both), two for anyone else."""
-    if user.is_authenticated:
-        membership = Membership.objects.filter(group__slug=group_slug, user=user).select_related("group").first()
-        if membership is not None:
-            _memberships_known(user)[membership.group_id] = membership
-            return membership.group
-    group = Group.objects.filter(slug=group_slug).first()
-    if group is not None and user.is_authenticated:
-        _memberships_known(user)[group.pk] = None
+    """The group at ``group_slug``, with a member's membership in it (any status) learnt
+    on the way: one query, compiled once per process (community/core/prepared.py)."""
+    if not user.is_authenticated:
+        rows = _GROUP.fetchall(group_slug)
+        return Group.from_db("default", _GROUP_FIELDS, [rows[0][name] for name in _GROUP_FIELDS]) if rows else None
+    rows = _GROUP_AND_MEMBERSHIP.fetchall(user.pk, group_slug)
+    if not rows:
+        return None
+    (row,) = rows
+    group = Group.from_db("default", _GROUP_FIELDS, [row[name] for name in _GROUP_FIELDS])
+    membership = None
+    if row["mine__id"] is not None:
+        membership = Membership.from_db(
+            "default", _MEMBERSHIP_FIELDS, [row[f"mine__{name}"] for name in _MEMBERSHIP_FIELDS]
+        )
+        membership.group = group
+    _memberships_known(user)[group.pk] = membership
     return group
+
+
+_GROUP_FIELDS = [field.attname for field in Group._meta.concrete_fields]
+_MEMBERSHIP_FIELDS = [field.attname for field in Membership._meta.concrete_fields]
+
+
+def _group_and_membership(user_id: int, group_slug: str):
+    """The group's row and, joined where there is one, the member's membership in it."""
+    mine = FilteredRelation("memberships", condition=Q(memberships__user=user_id))
+    return (
+        Group.objects.annotate(mine=mine)
+        .filter(slug=group_slug)
+        .order_by()
+        .values(*_GROUP_FIELDS, *(f"mine__{name}" for name in _MEMBERSHIP_FIELDS))
+    )
+
+
+_GROUP_AND_MEMBERSHIP = PreparedValues(_group_and_membership, texts=1)
+# A visitor's: the group alone (a visitor's kept pages watch no membership).
+_GROUP = PreparedValues(
+    lambda group_slug: Group.objects.filter(slug=group_slug).order_by().values(*_GROUP_FIELDS), ids=0, texts=1
+)
 
 
 def forget_membership(user, group: Group) -> None:
