@@ -93,6 +93,16 @@ class PreparedValues(PreparedQuery):
         return [dict(zip(self._names, row, strict=True)) for row in self._compiler.results_iter(results=[rows])]
 
 
+def instance(model, row: dict, prefix: str = ""):
+    """The ``model`` instance a ``PreparedValues`` row holds under ``prefix`` (its fields'
+    attnames, such as ``"group__slug"``; the fields it lacks are deferred), or None where
+    its id is NULL (an outer join found none)."""
+    names = [field.attname for field in model._meta.concrete_fields if prefix + field.attname in row]
+    if row[prefix + model._meta.pk.attname] is None:
+        return None
+    return model.from_db("default", names, [row[prefix + name] for name in names])
+
+
 @contextmanager
 def planned_for_each_value(using: str = "default"):
     """Statements run inside are never prepared on the server (``DB_PREPARE_THRESHOLD``).

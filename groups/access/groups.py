@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from community.accounts.roles import is_site_staff
-from community.core.prepared import PreparedValues
+from community.core.prepared import PreparedValues, instance
 from groups.models import Group, Membership
 
 MODERATING_ROLES = (Membership.Role.MODERATOR, Membership.Role.OWNER)
@@ -36,17 +36,13 @@ def _group_by_slug(user, group_slug: str) -> Group | None:
     on the way: one query, compiled once per process (community/core/prepared.py)."""
     if not user.is_authenticated:
         rows = _GROUP.fetchall(group_slug)
-        return Group.from_db("default", _GROUP_FIELDS, [rows[0][name] for name in _GROUP_FIELDS]) if rows else None
+        return instance(Group, rows[0]) if rows else None
     rows = _GROUP_AND_MEMBERSHIP.fetchall(user.pk, group_slug)
     if not rows:
         return None
     (row,) = rows
-    group = Group.from_db("default", _GROUP_FIELDS, [row[name] for name in _GROUP_FIELDS])
-    membership = None
-    if row["mine__id"] is not None:
-        membership = Membership.from_db(
-            "default", _MEMBERSHIP_FIELDS, [row[f"mine__{name}"] for name in _MEMBERSHIP_FIELDS]
-        )
+    group, membership = instance(Group, row), instance(Membership, row, "mine__")
+    if membership is not None:
         membership.group = group
     _memberships_known(user)[group.pk] = membership
     return group
