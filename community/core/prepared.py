@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from contextlib import contextmanager
 
-from django.db import DatabaseError, connections
+from django.db import DatabaseError, connections, transaction
 from django.db.models import QuerySet
 
 logger = logging.getLogger("community.core.prepared")
@@ -35,12 +35,27 @@ class PreparedQuery:
     ``texts`` stand-in words (use ``compiled`` on querysets built for them);
     ``fetchone(*real_values)`` runs it for real ones, in the same order. The stand-ins must
     decide nothing but values: a rule that takes another shape for some ids (staff, say)
-    needs a PreparedQuery per shape."""
+    needs a PreparedQuery per shape.
 
-    def __init__(self, build: Callable[..., tuple[str, list]], using: str = "default", *, ids: int = 1, texts: int = 0):
+    ``one_plan``: PostgreSQL plans a prepared statement once for any value, unless that
+    plan looks costlier than one made for the values at hand; then it plans again at every
+    run. For a query of many joins whose best plan is the same for every member (the
+    notifications list: 1.5 ms of planning, 0.35 ms of running) the one plan is kept, at
+    the price of a transaction around the statement (three more round trips)."""
+
+    def __init__(
+        self,
+        build: Callable[..., tuple[str, list]],
+        using: str = "default",
+        *,
+        ids: int = 1,
+        texts: int = 0,
+        one_plan: bool = False,
+    ):
         self._build = build
         self._using = using
         self._stand_ins = STAND_INS[:ids] + TEXT_STAND_INS[:texts]
+        self._one_plan = one_plan
         self._prepared: tuple[str, list, list[tuple[int, int]]] | None = None
 
     def _prepare(self) -> tuple[str, list, list[tuple[int, int]]]:
@@ -62,9 +77,19 @@ class PreparedQuery:
         params = list(params)
         for index, which in slots:
             params[index] = real_values[which]
-        with connections[self._using].cursor() as cursor:
+        connection = connections[self._using]
+        if not (self._one_plan and _prepares(connection)):
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return fetch(cursor)
+        inside_a_transaction = connection.in_atomic_block
+        with transaction.atomic(using=self._using), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
             cursor.execute(sql, params)
-            return fetch(cursor)
+            rows = fetch(cursor)
+            if inside_a_transaction:  # the rest of it plans as it would have
+                cursor.execute("SET LOCAL plan_cache_mode TO DEFAULT")
+            return rows
 
     def fetchone(self, *real_values) -> tuple | None:
         return self._run(lambda cursor: cursor.fetchone(), real_values)
@@ -75,8 +100,8 @@ class PreparedValues(PreparedQuery):
     returns the queryset for the stand-ins, and ``fetchall(*real_values)`` its rows as
     dicts, each value converted as the ORM would (SQLite's dates, JSON)."""
 
-    def __init__(self, build: Callable[..., QuerySet], using: str = "default", *, ids: int = 1, texts: int = 0):
-        super().__init__(self._compile, using, ids=ids, texts=texts)
+    def __init__(self, build: Callable[..., QuerySet], using: str = "default", **stand_ins_and_plan):
+        super().__init__(self._compile, using, **stand_ins_and_plan)
         self._build_queryset = build
         self._compiler = None
         self._names: list[str] = []
@@ -91,6 +116,14 @@ class PreparedValues(PreparedQuery):
     def fetchall(self, *real_values) -> list[dict]:
         rows = self._run(lambda cursor: cursor.fetchall(), real_values)
         return [dict(zip(self._names, row, strict=True)) for row in self._compiler.results_iter(results=[rows])]
+
+
+def _prepares(connection) -> bool:
+    """Whether ``connection`` prepares statements it runs again (DB_PREPARE_THRESHOLD)."""
+    if connection.vendor != "postgresql":
+        return False
+    connection.ensure_connection()
+    return getattr(connection.connection, "prepare_threshold", None) is not None
 
 
 def instance(model, row: dict, prefix: str = ""):

@@ -46,9 +46,9 @@ def _listed_sql(staff: bool):
     return build
 
 
-# Compiled once per process (community/core/prepared.py); the rule is still
-# visible_notifications_q's, and a staff member's takes another shape.
-_LISTED = {staff: PreparedValues(_listed_sql(staff)) for staff in (False, True)}
+# Compiled once per process and planned once per connection (community/core/prepared.py);
+# the rule is still visible_notifications_q's, and a staff member's takes another shape.
+_LISTED = {staff: PreparedValues(_listed_sql(staff), one_plan=True) for staff in (False, True)}
 
 
 def _as_listed(row: dict) -> Notification:
