@@ -7,9 +7,11 @@ whose every item ``get_post_for_viewer`` / ``get_reply_for_viewer`` also allow.
 tests/groups/access/test_access_pairs.py checks both for every role.
 """
 
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
+from community.core.prepared import PreparedValues, instance
 from community.models import Block
 from groups.access.groups import can_moderate, can_read
 from groups.models import ContentStatus, Group, Post, Reply
@@ -25,10 +27,14 @@ def visible_content_q(user, group: Group, *, prefix: str = "") -> Q:
     Moderators see held and removed items (marked as such); authors see their own held
     items marked "waiting for review"; everyone else sees published ones only.
     """
+    return _visible_content_q(user.pk, moderates=can_moderate(user, group), prefix=prefix)
+
+
+def _visible_content_q(user_id, *, moderates: bool, prefix: str = "") -> Q:
     status = f"{prefix}status"
-    if can_moderate(user, group):
+    if moderates:
         return Q(**{f"{status}__in": [ContentStatus.PUBLISHED, ContentStatus.HELD, ContentStatus.REMOVED]})
-    return Q(**{status: ContentStatus.PUBLISHED}) | Q(**{status: ContentStatus.HELD, f"{prefix}author": user.pk})
+    return Q(**{status: ContentStatus.PUBLISHED}) | Q(**{status: ContentStatus.HELD, f"{prefix}author": user_id})
 
 
 def published_content_q(group_ids, *, replies: bool = False) -> Q:
@@ -67,7 +73,11 @@ def author_label(item, *, viewer_moderates: bool) -> str:
 def blocked_by_viewer(user) -> Exists:
     """Annotate posts or replies with this as ``author_blocked``: True where ``user``
     blocked the author. A subquery, so list pages cost no extra query."""
-    return Exists(Block.objects.filter(blocker=user.pk, blocked=OuterRef("author")))
+    return _blocked_by(user.pk)
+
+
+def _blocked_by(user_id) -> Exists:
+    return Exists(Block.objects.filter(blocker=user_id, blocked=OuterRef("author")))
 
 
 def is_folded(item) -> bool:
@@ -98,16 +108,33 @@ def get_post_for_viewer(user, group: Group, post_id: int) -> Post:
     """``visible_post`` with the reader check, blocking annotated, and a 404."""
     if not can_read(user, group):
         raise Http404("No such post.")
-    post = (
-        Post.objects.select_related("author")
-        .filter(visible_content_q(user, group), group=group, pk=post_id)
-        .annotate(author_blocked=blocked_by_viewer(user))
-        .first()
-    )
-    if post is None:
+    rows = _POST_FOR_VIEWER[can_moderate(user, group)].fetchall(user.pk, group.pk, post_id)
+    if not rows:
         raise Http404("No such post.")
+    (row,) = rows
+    post = instance(Post, row)
+    post.author = instance(get_user_model(), row, "author__")
+    post.author_blocked = row["author_blocked"]
     post.group = group  # the one the caller read (with the viewer's membership), not read again
     return post
+
+
+def _post_for_viewer(moderates: bool):
+    """The post with its author and whether the viewer blocked them, compiled once per
+    process (community/core/prepared.py) for each shape of ``visible_content_q``."""
+
+    def build(user_id: int, group_id: int, post_id: int):
+        author_fields = [f"author__{field.attname}" for field in get_user_model()._meta.concrete_fields]
+        return (
+            Post.objects.filter(_visible_content_q(user_id, moderates=moderates), group=group_id, pk=post_id)
+            .annotate(author_blocked=_blocked_by(user_id))
+            .values(*(field.attname for field in Post._meta.concrete_fields), *author_fields, "author_blocked")
+        )
+
+    return build
+
+
+_POST_FOR_VIEWER = {moderates: PreparedValues(_post_for_viewer(moderates), ids=3) for moderates in (False, True)}
 
 
 def get_reply_for_viewer(user, group: Group, reply_id: int) -> Reply:

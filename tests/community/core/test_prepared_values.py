@@ -6,11 +6,14 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
 from django.utils import timezone
 
 from community.core.prepared import PreparedValues
+from community.models import Block
+from groups.access.content import blocked_by_viewer, get_post_for_viewer, visible_content_q
 from groups.access.groups import _group_by_slug, membership_of
-from groups.models import Group, Membership
+from groups.models import Group, Membership, Post
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +82,37 @@ def test_a_visitor_gets_the_group_and_nobody_gets_a_group_that_is_not_there(
         assert _group_by_slug(member, group.slug).pk == group.pk
     with django_assert_num_queries(0):
         assert membership_of(member, group) is None
+
+
+@pytest.mark.parametrize("status", ["published", "held", "removed", "deleted"])
+@pytest.mark.parametrize("viewer", ["author", "member who blocked the author", "moderator"])
+def test_the_post_lookup_answers_as_the_orm_does(make_group, make_member, add_member, make_post, status, viewer):
+    """get_post_for_viewer runs compiled once per process; the post, its author and the
+    fold must be what the ORM reads under the same rule, and what the rule hides a 404."""
+    group = make_group("Evenings")
+    author, reader = make_member("Ana"), make_member("Ben")
+    add_member(group, author)
+    add_member(group, reader, role=Membership.Role.MODERATOR if viewer == "moderator" else Membership.Role.MEMBER)
+    post = make_post(group, author, title="Nights")
+    Post.objects.filter(pk=post.pk).update(status=status)
+    user = author if viewer == "author" else reader
+    if viewer == "member who blocked the author":
+        Block.objects.create(blocker=reader, blocked=author)
+    expected = (
+        Post.objects.filter(visible_content_q(user, group), group=group, pk=post.pk)
+        .select_related("author")
+        .annotate(author_blocked=blocked_by_viewer(user))
+        .first()
+    )
+    if expected is None:
+        with pytest.raises(Http404):
+            get_post_for_viewer(user, group, post.pk)
+        return
+    found = get_post_for_viewer(user, group, post.pk)
+    assert fields_of(found) == fields_of(expected)
+    assert fields_of(found.author) == fields_of(expected.author)
+    assert found.author_blocked is expected.author_blocked is (viewer == "member who blocked the author")
+
+
+def fields_of(instance) -> dict:
+    return {name: value for name, value in instance.__dict__.items() if not name.startswith("_")}
