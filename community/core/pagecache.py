@@ -136,7 +136,8 @@ HEADER_TABLES = frozenset(
 SCREENING_TABLES = frozenset({"groups_crisisphrase", "groups_watchedword", "groups_groupwatchedword"})
 
 _WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([\w.]+)"?', re.IGNORECASE)
-_READ = re.compile(r"\s*(?:SELECT|SAVEPOINT|RELEASE|ROLLBACK|COMMIT|BEGIN|SHOW|EXPLAIN)\b", re.IGNORECASE)
+# SET changes a setting of the connection (community/core/prepared.py one_plan), no table.
+_READ = re.compile(r"\s*(?:SELECT|SAVEPOINT|RELEASE|ROLLBACK|COMMIT|BEGIN|SHOW|EXPLAIN|SET)\b", re.IGNORECASE)
 # What a statement that is neither a read nor a plain write (TRUNCATE, ALTER, a raw WITH
 # ... UPDATE) is taken to write: everything.
 ANY_TABLE = "*"

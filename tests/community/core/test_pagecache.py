@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from community.care.models import CareEntry
 from community.core import pagecache
@@ -213,6 +214,8 @@ def test_a_page_holding_a_csrf_token_is_never_kept(db):
         ('SELECT "groups_group"."id" FROM "groups_group"', None),
         ('SELECT "groups_group"."id" FROM "groups_group" FOR UPDATE', None),
         ('SAVEPOINT "s1"', None),
+        ("SET LOCAL plan_cache_mode = force_generic_plan", None),
+        ("SET LOCAL plan_cache_mode TO DEFAULT", None),
         ('TRUNCATE "groups_group"', pagecache.ANY_TABLE),
         ('WITH "x" AS (UPDATE "groups_group" SET "name" = %s) SELECT 1', pagecache.ANY_TABLE),
     ],
@@ -321,3 +324,24 @@ def test_a_write_kept_after_a_savepoint_rolled_back_is_still_announced(make_grou
     with transaction.atomic():
         Group.objects.filter(pk=group.pk).update(name="Kept again")
     assert renewed == [written, written]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_member_reading_their_notifications_renews_nothing_kept(
+    client, make_group, make_member, add_member, make_post, make_reply
+):
+    """The list's query runs with a SET LOCAL before it (community/core/prepared.py
+    one_plan), which was taken for a write to every table: each visit threw away every
+    kept page and every member's header counts (found measuring the page)."""
+    group = make_group("Harbour")
+    ana, ben = make_member("Ana"), make_member("Ben")
+    for member in (ana, ben):
+        add_member(group, member)
+    make_reply(make_post(group, ana, title="Mornings"), ben)
+    client.force_login(ana)
+    names = (pagecache.PUBLIC, pagecache.MEETINGS, pagecache.HEADER, pagecache.SCREENING)
+    client.get(reverse("community:notification-list"))
+    before = {name: cache.get(pagecache.generation_key(name)) for name in names}
+    for _ in range(6):  # past the threshold at which statements are prepared
+        assert b"Mornings" in client.get(reverse("community:notification-list")).content
+    assert {name: cache.get(pagecache.generation_key(name)) for name in names} == before
