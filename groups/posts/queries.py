@@ -291,6 +291,10 @@ def recent_posts_for(user, *, memberships: dict, limit: int = 8):
 
 # --- meetings ------------------------------------------------------------------------------
 
+# What a list of dates never shows of their meeting and group (a group's about and rules
+# run to pages; forty dates fetched them forty times).
+LONG_MEETING_TEXT = ("description", "access_notes", "group__about", "group__rules")
+
 
 def upcoming_occurrences(*, group_ids, after, before=None, limit: int | None = None):
     """Coming dates (cancelled ones included, marked) of the given groups' meetings."""
@@ -300,6 +304,7 @@ def upcoming_occurrences(*, group_ids, after, before=None, limit: int | None = N
         # PostgreSQL walk the start index from yesterday instead of from the first date ever.
         Occurrence.objects.filter(meeting__group_id__in=group_ids, end__gt=after, start__gt=after - timedelta(days=1))
         .select_related("meeting", "meeting__group")
+        .defer(*(f"meeting__{name}" for name in LONG_MEETING_TEXT))
         .order_by("start", "id")
     )
     if before is not None:
@@ -325,7 +330,8 @@ def my_rsvps(user, *, after, group_ids=None):
 
 def my_upcoming(user, *, after, limit: int = 20, group_ids=None):
     """The member's next dates across all their groups, with their RSVP status."""
-    return list(my_rsvps(user, after=after, group_ids=group_ids)[:limit])
+    rsvps = my_rsvps(user, after=after, group_ids=group_ids)
+    return list(rsvps.defer(*(f"occurrence__meeting__{name}" for name in LONG_MEETING_TEXT))[:limit])
 
 
 def rsvp_map(user, occurrences) -> dict:
