@@ -20,7 +20,7 @@ logger = logging.getLogger("community.core.prepared")
 # The stand-in ids: values no row has, found again among the compiled parameters; and
 # stand-in words, for a query by a slug.
 STAND_IN = -7_301_946_285
-STAND_INS = (STAND_IN, STAND_IN - 1, STAND_IN - 2)
+STAND_INS = tuple(STAND_IN - number for number in range(64))
 TEXT_STAND_INS = ("\x1fstand-in 7301946285", "\x1fstand-in 7301946286")
 
 

@@ -31,7 +31,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import get_current_timezone_name
 
 from community.core import pagecache
-from community.core.prepared import PreparedQuery, compiled
+from community.core.prepared import STAND_INS, PreparedQuery, PreparedValues, compiled
 from groups.access import author_label, can_moderate, is_folded
 from groups.models import ContentStatus, Group, Post, PostRead
 from groups.posts import queries
@@ -166,9 +166,7 @@ def _build(group: Group, cursor: str) -> KeptList:
 
 def _for_reader(kept: KeptList, reader: Reader, user, group: Group) -> SafeString:
     rows = kept.pinned + kept.posts
-    read_at = dict(
-        PostRead.objects.filter(user=user.pk, post__in=[row.pk for row in rows]).values_list("post", "read_at")
-    )
+    read_at = _read_markers(user.pk, [row.pk for row in rows])
     pieces = []
     for row in rows:
         row.is_unread = queries.is_unread(row, read_at.get(row.pk))
@@ -176,6 +174,25 @@ def _for_reader(kept: KeptList, reader: Reader, user, group: Group) -> SafeStrin
         row.folded = is_folded(row)
         pieces.append(_render(row, group) if row.folded else kept.html[row.pk][row.is_unread])
     return mark_safe("".join(pieces))  # noqa: S308 - Jinja2 escaped each row
+
+
+def _read_markers(user_id: int, post_ids: list[int]) -> dict:
+    """post id -> when the user last read it, for the posts of a page: a query compiled
+    once per process for each number of posts (community/core/prepared.py)."""
+    if not post_ids:
+        return {}
+    if len(post_ids) >= len(STAND_INS):  # more pinned posts than any group has
+        return dict(PostRead.objects.filter(user=user_id, post__in=post_ids).values_list("post", "read_at"))
+    rows = _read_markers_of(len(post_ids)).fetchall(user_id, *post_ids)
+    return {row["post_id"]: row["read_at"] for row in rows}
+
+
+@lru_cache(maxsize=len(STAND_INS))
+def _read_markers_of(count: int) -> PreparedValues:
+    def build(user_id, *post_ids):
+        return PostRead.objects.filter(user=user_id, post__in=post_ids).order_by().values("post_id", "read_at")
+
+    return PreparedValues(build, ids=count + 1)
 
 
 @lru_cache(maxsize=1)

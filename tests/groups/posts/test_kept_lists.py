@@ -11,10 +11,11 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from community.models import Block
 from community.privacy.actions import DeletionMode, delete_account
-from groups.models import Membership, Post, PostListChange
+from groups.models import Membership, Post, PostListChange, PostRead
 from groups.moderation.content import remove_content
 from groups.moderation.models import Reason
 from groups.posts import kept_lists
@@ -311,3 +312,19 @@ def test_a_write_that_commits_after_a_later_one_still_reaches_the_list(make_grou
     finally:
         other.close()
     assert "Renamed words" in rows_of(dee, group)
+
+
+@pytest.mark.parametrize("count", [1, 3, 70])
+def test_a_pages_read_markers_are_the_readers_own(make_group, make_member, add_member, make_post, count):
+    """Read through a query compiled once for each number of posts (past 63, the ORM's)."""
+    group = make_group("Markers")
+    ana, ben = make_member("Ana"), make_member("Ben")
+    for member in (ana, ben):
+        add_member(group, member)
+    posts = [make_post(group, ana, title=f"Post {n}") for n in range(count)]
+    read = posts[::2]
+    PostRead.objects.bulk_create(PostRead(user=ben, post=post, read_at=timezone.now()) for post in read)
+    PostRead.objects.create(user=ana, post=posts[-1], read_at=timezone.now())  # someone else's
+    markers = kept_lists._read_markers(ben.pk, [post.pk for post in posts])
+    assert markers == dict(PostRead.objects.filter(user=ben).values_list("post", "read_at"))
+    assert set(markers) == {post.pk for post in read}
