@@ -26,8 +26,6 @@ def site(request):
         unread, waiting = header_counts(user)
         context["unread_notifications"] = unread
         context["moderation_queue_count"] = waiting
-        # One number on the header's menus for what waits inside them.
-        context["header_waiting"] = unread + (waiting or 0)
     return context
 
 

@@ -1,8 +1,10 @@
 from functools import lru_cache
+from typing import NamedTuple
 
 from django import template
 from django.template import engines
 from django.template.defaulttags import CsrfTokenNode
+from django.urls import get_script_prefix
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 
@@ -44,3 +46,62 @@ def jinja(context, template_name: str, **values) -> str:
     # would hide it in every template, the header's included.
     page = {name: value for name, value in context.flatten().items() if name not in template.globals}
     return mark_safe(template.render({**page, "csrf_input": csrf_input, **values}))  # noqa: S308 - Jinja2 escaped it
+
+
+# Where the page's CSRF field goes in a header kept for many pages: a comment, which no
+# escaped text (a member's name) can spell.
+_CSRF_SLOT = "<!--csrf-->"
+
+
+class _Viewer(NamedTuple):
+    is_authenticated: bool
+    display_name: str
+
+
+@register.simple_tag(takes_context=True)
+def site_header(context) -> str:
+    """The header (``templates/jinja2/_header.html``). It is the same on every page until
+    the member's name or counts change, so it is rendered once per process for each, and
+    each page puts in its own CSRF field (the logout button's)."""
+    user = context.get("user")
+    signed_in = bool(user is not None and user.is_authenticated)
+    html = _header_html(
+        get_script_prefix(),
+        context.get("SITE_NAME"),
+        _Viewer(signed_in, user.display_name if signed_in else ""),
+        context.get("unread_notifications"),
+        context.get("moderation_queue_count"),
+    )
+    if _CSRF_SLOT in html:
+        html = html.replace(_CSRF_SLOT, CsrfTokenNode().render(context))
+    return mark_safe(html)  # noqa: S308 - Jinja2 escaped it
+
+
+@lru_cache(maxsize=512)
+def _header_html(script_prefix: str, site_name, viewer: _Viewer, unread, waiting) -> str:
+    return (
+        engines["jinja2"]
+        .get_template("_header.html")
+        .template.render(
+            {
+                "SITE_NAME": site_name,
+                "user": viewer,
+                "unread_notifications": unread,
+                "moderation_queue_count": waiting,
+                # One number on the header's menus for what waits inside them.
+                "header_waiting": (unread or 0) + (waiting or 0),
+                "csrf_input": mark_safe(_CSRF_SLOT),  # noqa: S308 - our own constant
+            }
+        )
+    )
+
+
+@register.simple_tag
+def site_footer() -> str:
+    """The footer (``templates/jinja2/_footer.html``): links only, the same on every page."""
+    return mark_safe(_footer_html(get_script_prefix()))  # noqa: S308 - Jinja2 escaped it
+
+
+@lru_cache(maxsize=8)
+def _footer_html(script_prefix: str) -> str:
+    return engines["jinja2"].get_template("_footer.html").template.render({})

@@ -5,6 +5,7 @@ numbers the ORM rules give, for every kind of viewer, and fresh after every chan
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from community.context_processors import _HEADER_COUNTS, header_counts
@@ -131,3 +132,36 @@ def test_a_prepared_query_refuses_a_build_that_does_not_use_the_stand_in(member)
     assert STAND_IN < 0
     with pytest.raises(ValueError, match="stand-in"):
         PreparedQuery(lambda stand_in: compiled(users.filter(pk=1).values("pk"))).fetchone(member.pk)
+
+
+def header_of(html: str) -> str:
+    return html[html.index('<header class="site-header">') : html.index("</header>")]
+
+
+def test_a_header_kept_for_many_pages_shows_each_member_their_own_and_signs_them_out(circle, make_post, make_reply):
+    """The header is rendered once per process for each name and counts
+    (community_tags.site_header); each page must still carry its reader's own name,
+    counts and CSRF token."""
+    group, people = circle
+    make_reply(make_post(group, people["Author"], title="Mornings"), people["Reader"])  # the author has one unread
+    pages = {}
+    for name in ("Author", "Reader", "Author", "Owner"):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(people[name])
+        html = client.get(reverse("community:home")).content.decode()
+        pages.setdefault(name, []).append((header_of(html), client))
+    author_header = pages["Author"][0][0]
+    assert people["Author"].display_name in author_header
+    assert "1 unread" in author_header
+    assert people["Reader"].display_name in pages["Reader"][0][0]
+    assert "unread" not in pages["Reader"][0][0]
+    assert "Moderation" in pages["Owner"][0][0]
+    assert "Moderation" not in author_header
+    for name, seen in pages.items():
+        for header, client in seen:
+            assert header.count("csrfmiddlewaretoken") == 2  # wide and narrow menus
+            assert people[name].display_name in header
+            assert "<!--csrf-->" not in header
+            field = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', header).group(1)
+            assert client.post(reverse("account_logout"), {"csrfmiddlewaretoken": field}).status_code == 302
+            assert "_auth_user_id" not in client.session
