@@ -37,10 +37,12 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import get_current_timezone_name
 
 from community.core import pagecache
-from community.core.prepared import PreparedQuery, compiled
+from community.core.prepared import PreparedValues
+from community.models import Notification
 from groups.access import author_label, is_folded
-from groups.models import ContentStatus, Post, Reaction, Reason, Reply
+from groups.models import ContentStatus, Post, PostRead, Reaction, Reason, Reply
 from groups.posts import queries
+from groups.posts.read_markers import ReadState
 from groups.posts.versions import THREADS, blocked_by, ids_in, joined, kept_or_built, shape, thread_version
 
 TEMPLATES = [
@@ -119,7 +121,8 @@ class KeptPage:
 
 def replies_shown(request, *, group, post: Post, moderates: bool, cannot_post: str):
     """The page of ``post``'s replies that the request asks for, and its HTML as
-    ``request.user`` sees it; also sets ``post.reaction_rows``. Returns (page, html)."""
+    ``request.user`` sees it; also sets ``post.reaction_rows``. Returns (page, html,
+    the reader's ReadState where it was read on the way, else None)."""
     user = request.user
     asked = {
         "start_at": request.GET.get("from"),
@@ -130,12 +133,13 @@ def replies_shown(request, *, group, post: Post, moderates: bool, cannot_post: s
         reader = _reader_in(post, user)
         if not reader.waiting_for_review:
             kept = _kept_page(post, group, reader.version, not cannot_post, asked)
-            return kept.page, _for_reader(request, kept, reader, group=group, post=post, cannot_post=cannot_post)
+            html = _for_reader(request, kept, reader, group=group, post=post, cannot_post=cannot_post)
+            return kept.page, html, reader.read
     page = queries.thread_replies(user=user, post=post, **asked)
     queries.attach_reactions(user=user, post=post, replies=page.replies)
     token = csrf_input(request)
     pieces = [_render(reply, group, user.pk, moderates, cannot_post, token) for reply in page.replies]
-    return page, mark_safe("".join(pieces))  # noqa: S308 - Jinja2 escaped each piece
+    return page, mark_safe("".join(pieces)), None  # noqa: S308 - Jinja2 escaped each piece
 
 
 class Reader(NamedTuple):
@@ -145,25 +149,30 @@ class Reader(NamedTuple):
     waiting_for_review: bool  # a reply of theirs in the thread is
     blocked: set  # ids of the members they blocked
     given: dict  # the kinds of reaction they gave the post ("post") and each reply (by id)
+    read: ReadState  # what read_markers.mark_read would change
 
 
 def _reader_in(post: Post, user) -> Reader:
-    row = _READER_IN_THREAD.fetchone(post.pk, user.pk)
-    if row is None:  # deleted since the reader's access was checked
+    rows = _READER_IN_THREAD.fetchall(post.pk, user.pk)
+    if not rows:  # deleted since the reader's access was checked
         raise Http404("No such post.")
-    version, waiting, blocked, on_post, on_replies = row
-    given = {"post": set(on_post.split(","))} if on_post else {}
-    for reaction in on_replies.split(",") if on_replies else ():
+    (row,) = rows
+    given = {"post": set(row["on_post"].split(","))} if row["on_post"] else {}
+    for reaction in row["on_replies"].split(",") if row["on_replies"] else ():
         reply_id, kind = reaction.split(" ")
         given.setdefault(int(reply_id), set()).add(kind)
-    return Reader(version, bool(waiting), ids_in(blocked), given)
+    read = ReadState(row["read_at"], row["unread_notices"])
+    return Reader(row["version"], row["waiting"], ids_in(row["blocked"]), given, read)
 
 
-def _reader_in_thread_sql(post_id: int, user_id: int) -> tuple[str, list]:
+def _reader_in_thread(post_id: int, user_id: int):
     """One row: the thread's version, whether the user has a reply waiting for review in
     it, the ids of the members they blocked, the kinds of reaction they gave the post, and
-    those they gave its replies ("<reply id> <kind>"), each list joined with commas."""
+    those they gave its replies ("<reply id> <kind>"), each list joined with commas; then
+    when they last read the thread and whether any notification about it is unread."""
     waiting = Reply.objects.filter(post=OuterRef("pk"), author=user_id, status=ContentStatus.HELD)
+    read_at = PostRead.objects.filter(post=OuterRef("pk"), user=user_id).values("read_at")
+    unread_notices = Notification.objects.filter(post=OuterRef("pk"), recipient=user_id, read_at__isnull=True)
     on_post = joined(Reaction.objects.filter(post=OuterRef("pk"), user=user_id), "user", "kind")
     on_replies = joined(
         # Two lists, not one with an OR: each is then read from the smaller side of its join.
@@ -171,17 +180,19 @@ def _reader_in_thread_sql(post_id: int, user_id: int) -> tuple[str, list]:
         "user",
         Concat(Cast("reply", TextField()), Value(" "), "kind", output_field=TextField()),
     )
-    row = Post.objects.filter(pk=post_id).values_list(
-        thread_version(),
-        Exists(waiting),
-        Subquery(blocked_by(user_id)),
-        Subquery(on_post),
-        Subquery(on_replies),
+    return Post.objects.filter(pk=post_id).values(
+        version=thread_version(),
+        waiting=Exists(waiting),
+        blocked=Subquery(blocked_by(user_id)),
+        on_post=Subquery(on_post),
+        on_replies=Subquery(on_replies),
+        read_at=Subquery(read_at),
+        unread_notices=Exists(unread_notices),
     )
-    return compiled(row)
 
 
-_READER_IN_THREAD = PreparedQuery(_reader_in_thread_sql, ids=2)
+# Compiled once per process; its values converted as the ORM would (SQLite's dates).
+_READER_IN_THREAD = PreparedValues(_reader_in_thread, ids=2)
 
 
 def _kept_page(post: Post, group, version: int, may_react: bool, asked: dict) -> KeptPage:

@@ -1,27 +1,43 @@
 """Read markers: what a member has read of a thread, and their notifications about it."""
 
+from datetime import datetime
+from typing import NamedTuple
+
 from django.db.models import Q
 from django.utils import timezone
 
 from community.models import Notification
 from groups.models import Post, PostRead
+from groups.posts.queries import is_unread
 
 
-def mark_read(*, user, post: Post, reply_ids, reached_end: bool) -> None:
+class ReadState(NamedTuple):
+    """What the reader had read of a thread when the page was read, where the page's
+    reader query learnt it on the way (groups/posts/kept_replies.py)."""
+
+    read_at: datetime | None  # their thread mark
+    unread_notices: bool  # whether any notification about the thread is unread
+
+
+def mark_read(*, user, post: Post, reply_ids, reached_end: bool, known: ReadState | None = None) -> None:
     """Record what the user has just read of a thread: the notifications about the post
     itself and about the replies on the page shown, and, once they have reached the
     newest replies, the whole thread (its "new" marker in the post list). A reply meant
     for them on a later page stays unread until they get there.
 
-    The thread's mark is one upsert, safe when two tabs race."""
+    The thread's mark is one upsert, safe when two tabs race. With ``known``, a write
+    that would change nothing is left out: the mark when it is already past the thread's
+    last activity, the notifications when none about the thread is unread."""
     now = timezone.now()
-    if reached_end:
+    if reached_end and (known is None or is_unread(post, known.read_at)):
         PostRead.objects.bulk_create(
             [PostRead(user=user, post=post, read_at=now)],
             update_conflicts=True,
             unique_fields=["user", "post"],
             update_fields=["read_at"],
         )
+    if known is not None and not known.unread_notices:
+        return
     Notification.objects.filter(recipient=user, post=post, read_at__isnull=True).filter(
         Q(reply__isnull=True) | Q(reply_id__in=list(reply_ids))
     ).update(read_at=now)

@@ -58,7 +58,7 @@ def thread_context(request, group, post, reply_form=None, preview=None):
     the reply form (``reply_form``: one sent back with errors; ``preview``: a reply's)."""
     moderates = can_moderate(request.user, group)
     cannot_post = why_cannot_participate(request.user, group)
-    page, replies_html = kept_replies.replies_shown(
+    page, replies_html, read_state = kept_replies.replies_shown(
         request, group=group, post=post, moderates=moderates, cannot_post=cannot_post
     )
     post.shown_author = author_label(post, viewer_moderates=moderates)
@@ -69,6 +69,7 @@ def thread_context(request, group, post, reply_form=None, preview=None):
         "replies": page.replies,
         "replies_html": replies_html,
         "reply_page": page,
+        "read_state": read_state,
         "can_moderate": moderates,
         "cannot_post": cannot_post,
         "review_notice": "" if cannot_post else review_notice(author=request.user, group=group),
@@ -84,7 +85,13 @@ def post_detail(request, group_slug, post_id):
     post = get_post_for_viewer(request.user, group, post_id)
     context = thread_context(request, group, post)
     page = context["reply_page"]
-    mark_read(user=request.user, post=post, reply_ids=[r.pk for r in page.replies], reached_end=page.is_last)
+    mark_read(
+        user=request.user,
+        post=post,
+        reply_ids=[r.pk for r in page.replies],
+        reached_end=page.is_last,
+        known=context["read_state"],
+    )
     return render(request, "groups/posts/post_detail.html", context)
 
 

@@ -13,12 +13,13 @@ import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from community.models import Block
+from community.models import Block, Notification
 from community.privacy.actions import DeletionMode, delete_account
-from groups.models import Membership, Post, Reply, ThreadChange
+from groups.models import Membership, Post, PostRead, Reply, ThreadChange
 from groups.moderation.content import remove_content
 from groups.moderation.models import Reason
 from groups.posts import kept_replies
@@ -450,7 +451,7 @@ def test_an_unreadable_kept_page_is_built_again(thread, settings, monkeypatch):
 
 def test_a_thread_deleted_while_it_is_opened_is_not_found(thread, monkeypatch):
     group, people, post, replies = thread
-    monkeypatch.setattr(kept_replies._READER_IN_THREAD, "fetchone", lambda *ids: None)
+    monkeypatch.setattr(kept_replies._READER_IN_THREAD, "fetchall", lambda *ids: [])
     client = Client()
     client.force_login(people["Dee"])
     assert client.get(post.get_absolute_url()).status_code == 404
@@ -560,3 +561,30 @@ def test_a_write_to_many_threads_takes_few_locks_and_still_stops_readers_keeping
     finally:
         other.close()
     assert "Words Ben takes back" not in page(dee, url)
+
+
+def writes_of(captured) -> list[str]:
+    return [query["sql"] for query in captured if query["sql"].startswith(("INSERT", "UPDATE"))]
+
+
+def test_reading_a_thread_again_writes_only_what_changed(thread, make_reply):
+    """The reader's query learns their thread mark and whether a notification about the
+    thread is unread; a page that would change neither writes nothing, and a new reply
+    or notice is still marked read on the next visit."""
+    group, people, post, replies = thread
+    client = Client()
+    client.force_login(people["Author"])  # notified of each reply
+    url = post.get_absolute_url() + "?latest"
+    client.get(url)
+    assert not Notification.objects.filter(recipient=people["Author"], post=post, read_at__isnull=True).exists()
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    assert writes_of(captured) == []
+    make_reply(post, people["Ben"], body="One more")
+    assert Notification.objects.filter(recipient=people["Author"], post=post, read_at__isnull=True).exists()
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    assert len(writes_of(captured)) == 2  # the thread mark moves on, the notice is read
+    assert not Notification.objects.filter(recipient=people["Author"], post=post, read_at__isnull=True).exists()
+    read_at = PostRead.objects.get(user=people["Author"], post=post).read_at
+    assert read_at >= Post.objects.get(pk=post.pk).last_activity_at
