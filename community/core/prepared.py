@@ -11,6 +11,7 @@ the answer is read from the database at every call: nothing is cached but the SQ
 import logging
 from collections.abc import Callable
 from contextlib import contextmanager
+from functools import lru_cache
 
 from django.db import DatabaseError, connections, transaction
 from django.db.models import QuerySet
@@ -116,6 +117,18 @@ class PreparedValues(PreparedQuery):
     def fetchall(self, *real_values) -> list[dict]:
         rows = self._run(lambda cursor: cursor.fetchall(), real_values)
         return [dict(zip(self._names, row, strict=True)) for row in self._compiler.results_iter(results=[rows])]
+
+
+def for_each_length(build: Callable[..., QuerySet], *, ids: int = 1):
+    """For a query that takes a list of ids (``post__in=...``): a function of the list's
+    length giving a ``PreparedValues`` for it, built by ``build(*ids, *listed)``, or None
+    for a list too long for the stand-ins (the caller then runs the ORM's query)."""
+
+    @lru_cache(maxsize=len(STAND_INS))
+    def prepared(length: int) -> PreparedValues | None:
+        return PreparedValues(build, ids=ids + length) if ids + length <= len(STAND_INS) else None
+
+    return prepared
 
 
 def _prepares(connection) -> bool:

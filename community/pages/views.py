@@ -5,7 +5,7 @@ from django.utils import timezone
 from community.accounts.adapters import FIRST_VISIT_KEY
 from community.core.pagecache import visitor_page
 from community.models import CrisisLine
-from groups.access import active_memberships
+from groups.access import active_membership_list
 from groups.posts.queries import my_upcoming, recent_posts_for
 
 # Shown when the database cannot be read or staff have switched every line off: the
@@ -22,7 +22,7 @@ def home(request):
     context = {}
     if request.user.is_authenticated:
         context["first_visit"] = request.session.get(FIRST_VISIT_KEY, False)
-        memberships = {m.group_id: m for m in active_memberships(request.user)}
+        memberships = {m.group_id: m for m in active_membership_list(request.user)}
         context["recent_posts"] = recent_posts_for(request.user, memberships=memberships)
         context["next_meetings"] = my_upcoming(request.user, after=timezone.now(), limit=5, group_ids=list(memberships))
     return render(request, "community/pages/home.html", context)

@@ -6,6 +6,7 @@ Http404) and, where a list needs it, the list's filter (``active_memberships``,
 that the two halves agree.
 """
 
+from django.contrib.auth import get_user_model
 from django.db.models import FilteredRelation, Q
 from django.http import Http404
 from django.utils import timezone
@@ -64,6 +65,9 @@ def _group_and_membership(user_id: int, group_slug: str):
 
 
 _GROUP_AND_MEMBERSHIP = PreparedValues(_group_and_membership, texts=1)
+_ACTIVE_MEMBERSHIPS = PreparedValues(
+    lambda user_id: active_memberships(get_user_model()(pk=user_id)).values(*_MEMBERSHIP_FIELDS)
+)
 # A visitor's: the group alone (a visitor's kept pages watch no membership).
 _GROUP = PreparedValues(
     lambda group_slug: Group.objects.filter(slug=group_slug).order_by().values(*_GROUP_FIELDS), ids=0, texts=1
@@ -85,6 +89,14 @@ def active_memberships(user):
     if not user.is_authenticated:
         return Membership.objects.none()
     return Membership.objects.filter(user=user.pk, status=Membership.Status.ACTIVE)
+
+
+def active_membership_list(user) -> list[Membership]:
+    """``active_memberships`` as a list, through a query compiled once per process (the
+    member's home asks it on every visit)."""
+    if not user.is_authenticated:
+        return []
+    return [instance(Membership, row) for row in _ACTIVE_MEMBERSHIPS.fetchall(user.pk)]
 
 
 def active_group_ids(user) -> list[int]:

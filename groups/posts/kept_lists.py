@@ -31,7 +31,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import get_current_timezone_name
 
 from community.core import pagecache
-from community.core.prepared import STAND_INS, PreparedQuery, PreparedValues, compiled
+from community.core.prepared import PreparedQuery, compiled, for_each_length
 from groups.access import author_label, can_moderate, is_folded
 from groups.models import ContentStatus, Group, Post, PostRead
 from groups.posts import queries
@@ -181,18 +181,16 @@ def _read_markers(user_id: int, post_ids: list[int]) -> dict:
     once per process for each number of posts (community/core/prepared.py)."""
     if not post_ids:
         return {}
-    if len(post_ids) >= len(STAND_INS):  # more pinned posts than any group has
-        return dict(PostRead.objects.filter(user=user_id, post__in=post_ids).values_list("post", "read_at"))
-    rows = _read_markers_of(len(post_ids)).fetchall(user_id, *post_ids)
-    return {row["post_id"]: row["read_at"] for row in rows}
+    if prepared := _READ_MARKERS(len(post_ids)):
+        return {row["post_id"]: row["read_at"] for row in prepared.fetchall(user_id, *post_ids)}
+    return dict(_read_markers_of(user_id, *post_ids).values_list("post_id", "read_at"))
 
 
-@lru_cache(maxsize=len(STAND_INS))
-def _read_markers_of(count: int) -> PreparedValues:
-    def build(user_id, *post_ids):
-        return PostRead.objects.filter(user=user_id, post__in=post_ids).order_by().values("post_id", "read_at")
+def _read_markers_of(user_id, *post_ids):
+    return PostRead.objects.filter(user=user_id, post__in=post_ids).order_by().values("post_id", "read_at")
 
-    return PreparedValues(build, ids=count + 1)
+
+_READ_MARKERS = for_each_length(_read_markers_of)
 
 
 @lru_cache(maxsize=1)

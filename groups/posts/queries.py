@@ -5,12 +5,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db.models import Count, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from community.accounts.roles import is_site_staff
+from community.core.prepared import for_each_length, instance
 from groups.access import (
     active_group_ids,
     author_label,
@@ -270,23 +272,47 @@ def pending_requests(group: Group):
     )
 
 
-def recent_posts_for(user, *, memberships: dict, limit: int = 8):
+def recent_posts_for(user, *, memberships: dict):
     """The latest active threads across the user's groups, for their home page.
     ``memberships`` is group id -> the user's membership, from ``access.active_memberships``."""
     if not memberships:
         return []
-    posts = list(
-        Post.objects.filter(published_content_q(list(memberships)))
-        .defer(*TEXT_NOT_LISTED)
-        .select_related("group", "author")
-        .annotate(author_blocked=blocked_by_viewer(user))
-        .order_by("-last_activity_at", "-id")[:limit]
-    )
-    for post in posts:
+    group_ids = list(memberships)
+    prepared = _RECENT_POSTS(len(group_ids))
+    rows = prepared.fetchall(user.pk, *group_ids) if prepared else _recent_posts(user.pk, *group_ids)
+    posts = []
+    for row in rows:
+        post = instance(Post, row)
+        post.group, post.author = instance(Group, row, "group__"), instance(get_user_model(), row, "author__")
+        post.author_blocked = row["author_blocked"]
         moderates = is_site_staff(user) or memberships[post.group_id].is_moderator
         post.shown_author = author_label(post, viewer_moderates=moderates)
         post.folded = is_folded(post)
+        posts.append(post)
     return posts
+
+
+RECENT_POSTS_SHOWN = 8
+
+
+def _recent_posts(user_id: int, *group_ids: int):
+    """What the home page lists of the published posts in ``group_ids``, with group and
+    author. The ids are literal, not a subquery on the memberships: PostgreSQL then walks
+    each group's own posts, where a member of one quiet group made it read the whole site's
+    newest posts (62 ms against 0.3)."""
+    return (
+        Post.objects.filter(published_content_q(group_ids))
+        .annotate(author_blocked=blocked_by_viewer(get_user_model()(pk=user_id)))
+        .order_by("-last_activity_at", "-id")
+        .values(
+            *("id", "title", "group_id", "author_id", "is_anonymous", "status", "reply_count", "last_activity_at"),
+            *("group__id", "group__name", "group__slug", "author__id", "author__display_name", "author_blocked"),
+        )[:RECENT_POSTS_SHOWN]
+    )
+
+
+# Compiled once per process for each number of groups (community/core/prepared.py).
+_RECENT_POSTS = for_each_length(_recent_posts)
 
 
 # --- meetings ------------------------------------------------------------------------------
