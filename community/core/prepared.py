@@ -70,6 +70,11 @@ class PreparedQuery:
             ]
             if {which for _index, which in slots} != set(range(len(stand_ins))):
                 raise ValueError("The prepared query does not use every stand-in value.")
+            if any(
+                isinstance(value, str) and value not in stand_ins and any(word in value for word in TEXT_STAND_INS)
+                for value in params
+            ):  # a stand-in inside another value (a LIKE pattern) would be sent as it is
+                raise ValueError("A stand-in value is part of another value.")
             self._prepared = (sql, params, slots)
         return self._prepared
 
@@ -84,6 +89,16 @@ class PreparedQuery:
                 cursor.execute(sql, params)
                 return fetch(cursor)
         inside_a_transaction = connection.in_atomic_block
+        try:
+            return self._run_on_one_plan(connection, sql, params, fetch, inside_a_transaction)
+        except DatabaseError as error:
+            # A plan outdated by a migration (see replan_after_schema_change): the
+            # rollback dropped the connection's prepared statements, so once more.
+            if getattr(error.__cause__, "sqlstate", None) != _PLAN_OUTDATED or inside_a_transaction:
+                raise
+            return self._run_on_one_plan(connection, sql, params, fetch, inside_a_transaction)
+
+    def _run_on_one_plan(self, connection, sql, params, fetch, inside_a_transaction: bool):
         with transaction.atomic(using=self._using), connection.cursor() as cursor:
             cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
             cursor.execute(sql, params)
@@ -104,19 +119,20 @@ class PreparedValues(PreparedQuery):
     def __init__(self, build: Callable[..., QuerySet], using: str = "default", **stand_ins_and_plan):
         super().__init__(self._compile, using, **stand_ins_and_plan)
         self._build_queryset = build
-        self._compiler = None
-        self._names: list[str] = []
+        self._columns = None  # (compiler, names), set whole once compiled
 
     def _compile(self, *stand_ins) -> tuple[str, list]:
+        # Built aside and set in one assignment: another thread may be reading rows.
         query = self._build_queryset(*stand_ins).query
-        self._compiler = query.get_compiler(self._using)
-        sql, params = self._compiler.as_sql()  # also sets what results_iter converts by
-        self._names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        compiler = query.get_compiler(self._using)
+        sql, params = compiler.as_sql()  # also sets what results_iter converts by
+        self._columns = (compiler, [*query.extra_select, *query.values_select, *query.annotation_select])
         return sql, list(params)
 
     def fetchall(self, *real_values) -> list[dict]:
         rows = self._run(lambda cursor: cursor.fetchall(), real_values)
-        return [dict(zip(self._names, row, strict=True)) for row in self._compiler.results_iter(results=[rows])]
+        compiler, names = self._columns
+        return [dict(zip(names, row, strict=True)) for row in compiler.results_iter(results=[rows])]
 
 
 def for_each_length(build: Callable[..., QuerySet], *, ids: int = 1):

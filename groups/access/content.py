@@ -17,6 +17,9 @@ from groups.access.groups import can_moderate, can_read
 from groups.models import ContentStatus, Group, Post, Reply
 
 ANONYMOUS_LABEL = "Anonymous member"
+# No row has a larger id (a bigint); an address with one finds nothing, as the ORM's
+# lookups would say without asking the database.
+LARGEST_ID = 2**63 - 1
 FORMER_MEMBER_LABEL = "Former member"
 
 
@@ -106,7 +109,7 @@ def visible_post(user, group: Group, post_id) -> Post | None:
 
 def get_post_for_viewer(user, group: Group, post_id: int) -> Post:
     """``visible_post`` with the reader check, blocking annotated, and a 404."""
-    if not can_read(user, group):
+    if not can_read(user, group) or not 0 < post_id <= LARGEST_ID:
         raise Http404("No such post.")
     rows = _POST_FOR_VIEWER[can_moderate(user, group)].fetchall(user.pk, group.pk, post_id)
     if not rows:

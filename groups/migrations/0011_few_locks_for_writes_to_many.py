@@ -6,12 +6,14 @@ that every connection shares (max_locks_per_transaction, 64 a connection by defa
 transaction that wrote to thousands of threads, such as seeding the large demo data, an
 account's deletion or a task's bulk update, failed with "out of shared memory".
 
-Now each transaction counts the keys it has locked (a setting local to it). Up to
-LOCKS_EACH keys it locks each one, as before; past that it takes the exclusive WHOLE lock
-instead, which stands for every thread and group at once. A reader keeps a page only if it
-gets a shared hold of WHOLE as well as its own key's exclusive lock, both at once. Writers
-that take WHOLE wait for one another, and for readers building a page for a few
-milliseconds; writers of a few keys never wait. SQLite (no locks) is unchanged.
+Now each transaction counts the keys it has locked (a setting local to it; a key locked
+twice counts twice, which only brings WHOLE sooner). Up to LOCKS_EACH keys it locks each
+one, as before; past that it takes a shared hold of the WHOLE lock instead, which stands
+for every thread and group at once. A reader keeps a page only if WHOLE is free at that
+moment (it takes it and lets it go in one statement) as well as its own key's lock. So
+writers still never wait for one another, wide or not (a shared hold each), and no
+deadlock comes of it; while a wide write is open, no reader keeps a page anywhere, and
+each builds its own. SQLite (no locks) is unchanged.
 """
 
 import importlib
@@ -32,7 +34,7 @@ BEGIN
     IF taken < 0 OR cardinality(keys) = 0 THEN
         RETURN;  -- nothing to lock, or the transaction holds WHOLE already
     ELSIF taken + cardinality(keys) > {LOCKS_EACH} THEN
-        PERFORM pg_advisory_xact_lock({WHOLE[0]}, {WHOLE[1]});
+        PERFORM pg_advisory_xact_lock_shared({WHOLE[0]}, {WHOLE[1]});
         PERFORM set_config('steady_ground.changes_locked', '-1', true);
     ELSE
         PERFORM pg_advisory_xact_lock_shared(space, hashint8(key)) FROM unnest(keys) AS key;

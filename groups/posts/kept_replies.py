@@ -161,7 +161,7 @@ def _reader_in(post: Post, user) -> Reader:
     for reaction in row["on_replies"].split(",") if row["on_replies"] else ():
         reply_id, kind = reaction.split(" ")
         given.setdefault(int(reply_id), set()).add(kind)
-    read = ReadState(row["read_at"], row["unread_notices"])
+    read = ReadState(row["read_at"], row["last_activity_at"], row["unread_notices"])
     return Reader(row["version"], row["waiting"], ids_in(row["blocked"]), given, read)
 
 
@@ -181,6 +181,7 @@ def _reader_in_thread(post_id: int, user_id: int):
         Concat(Cast("reply", TextField()), Value(" "), "kind", output_field=TextField()),
     )
     return Post.objects.filter(pk=post_id).values(
+        "last_activity_at",
         version=thread_version(),
         waiting=Exists(waiting),
         blocked=Subquery(blocked_by(user_id)),

@@ -88,7 +88,7 @@ def post_detail(request, group_slug, post_id):
     mark_read(
         user=request.user,
         post=post,
-        reply_ids=[r.pk for r in page.replies],
+        replies=page.replies,
         reached_end=page.is_last,
         known=context["read_state"],
     )

@@ -20,9 +20,9 @@ wait for each other (the locks are shared), only, for a few milliseconds, for a 
 building that page. SQLite has one writer at a time, so its ids come in commit order.
 
 Locks come from a table of fixed size that all connections share, so a transaction that
-writes to more than a few threads and groups (migration 0011: LOCKS_EACH) takes one
-exclusive lock, WHOLE, for all of them instead; a reader keeps a page only if it also gets
-a shared hold of WHOLE at once.
+writes to more than a few threads and groups (migration 0011: LOCKS_EACH) takes a shared
+hold of one lock, WHOLE, for all of them instead; a reader keeps a page only if WHOLE is
+free as well (it takes WHOLE and lets it go in the same statement, never waiting).
 """
 
 from contextlib import contextmanager
@@ -60,8 +60,11 @@ def no_write_open(space: int, key: int):
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT pg_try_advisory_xact_lock_shared(%s, %s), pg_try_advisory_xact_lock(%s, hashint8(%s))",
-                [*WHOLE, space, key],
+                # WHOLE only looked at: held, even for a moment, it would stop other
+                # readers keeping the pages they build meanwhile.
+                "SELECT CASE WHEN pg_try_advisory_lock(%s, %s) THEN pg_advisory_unlock(%s, %s) ELSE false END, "
+                "pg_try_advisory_xact_lock(%s, hashint8(%s))",
+                [*WHOLE, *WHOLE, space, key],
             )
             no_wide_write, no_write_here = cursor.fetchone()
         yield no_wide_write and no_write_here

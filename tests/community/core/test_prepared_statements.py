@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 from django.utils.html import strip_tags
 
-from community.core.prepared import PreparedValues
+from community.core.prepared import PreparedQuery, PreparedValues
 from community.models import Notification
 from community.search.queries import search_site
 from groups.models import Group
@@ -185,3 +185,46 @@ def test_a_query_planned_once_keeps_one_plan_and_leaves_the_rest_planned_as_usua
     assert answers == [[{"kind": "reply_to_post", "post__title": "Ben answers Ana"}], []] * 5
     generic, custom = plans_of('"community_notification"."kind" AS "kind"')
     assert (generic, custom) == (5, 0)  # prepared at the fifth run, then planned once
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_query_kept_to_one_plan_is_run_again_after_a_column_changed_type():
+    """Kept to one plan, the statement runs in a transaction of its own, where the
+    connection's wrapper cannot run it again; the query does, once (found by review)."""
+    if connection.vendor != "postgresql" or not connection.settings_dict["OPTIONS"].get("prepare_threshold"):
+        pytest.skip("prepared statements are PostgreSQL's")
+    other = second_connection()
+    other.autocommit = True
+    other.execute("CREATE TABLE probe_one_plan (id int PRIMARY KEY, name varchar(20))")
+    try:
+        other.execute("INSERT INTO probe_one_plan VALUES (1, 'Harbour')")
+        probe = PreparedQuery(
+            lambda stand_in: ("SELECT id, name FROM probe_one_plan WHERE id = %s", [stand_in]), one_plan=True
+        )
+        assert [probe.fetchone(1) for _ in range(7)][-1] == (1, "Harbour")
+        other.execute("ALTER TABLE probe_one_plan ALTER COLUMN name TYPE varchar(200)")
+        assert probe.fetchone(1) == (1, "Harbour")
+    finally:
+        other.execute("DROP TABLE probe_one_plan")
+        other.close()
+
+
+def test_a_stand_in_inside_another_value_is_refused(member):
+    """A slug's stand-in inside a LIKE pattern would be sent as it is, not replaced."""
+    prepared = PreparedValues(
+        lambda user_id, slug: Notification.objects.filter(
+            recipient=user_id, group__slug=slug, group__name__contains=slug
+        ).values("pk"),
+        texts=1,
+    )
+    with pytest.raises(ValueError, match="part of another value"):
+        prepared.fetchall(member.pk, "harbour")
+
+
+def second_connection():
+    import psycopg  # noqa: PLC0415 - a second connection, only in the tests that need one
+
+    settings = connection.settings_dict
+    return psycopg.connect(
+        dbname=settings["NAME"], host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"]
+    )

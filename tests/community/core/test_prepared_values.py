@@ -116,3 +116,14 @@ def test_the_post_lookup_answers_as_the_orm_does(make_group, make_member, add_me
 
 def fields_of(instance) -> dict:
     return {name: value for name, value in instance.__dict__.items() if not name.startswith("_")}
+
+
+@pytest.mark.parametrize("post_id", [2**63, 10**30])
+def test_an_address_with_an_id_no_row_can_have_is_not_found(client, make_group, make_member, add_member, post_id):
+    """The ORM answers such a lookup without asking the database; the compiled query
+    would hand SQLite an integer it cannot hold (a 500, found by review)."""
+    group = make_group("Evenings")
+    member = make_member("Ana")
+    add_member(group, member)
+    client.force_login(member)
+    assert client.get(f"/groups/{group.slug}/posts/{post_id}/").status_code == 404

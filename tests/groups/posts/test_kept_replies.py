@@ -526,7 +526,7 @@ def advisory_locks_of(other) -> int:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_write_to_many_threads_takes_few_locks_and_still_stops_readers_keeping(
+def test_a_write_to_many_threads_takes_few_locks_waits_for_no_other_and_stops_readers_keeping(
     make_group, make_member, add_member, make_post, make_reply
 ):
     """Locks come from a table of fixed size, shared by every connection (64 a connection
@@ -547,19 +547,27 @@ def test_a_write_to_many_threads_takes_few_locks_and_still_stops_readers_keeping
         Post(group=group, author=ana, title=f"Thread {n}", body="Words.", last_activity_at=now) for n in range(80)
     )
     Reply.objects.bulk_create(Reply(post=other, author=ben, body="More words.") for other in others)
+    Reply.objects.bulk_create(Reply(post=other, author=dee, body="Dee's words.") for other in others)
     url = post.get_absolute_url()
     assert "Words Ben takes back" in page(dee, url)
     other = second_connection()
     try:
         for one in others[:20]:  # one thread at a time, then all at once: both count
-            other.execute("UPDATE groups_reply SET body = 'Changed.' WHERE post_id = %s", [one.pk])
+            other.execute(
+                "UPDATE groups_reply SET body = 'Changed.' WHERE post_id = %s AND author_id = %s", [one.pk, ben.pk]
+            )
         other.execute("UPDATE groups_reply SET status = 'deleted' WHERE author_id = %s", [ben.pk])  # left open
         assert advisory_locks_of(other) <= 40
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '2s'")
+        Reply.objects.filter(author=dee).update(body="Dee edits everywhere")  # wide too: it must not wait
         toggle_reaction(user=ana, kind="hope", post=post)  # a later id, committed first
         assert "Words Ben takes back" in page(dee, url)  # not kept: the deletion is still open
         other.commit()
     finally:
         other.close()
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = 0")
     assert "Words Ben takes back" not in page(dee, url)
 
 
@@ -588,3 +596,23 @@ def test_reading_a_thread_again_writes_only_what_changed(thread, make_reply):
     assert not Notification.objects.filter(recipient=people["Author"], post=post, read_at__isnull=True).exists()
     read_at = PostRead.objects.get(user=people["Author"], post=post).read_at
     assert read_at >= Post.objects.get(pk=post.pk).last_activity_at
+
+
+def test_a_notice_that_arrives_while_the_page_is_built_is_still_marked_read(thread, make_reply, monkeypatch):
+    """The reader's query may run before the announce task has written the notification
+    about a reply the page then shows; a reply newer than the reader's mark still sends
+    the notifications through mark_read."""
+    group, people, post, replies = thread
+    client = Client()
+    client.force_login(people["Author"])
+    url = post.get_absolute_url() + "?latest"
+    client.get(url)
+    make_reply(post, people["Ben"], body="Written while the page is built")
+    reader_in = kept_replies._READER_IN_THREAD.fetchall
+
+    def before_the_notice(*ids):
+        return [{**row, "unread_notices": False} for row in reader_in(*ids)]
+
+    monkeypatch.setattr(kept_replies._READER_IN_THREAD, "fetchall", before_the_notice)
+    assert "Written while the page is built" in client.get(url).content.decode()
+    assert not Notification.objects.filter(recipient=people["Author"], post=post, read_at__isnull=True).exists()
