@@ -481,6 +481,17 @@ def test_every_trigger_behind_the_versions_is_in_the_database():
     assert expected <= present
 
 
+def three_in_a_thread(make_group, make_member, add_member, make_post, make_reply):
+    """Ana's post, Ben's reply to it, and Dee, who reads it."""
+    group = make_group("Racing")
+    ana, ben, dee = make_member("Ana"), make_member("Ben"), make_member("Dee")
+    for member in (ana, ben, dee):
+        add_member(group, member)
+    post = make_post(group, ana, title="Mornings")
+    reply = make_reply(post, ben, body="Words Ben takes back")
+    return group, ana, ben, dee, post, reply
+
+
 def second_connection():
     import psycopg  # noqa: PLC0415 - a second connection, only in the tests that need one
 
@@ -499,12 +510,7 @@ def test_a_write_that_commits_after_a_later_one_still_reaches_the_page(
     reader meanwhile must not keep the page (found by review)."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has one writer at a time")
-    group = make_group("Racing")
-    ana, ben, dee = make_member("Ana"), make_member("Ben"), make_member("Dee")
-    for member in (ana, ben, dee):
-        add_member(group, member)
-    post = make_post(group, ana, title="Mornings")
-    reply = make_reply(post, ben, body="Words Ben takes back")
+    group, ana, ben, dee, post, reply = three_in_a_thread(make_group, make_member, add_member, make_post, make_reply)
     url = post.get_absolute_url()
     assert "Words Ben takes back" in page(dee, url)
     other = second_connection()
@@ -533,15 +539,11 @@ def test_a_write_to_many_threads_takes_few_locks_waits_for_no_other_and_stops_re
     by default): a demo seed, an account's deletion or a task can write to thousands of
     threads in one transaction, which failed with "out of shared memory" when each took a
     lock of its own (found seeding the large data set). Past a few threads a transaction
-    takes one lock for every thread instead, and readers respect it as they do the others."""
+    takes a shared hold of one lock for every thread instead, and readers respect it as
+    they do the others."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite takes no locks")
-    group = make_group("Busy group")
-    ana, ben, dee = make_member("Ana"), make_member("Ben"), make_member("Dee")
-    for member in (ana, ben, dee):
-        add_member(group, member)
-    post = make_post(group, ana, title="Mornings")
-    make_reply(post, ben, body="Words Ben takes back")
+    group, ana, ben, dee, post, _reply = three_in_a_thread(make_group, make_member, add_member, make_post, make_reply)
     now = timezone.now()
     others = Post.objects.bulk_create(
         Post(group=group, author=ana, title=f"Thread {n}", body="Words.", last_activity_at=now) for n in range(80)
