@@ -218,3 +218,29 @@ def redis_down(settings):
     settings.SESSION_CACHE_ALIAS = "sessions"
     yield
     caches.close_all()
+
+
+@pytest.fixture
+def second_connection():
+    """Opens connections of their own to the test database (PostgreSQL only): a write
+    left open there while the test's own connection goes on. Closed at the end."""
+    import psycopg  # noqa: PLC0415 - only where there is a second connection to make
+    from django.db import connection
+
+    opened = []
+
+    def connect(**options):
+        settings = connection.settings_dict
+        other = psycopg.connect(
+            dbname=settings["NAME"],
+            host=settings["HOST"],
+            port=settings["PORT"] or 5432,
+            user=settings["USER"],
+            **options,
+        )
+        opened.append(other)
+        return other
+
+    yield connect
+    for other in opened:
+        other.close()

@@ -94,7 +94,7 @@ def test_full_text_searches_are_planned_for_their_own_words(member, make_group, 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_statement_prepared_before_a_column_changed_type_is_prepared_again():
+def test_a_statement_prepared_before_a_column_changed_type_is_prepared_again(second_connection):
     """A migration that widens a column while the old release still serves: without help,
     PostgreSQL refuses the old prepared statement on that connection until it closes."""
     if connection.vendor != "postgresql":
@@ -102,13 +102,7 @@ def test_a_statement_prepared_before_a_column_changed_type_is_prepared_again():
     threshold = connection.settings_dict["OPTIONS"].get("prepare_threshold")
     if not threshold:
         pytest.skip("DB_PREPARE_THRESHOLD=0 here")
-    import psycopg
-
-    settings = connection.settings_dict
-    other = psycopg.connect(
-        dbname=settings["NAME"], host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"],
-        autocommit=True,
-    )  # fmt: skip
+    other = second_connection(autocommit=True)
     other.execute("CREATE TABLE probe_widened (id int PRIMARY KEY, name varchar(20))")
     try:
         other.execute("INSERT INTO probe_widened VALUES (1, 'Harbour')")
@@ -188,13 +182,12 @@ def test_a_query_planned_once_keeps_one_plan_and_leaves_the_rest_planned_as_usua
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_query_kept_to_one_plan_is_run_again_after_a_column_changed_type():
+def test_a_query_kept_to_one_plan_is_run_again_after_a_column_changed_type(second_connection):
     """Kept to one plan, the statement runs in a transaction of its own, where the
     connection's wrapper cannot run it again; the query does, once (found by review)."""
     if connection.vendor != "postgresql" or not connection.settings_dict["OPTIONS"].get("prepare_threshold"):
         pytest.skip("prepared statements are PostgreSQL's")
-    other = second_connection()
-    other.autocommit = True
+    other = second_connection(autocommit=True)
     other.execute("CREATE TABLE probe_one_plan (id int PRIMARY KEY, name varchar(20))")
     try:
         other.execute("INSERT INTO probe_one_plan VALUES (1, 'Harbour')")
@@ -219,12 +212,3 @@ def test_a_stand_in_inside_another_value_is_refused(member):
     )
     with pytest.raises(ValueError, match="part of another value"):
         prepared.fetchall(member.pk, "harbour")
-
-
-def second_connection():
-    import psycopg  # noqa: PLC0415 - a second connection, only in the tests that need one
-
-    settings = connection.settings_dict
-    return psycopg.connect(
-        dbname=settings["NAME"], host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"]
-    )

@@ -287,23 +287,20 @@ def test_the_database_gives_the_list_a_new_version_on_every_write_to_it(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_write_that_commits_after_a_later_one_still_reaches_the_list(make_group, make_member, add_member, make_post):
+def test_a_write_that_commits_after_a_later_one_still_reaches_the_list(
+    make_group, make_member, add_member, make_post, second_connection
+):
     """As for a thread (test_kept_replies.py): a title changed in a transaction that took
     its id first and commits last is on the next page."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has one writer at a time")
-    import psycopg  # noqa: PLC0415 - a second connection, only where there is one to make
-
     group = make_group("Racing list")
     ana, dee = make_member("Ana"), make_member("Dee")
     for member in (ana, dee):
         add_member(group, member)
     first = make_post(group, ana, title="First words")
     assert "First words" in rows_of(dee, group)
-    settings = connection.settings_dict
-    other = psycopg.connect(
-        dbname=settings["NAME"], host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"]
-    )
+    other = second_connection()
     try:
         other.execute("UPDATE groups_post SET title = 'Renamed words' WHERE id = %s", [first.pk])  # left open
         make_post(group, ana, title="A later post")  # a later id, committed first

@@ -373,23 +373,20 @@ def test_the_sweep_keeps_only_each_threads_newest_change(thread, make_reply, dja
 
 
 @pytest.mark.django_db(transaction=True)
-def test_writers_never_wait_on_one_another_for_a_version(make_group, make_member, add_member, make_post, make_reply):
+def test_writers_never_wait_on_one_another_for_a_version(
+    make_group, make_member, add_member, make_post, make_reply, second_connection
+):
     """A reaction not yet committed in a thread must not hold up a reply, another reaction
     or a replier's new name in it: versions are rows added, never a row to update."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has one writer at a time")
-    import psycopg  # noqa: PLC0415 - a second connection, only where there is one to make
-
     group = make_group("Busy thread")
     ana, ben = make_member("Ana"), make_member("Ben")
     for member in (ana, ben):
         add_member(group, member)
     post = make_post(group, ana, title="Mornings")
     reply = make_reply(post, ben, body="Ben writes")
-    settings = connection.settings_dict
-    other = psycopg.connect(
-        dbname=settings["NAME"], host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"]
-    )
+    other = second_connection()
     try:
         other.execute(
             "INSERT INTO groups_reaction (user_id, reply_id, kind, created_at) VALUES (%s, %s, 'hope', now())",
@@ -492,18 +489,9 @@ def three_in_a_thread(make_group, make_member, add_member, make_post, make_reply
     return group, ana, ben, dee, post, reply
 
 
-def second_connection():
-    import psycopg  # noqa: PLC0415 - a second connection, only in the tests that need one
-
-    settings = connection.settings_dict
-    return psycopg.connect(
-        dbname=settings["NAME"], host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"]
-    )
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_write_that_commits_after_a_later_one_still_reaches_the_page(
-    make_group, make_member, add_member, make_post, make_reply
+    make_group, make_member, add_member, make_post, make_reply, second_connection
 ):
     """Ids are taken when a write runs: the deletion below takes one before the reaction
     and commits after it, so the newest id does not move when the deletion appears. A
@@ -533,7 +521,7 @@ def advisory_locks_of(other) -> int:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_write_to_many_threads_takes_few_locks_waits_for_no_other_and_stops_readers_keeping(
-    make_group, make_member, add_member, make_post, make_reply
+    make_group, make_member, add_member, make_post, make_reply, second_connection
 ):
     """Locks come from a table of fixed size, shared by every connection (64 a connection
     by default): a demo seed, an account's deletion or a task can write to thousands of
