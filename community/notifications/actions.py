@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from community.core.urls import row_url
+from community.core.urls import row_url, url
 from community.mail.member import email_member, site_url
 from community.mail.outbox import URGENT, queue_email
 from community.models import Notification
@@ -77,46 +77,65 @@ def notify(
     return notifications
 
 
+# What a notification says, by its kind; ``{item}`` is "post" or "reply".
+SUBJECTS = {
+    Notification.Kind.REPLY_TO_POST: "New reply in {group}",
+    Notification.Kind.REPLY_IN_THREAD: "New reply in {group}",
+    Notification.Kind.MENTION: "You were mentioned in {group}",
+    Notification.Kind.NEW_POST: "New post in {group}",
+    Notification.Kind.JOIN_APPROVED: "Welcome to {group}",
+    Notification.Kind.JOIN_DECLINED: "About your request to join {group}",
+    Notification.Kind.HELD: "Your {item} in {group} is waiting for review",
+    Notification.Kind.APPROVED: "Your {item} in {group} was approved and others can see it now",
+    Notification.Kind.UNDER_REVIEW: "Your {item} in {group} is being reviewed",
+    Notification.Kind.MODERATION: "A moderator's decision in {group}",
+    Notification.Kind.APPEAL_DECIDED: "Your appeal in {group} was decided",
+    Notification.Kind.MEETING_CHANGED: "A meeting in {group} was cancelled or moved",
+    Notification.Kind.WAITLIST_PROMOTED: "A seat opened up for you at a meeting in {group}",
+    # Only that there is a message: its words are read on the site, after logging in.
+    Notification.Kind.CHECK_IN: "You have a message from the moderators of {group}",
+    Notification.Kind.CHECK_IN_ANSWER: "A member answered a check-in in {group}",
+}
+
+
 def notification_subject(notification: Notification) -> str:
-    group = notification.group.name
-    item = "reply" if notification.reply_id else "post"
-    return {
-        Notification.Kind.REPLY_TO_POST: f"New reply in {group}",
-        Notification.Kind.REPLY_IN_THREAD: f"New reply in {group}",
-        Notification.Kind.MENTION: f"You were mentioned in {group}",
-        Notification.Kind.NEW_POST: f"New post in {group}",
-        Notification.Kind.JOIN_APPROVED: f"Welcome to {group}",
-        Notification.Kind.JOIN_DECLINED: f"About your request to join {group}",
-        Notification.Kind.HELD: f"Your {item} in {group} is waiting for review",
-        Notification.Kind.APPROVED: f"Your {item} in {group} was approved and others can see it now",
-        Notification.Kind.UNDER_REVIEW: f"Your {item} in {group} is being reviewed",
-        Notification.Kind.MODERATION: f"A moderator's decision in {group}",
-        Notification.Kind.APPEAL_DECIDED: f"Your appeal in {group} was decided",
-        Notification.Kind.MEETING_CHANGED: f"A meeting in {group} was cancelled or moved",
-        Notification.Kind.WAITLIST_PROMOTED: f"A seat opened up for you at a meeting in {group}",
-        # Only that there is a message: its words are read on the site, after logging in.
-        Notification.Kind.CHECK_IN: f"You have a message from the moderators of {group}",
-        Notification.Kind.CHECK_IN_ANSWER: f"A member answered a check-in in {group}",
-    }[notification.kind]
+    return subject_for(notification.kind, notification.group.name, about_reply=bool(notification.reply_id))
+
+
+def subject_for(kind: str, group_name: str, *, about_reply: bool) -> str:
+    return SUBJECTS[kind].format(group=group_name, item="reply" if about_reply else "post")
 
 
 def notification_url(notification: Notification) -> str:
-    """Where a notification leads, from its ids and its group (always the group of what it
-    names): a list of notifications joins nothing but the group, the post for its title,
-    and the reply and date for their post's and meeting's ids."""
-    slug = notification.group.slug
-    if notification.check_in_id:
-        return row_url("groups:check-in-detail", slug, notification.check_in_id)
-    if notification.decision_id:
-        return reverse("moderation:my-decisions") + f"#decision-{notification.decision_id}"
-    if notification.occurrence_id:
-        return row_url("groups:occurrence-detail", slug, notification.occurrence.meeting_id, notification.occurrence_id)
-    if notification.reply_id:
-        post_id = notification.reply.post_id
-        return row_url("groups:post-detail", slug, post_id) + Reply.place_in_thread(notification.reply_id)
-    if notification.post_id:
-        return row_url("groups:post-detail", slug, notification.post_id)
-    return notification.group.get_absolute_url()
+    return url_for(
+        group_slug=notification.group.slug,
+        check_in_id=notification.check_in_id,
+        decision_id=notification.decision_id,
+        occurrence_id=notification.occurrence_id,
+        meeting_id=notification.occurrence.meeting_id if notification.occurrence_id else None,
+        reply_id=notification.reply_id,
+        reply_post_id=notification.reply.post_id if notification.reply_id else None,
+        post_id=notification.post_id,
+    )
+
+
+def url_for(
+    *, group_slug, check_in_id, decision_id, occurrence_id, meeting_id, reply_id, reply_post_id, post_id
+) -> str:
+    """Where a notification leads, from its ids and its group's slug (its group is always
+    the group of what it names): a list of notifications joins nothing but the group, the
+    post for its title, and the reply and date for their post's and meeting's ids."""
+    if check_in_id:
+        return row_url("groups:check-in-detail", group_slug, check_in_id)
+    if decision_id:
+        return url("moderation:my-decisions") + f"#decision-{decision_id}"
+    if occurrence_id:
+        return row_url("groups:occurrence-detail", group_slug, meeting_id, occurrence_id)
+    if reply_id:
+        return row_url("groups:post-detail", group_slug, reply_post_id) + Reply.place_in_thread(reply_id)
+    if post_id:
+        return row_url("groups:post-detail", group_slug, post_id)
+    return url("groups:group-detail", group_slug)
 
 
 def excerpt_for(notification: Notification) -> str:

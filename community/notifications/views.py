@@ -9,9 +9,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from community.accounts.roles import is_site_staff
-from community.core.prepared import PreparedValues, instance
+from community.core.prepared import PreparedValues
 from community.models import Notification
-from community.notifications.actions import notification_subject, notification_url, user_from_unsubscribe_token
+from community.notifications.actions import subject_for, url_for, user_from_unsubscribe_token
 from groups.access import visible_notifications_q
 
 NOTIFICATIONS_SHOWN = 50
@@ -24,13 +24,11 @@ class NotificationSettingsForm(forms.ModelForm):
         widgets = {"email_frequency": forms.RadioSelect, "meeting_reminders": forms.RadioSelect}
 
 
-# What the list shows and links to (notification_url): the notification, and of its group,
-# post, reply and date only what names and finds them.
+# What the list shows and links to (url_for): the notification, and of its group, post,
+# reply and date only what names and finds them.
 LIST_FIELDS = (
-    *("id", "kind", "read_at", "created_at", "check_in_id", "decision_id"),
-    *("group_id", "post_id", "reply_id", "occurrence_id"),
-    *("group__id", "group__name", "group__slug", "post__id", "post__title"),
-    *("reply__id", "reply__post_id", "occurrence__id", "occurrence__meeting_id"),
+    *("kind", "read_at", "created_at", "check_in_id", "decision_id", "post_id", "reply_id", "occurrence_id"),
+    *("group__name", "group__slug", "post__title", "reply__post_id", "occurrence__meeting_id"),
 )
 
 
@@ -51,32 +49,33 @@ def _listed_sql(staff: bool):
 _LISTED = {staff: PreparedValues(_listed_sql(staff), one_plan=True) for staff in (False, True)}
 
 
-def _as_listed(row: dict) -> Notification:
-    notification = instance(Notification, row)
-    for relation in ("group", "post", "reply", "occurrence"):
-        if row[f"{relation}_id"] is not None:
-            setattr(
-                notification,
-                relation,
-                instance(Notification._meta.get_field(relation).related_model, row, f"{relation}__"),
-            )
-    return notification
+def _as_listed(row: dict) -> dict:
+    """A row of the list from the query's values alone: a page of fifty built two hundred
+    model instances, a quarter of its time, to read a dozen values."""
+    return {
+        "subject": subject_for(row["kind"], row["group__name"], about_reply=row["reply_id"] is not None),
+        "title": row["post__title"] or "",
+        "url": url_for(
+            group_slug=row["group__slug"],
+            check_in_id=row["check_in_id"],
+            decision_id=row["decision_id"],
+            occurrence_id=row["occurrence_id"],
+            meeting_id=row["occurrence__meeting_id"],
+            reply_id=row["reply_id"],
+            reply_post_id=row["reply__post_id"],
+            post_id=row["post_id"],
+        ),
+        "read_at": row["read_at"],
+        "created_at": row["created_at"],
+    }
 
 
 @login_required
 def notification_list(request):
-    items = []
-    for row in _LISTED[is_site_staff(request.user)].fetchall(request.user.pk):
-        notification = _as_listed(row)
-        items.append(
-            {
-                "notification": notification,
-                "subject": notification_subject(notification),
-                "title": notification.post.title if notification.post_id else "",
-                "url": notification_url(notification),
-            }
-        )
-    return render(request, "community/notifications/notification_list.html", {"items": items})
+    rows = _LISTED[is_site_staff(request.user)].fetchall(request.user.pk)
+    return render(
+        request, "community/notifications/notification_list.html", {"items": [_as_listed(row) for row in rows]}
+    )
 
 
 @login_required
