@@ -11,6 +11,7 @@ the answer is read from the database at every call: nothing is cached but the SQ
 import logging
 from collections.abc import Callable
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from django.db import DatabaseError, connections, transaction
@@ -23,6 +24,9 @@ logger = logging.getLogger("community.core.prepared")
 STAND_IN = -7_301_946_285
 STAND_INS = tuple(STAND_IN - number for number in range(64))
 TEXT_STAND_INS = ("\x1fstand-in 7301946285", "\x1fstand-in 7301946286")
+# And stand-in times, for "dates ending after now": moments long before the site.
+DATETIME_STAND_INS = tuple(datetime(1901, 2, 3, 4, 5, 6, 730194 + number, tzinfo=UTC) for number in range(3))
+_STAND_IN_YEAR = "1901-"
 
 
 def compiled(queryset) -> tuple[str, list]:
@@ -33,8 +37,9 @@ def compiled(queryset) -> tuple[str, list]:
 
 class PreparedQuery:
     """``build(*stand_ins)`` returns ``(sql, params)`` for ``ids`` stand-in ids followed by
-    ``texts`` stand-in words (use ``compiled`` on querysets built for them);
-    ``fetchone(*real_values)`` runs it for real ones, in the same order. The stand-ins must
+    ``texts`` stand-in words and ``datetimes`` stand-in times (use ``compiled`` on
+    querysets built for them); ``fetchone(*real_values)`` runs it for real ones, in the
+    same order. The stand-ins must
     decide nothing but values: a rule that takes another shape for some ids (staff, say)
     needs a PreparedQuery per shape.
 
@@ -51,22 +56,26 @@ class PreparedQuery:
         *,
         ids: int = 1,
         texts: int = 0,
+        datetimes: int = 0,
         one_plan: bool = False,
     ):
         self._build = build
         self._using = using
-        self._stand_ins = STAND_INS[:ids] + TEXT_STAND_INS[:texts]
+        self._stand_ins = STAND_INS[:ids] + TEXT_STAND_INS[:texts] + DATETIME_STAND_INS[:datetimes]
+        self._datetimes = datetimes
         self._one_plan = one_plan
         self._prepared: tuple[str, list, list[tuple[int, int]]] | None = None
 
     def _prepare(self) -> tuple[str, list, list[tuple[int, int]]]:
         if self._prepared is None:
-            stand_ins = self._stand_ins
-            sql, params = self._build(*stand_ins)
+            sql, params = self._build(*self._stand_ins)
+            # A time is found among the parameters as the database backend sends it
+            # (SQLite's as text).
+            stand_ins = [self._as_sent(value) for value in self._stand_ins]
             slots = [
                 (index, stand_ins.index(value))
                 for index, value in enumerate(params)
-                if type(value) in (int, str) and value in stand_ins
+                if type(value) in (int, str, datetime) and value in stand_ins
             ]
             if {which for _index, which in slots} != set(range(len(stand_ins))):
                 raise ValueError("The prepared query does not use every stand-in value.")
@@ -75,12 +84,23 @@ class PreparedQuery:
                 for value in params
             ):  # a stand-in inside another value (a LIKE pattern) would be sent as it is
                 raise ValueError("A stand-in value is part of another value.")
+            if any(str(value).startswith(_STAND_IN_YEAR) and value not in stand_ins for value in params):
+                # A time worked out from a stand-in (``after - timedelta(days=1)``) would be
+                # sent as it is; the caller works it out and passes it as a time of its own.
+                raise ValueError("A value is worked out from a stand-in time.")
             self._prepared = (sql, params, slots)
         return self._prepared
+
+    def _as_sent(self, value):
+        if isinstance(value, datetime):
+            return connections[self._using].ops.adapt_datetimefield_value(value)
+        return value
 
     def _run(self, fetch, real_values):
         sql, params, slots = self._prepare()
         params = list(params)
+        if self._datetimes:
+            real_values = [self._as_sent(value) for value in real_values]
         for index, which in slots:
             params[index] = real_values[which]
         connection = connections[self._using]
@@ -135,14 +155,17 @@ class PreparedValues(PreparedQuery):
         return [dict(zip(names, row, strict=True)) for row in compiler.results_iter(results=[rows])]
 
 
-def for_each_length(build: Callable[..., QuerySet], *, ids: int = 1):
+def for_each_length(build: Callable[..., QuerySet], *, ids: int = 1, datetimes: int = 0):
     """For a query that takes a list of ids (``post__in=...``): a function of the list's
-    length giving a ``PreparedValues`` for it, built by ``build(*ids, *listed)``, or None
-    for a list too long for the stand-ins (the caller then runs the ORM's query)."""
+    length giving a ``PreparedValues`` for it, built by ``build(*ids, *listed,
+    *datetimes)``, or None for a list too long for the stand-ins (the caller then runs the
+    ORM's query)."""
 
     @lru_cache(maxsize=len(STAND_INS))
     def prepared(length: int) -> PreparedValues | None:
-        return PreparedValues(build, ids=ids + length) if ids + length <= len(STAND_INS) else None
+        if ids + length > len(STAND_INS):
+            return None
+        return PreparedValues(build, ids=ids + length, datetimes=datetimes)
 
     return prepared
 

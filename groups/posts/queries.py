@@ -4,6 +4,7 @@ costs a fixed number of queries however many rows there are."""
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
@@ -22,7 +23,7 @@ from groups.access import (
     published_content_q,
     visible_content_q,
 )
-from groups.models import ContentStatus, Group, Membership, Occurrence, Post, PostRead, Reaction, Reply, Rsvp
+from groups.models import ContentStatus, Group, Meeting, Membership, Occurrence, Post, PostRead, Reaction, Reply, Rsvp
 
 POSTS_PER_PAGE = 20
 # What a list of posts never shows: a page of twenty long posts would fetch them all.
@@ -319,23 +320,68 @@ _RECENT_POSTS = for_each_length(_recent_posts)
 
 # What a list of dates never shows of their meeting and group (a group's about and rules
 # run to pages; forty dates fetched them forty times).
-LONG_MEETING_TEXT = ("description", "access_notes", "group__about", "group__rules")
+LONG_GROUP_TEXT = ("about", "rules")
+LONG_MEETING_TEXT = ("description", "access_notes", *(f"group__{name}" for name in LONG_GROUP_TEXT))
+# No date lasts a day: at most MAX_DURATION_MINUTES, plus an hour where the clocks go back.
+LONGEST_DATE = timedelta(days=1)
 
 
 def upcoming_occurrences(*, group_ids, after, before=None, limit: int | None = None):
     """Coming dates (cancelled ones included, marked) of the given groups' meetings."""
+    group_ids = list(group_ids)
+    if not group_ids:
+        return []
+    # The lower bound on start changes nothing in the result but lets PostgreSQL walk the
+    # start index from yesterday instead of from the first date ever.
+    times = [after, after - LONGEST_DATE, *([before] if before is not None else [])]
+    prepared = _UPCOMING(limit, len(times))(len(group_ids)) if limit else None
+    if prepared is None:
+        return list(_upcoming_occurrences(group_ids, *times, limit=limit))
+    return [_occurrence_of(row) for row in prepared.fetchall(*group_ids, *times)]
+
+
+def _upcoming_occurrences(group_ids, after, starts_after, before=None, *, limit):
     occurrences = (
-        # The lower bound on start changes nothing in the result (no date lasts a day: at
-        # most MAX_DURATION_MINUTES, plus an hour where the clocks go back) but lets
-        # PostgreSQL walk the start index from yesterday instead of from the first date ever.
-        Occurrence.objects.filter(meeting__group_id__in=group_ids, end__gt=after, start__gt=after - timedelta(days=1))
+        Occurrence.objects.filter(meeting__group_id__in=group_ids, end__gt=after, start__gt=starts_after)
         .select_related("meeting", "meeting__group")
         .defer(*(f"meeting__{name}" for name in LONG_MEETING_TEXT))
         .order_by("start", "id")
     )
     if before is not None:
         occurrences = occurrences.filter(start__lt=before)
-    return list(occurrences[:limit] if limit else occurrences)
+    return occurrences[:limit] if limit else occurrences
+
+
+@lru_cache(maxsize=8)
+def _UPCOMING(limit: int, times: int):
+    """upcoming_occurrences's query compiled once per process (community/core/prepared.py)
+    for each limit, with or without an end to the window, and each number of groups."""
+
+    def build(*group_ids_and_times):
+        group_ids, times_ = group_ids_and_times[:-times], group_ids_and_times[-times:]
+        return _upcoming_occurrences(group_ids, *times_, limit=limit).values(*_date_fields())
+
+    return for_each_length(build, ids=0, datetimes=times)
+
+
+def _date_fields(prefix: str = "") -> list[str]:
+    """What a list reads of a date, its meeting and its group: all but the long texts."""
+
+    def fields(model, prefix, left_out=()):
+        return [prefix + field.attname for field in model._meta.concrete_fields if field.name not in left_out]
+
+    return [
+        *fields(Occurrence, prefix),
+        *fields(Meeting, f"{prefix}meeting__", LONG_MEETING_TEXT),
+        *fields(Group, f"{prefix}meeting__group__", LONG_GROUP_TEXT),
+    ]
+
+
+def _occurrence_of(row: dict, prefix: str = "") -> Occurrence:
+    occurrence = instance(Occurrence, row, prefix)
+    occurrence.meeting = instance(Meeting, row, f"{prefix}meeting__")
+    occurrence.meeting.group = instance(Group, row, f"{prefix}meeting__group__")
+    return occurrence
 
 
 def my_rsvps(user, *, after, group_ids=None):
@@ -356,8 +402,35 @@ def my_rsvps(user, *, after, group_ids=None):
 
 def my_upcoming(user, *, after, limit: int = 20, group_ids=None):
     """The member's next dates across all their groups, with their RSVP status."""
-    rsvps = my_rsvps(user, after=after, group_ids=group_ids)
-    return list(rsvps.defer(*(f"occurrence__meeting__{name}" for name in LONG_MEETING_TEXT))[:limit])
+    group_ids = active_group_ids(user) if group_ids is None else list(group_ids)
+    if not group_ids:
+        return []
+    prepared = _MY_UPCOMING(limit)(len(group_ids))
+    if prepared is None:
+        return list(_my_upcoming(user.pk, group_ids, after, limit=limit))
+    rsvps = []
+    for row in prepared.fetchall(user.pk, *group_ids, after):
+        rsvp = instance(Rsvp, row)
+        rsvp.occurrence = _occurrence_of(row, "occurrence__")
+        rsvps.append(rsvp)
+    return rsvps
+
+
+def _my_upcoming(user_id: int, group_ids, after, *, limit: int):
+    rsvps = my_rsvps(user_id, after=after, group_ids=group_ids)
+    return rsvps.defer(*(f"occurrence__meeting__{name}" for name in LONG_MEETING_TEXT))[:limit]
+
+
+@lru_cache(maxsize=8)
+def _MY_UPCOMING(limit: int):
+    """my_upcoming's query compiled once per process for each limit and number of groups."""
+
+    def build(user_id, *group_ids_and_after):
+        *group_ids, after = group_ids_and_after
+        rsvp_fields = [field.attname for field in Rsvp._meta.concrete_fields]
+        return _my_upcoming(user_id, group_ids, after, limit=limit).values(*rsvp_fields, *_date_fields("occurrence__"))
+
+    return for_each_length(build, datetimes=1)
 
 
 def rsvp_map(user, occurrences) -> dict:

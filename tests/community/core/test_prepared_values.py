@@ -127,3 +127,58 @@ def test_an_address_with_an_id_no_row_can_have_is_not_found(client, make_group, 
     add_member(group, member)
     client.force_login(member)
     assert client.get(f"/groups/{group.slug}/posts/{post_id}/").status_code == 404
+
+
+def _fields(obj) -> dict:
+    return {name: value for name, value in obj.__dict__.items() if not name.startswith("_")}
+
+
+def test_the_lists_of_dates_read_on_one_compiled_query_give_what_the_orm_gives(make_group, make_member, add_member):
+    """Home, my meetings and a group's page list dates by a query compiled once, with the
+    times as stand-ins: each date, meeting and group as the ORM reads them, and the
+    window (dates that ended, dates past its end) kept."""
+    from groups.models import Rsvp
+    from groups.posts.queries import _my_upcoming, _upcoming_occurrences, my_upcoming, upcoming_occurrences
+    from tests.groups.meetings.factories import make_meeting
+
+    groups = [make_group(name) for name in ("Dawn", "Dusk")]
+    member, organiser = make_member("Dee"), make_member("Org")
+    for group in groups:
+        add_member(group, member)
+        add_member(group, organiser, role=Membership.Role.MODERATOR)
+    for group in groups:
+        for occurrence in make_meeting(group, organiser, weeks=6).occurrences.order_by("start")[:4]:
+            Rsvp.objects.create(
+                occurrence=occurrence, user=member, status=Rsvp.Status.CONFIRMED, requested_at=timezone.now()
+            )
+    group_ids = [group.pk for group in groups]
+    now = timezone.now()
+    for after, before in [(now, None), (now, now + timedelta(weeks=2)), (now + timedelta(weeks=3), None)]:
+        compiled = upcoming_occurrences(group_ids=group_ids, after=after, before=before, limit=40)
+        expected = list(_upcoming_occurrences(group_ids, after, after - timedelta(days=1), before, limit=40))
+        assert [_fields(o) for o in compiled] == [_fields(o) for o in expected]
+        assert [_fields(o.meeting) for o in compiled] == [_fields(o.meeting) for o in expected]
+        assert [_fields(o.meeting.group) for o in compiled] == [_fields(o.meeting.group) for o in expected]
+        assert len(compiled) == (4 if before else 12 if after == now else 6)
+
+        going = my_upcoming(member, after=after, limit=5, group_ids=group_ids)
+        expected = list(_my_upcoming(member.pk, group_ids, after, limit=5))
+        assert [_fields(r) for r in going] == [_fields(r) for r in expected]
+        assert [_fields(r.occurrence.meeting) for r in going] == [_fields(r.occurrence.meeting) for r in expected]
+        assert len(going) == (5 if after == now else 2)  # the fourth week's dates
+    assert my_upcoming(member, after=now, group_ids=[]) == []
+    assert upcoming_occurrences(group_ids=[], after=now, limit=3) == []
+
+
+def test_a_time_worked_out_from_a_stand_in_is_refused(member):
+    """It would be sent as it is: a query for "dates starting after yesterday" would ask
+    for dates after 1901."""
+    from groups.models import Occurrence
+
+    prepared = PreparedValues(
+        lambda after: Occurrence.objects.filter(end__gt=after, start__gt=after - timedelta(days=1)).values("pk"),
+        ids=0,
+        datetimes=1,
+    )
+    with pytest.raises(ValueError, match="worked out from a stand-in"):
+        prepared.fetchall(timezone.now())
