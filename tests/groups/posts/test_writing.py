@@ -125,3 +125,24 @@ def test_authors_see_their_own_edit_history_and_others_do_not(client, circle, ma
     assert url("post-history", group, post_id=post.pk) not in client.get(post.get_absolute_url()).content.decode()
     assert client.get(url("post-history", group, post_id=post.pk)).status_code == 404
     assert client.get(url("reply-history", group, reply_id=reply.pk)).status_code == 404
+
+
+def test_each_thread_page_gives_its_reply_form_a_key_of_its_own(client, circle, make_group, add_member, make_post):
+    """The empty reply form is rendered once per process; each page still gets a new
+    submission key (two tabs must not share one: the second reply would be taken for the
+    first sent twice), and the anonymous choice only where the group allows it."""
+    import re
+
+    group, people = circle
+    client.force_login(people["Reader"])
+    post = make_post(group, people["Author"])
+    pages = [client.get(post.get_absolute_url()).content.decode() for _ in range(2)]
+    keys = [re.findall(r'name="submission_key" value="([0-9a-f]{32})"', page) for page in pages]
+    assert len(keys[0]) == len(keys[1]) == 1
+    assert keys[0] != keys[1]
+    assert all('name="is_anonymous"' in page for page in pages)
+
+    plain = make_group("Plain", slug="plain", allow_anonymous=False)
+    add_member(plain, people["Reader"])
+    other = make_post(plain, people["Reader"])
+    assert 'name="is_anonymous"' not in client.get(other.get_absolute_url()).content.decode()
