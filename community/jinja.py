@@ -94,7 +94,9 @@ def environment(**options) -> Environment:
     options["undefined"] = ChainableUndefined  # also in DEBUG, where Django would print the name
     options.pop("autoescape", None)  # always on: members' words must never become markup
     env = Environment(autoescape=True, **options)
-    env.globals.update(url=url, row_url=row_url, static=static, meeting_time=meeting_time)
+    from groups.meetings.rows import date_row  # models: imported once the apps are ready
+
+    env.globals.update(url=url, row_url=row_url, static=static, meeting_time=meeting_time, date_row=date_row)
     env.filters.update(
         date=local_date,
         pluralize=defaultfilters.pluralize,
