@@ -159,7 +159,7 @@ class PreparedValues(PreparedQuery):
         return [dict(zip(names, row, strict=True)) for row in rows]
 
 
-def for_each_length(build: Callable[..., QuerySet], *, ids: int = 1, datetimes: int = 0):
+def for_each_length(build: Callable[..., QuerySet], *, ids: int = 1, datetimes: int = 0, one_plan: bool = False):
     """For a query that takes a list of ids (``post__in=...``): a function of the list's
     length giving a ``PreparedValues`` for it, built by ``build(*ids, *listed,
     *datetimes)``, or None for a list too long for the stand-ins (the caller then runs the
@@ -169,7 +169,7 @@ def for_each_length(build: Callable[..., QuerySet], *, ids: int = 1, datetimes: 
     def prepared(length: int) -> PreparedValues | None:
         if ids + length > len(STAND_INS):
             return None
-        return PreparedValues(build, ids=ids + length, datetimes=datetimes)
+        return PreparedValues(build, ids=ids + length, datetimes=datetimes, one_plan=one_plan)
 
     return prepared
 

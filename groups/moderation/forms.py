@@ -1,7 +1,7 @@
 from django import forms
 
 from community.core.fields import SaneDateField
-from groups.models import Group, QueueItem, Reason, Report
+from groups.models import QueueItem, Reason, Report
 
 REASON_HELP = "Members see this reason, so choose the one that fits best."
 NOTE_HELP = "Optional. The member sees this note with the reason."
@@ -62,12 +62,20 @@ class QueueDecisionForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
-    group = forms.ModelChoiceField(queryset=Group.objects.none(), required=False, empty_label="All my groups")
+    """``groups``: (id, name) of the groups the queue may be narrowed to."""
+
+    group = forms.TypedChoiceField(
+        coerce=int,
+        empty_value=None,
+        required=False,
+        # Not the default, which repeats what was sent back into the page.
+        error_messages={"invalid_choice": "Select a valid choice. That choice is not one of the available choices."},
+    )
     kind = forms.ChoiceField(choices=[("", "Everything"), *QueueItem.Kind.choices], required=False)
 
-    def __init__(self, *args, groups=None, **kwargs):
+    def __init__(self, *args, groups=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = groups if groups is not None else Group.objects.none()
+        self.fields["group"].choices = [("", "All my groups"), *groups]
 
 
 class MemberActionForm(forms.Form):

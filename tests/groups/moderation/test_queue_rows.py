@@ -1,0 +1,88 @@
+"""The queue's items are kept in the process by every value they show
+(groups/moderation/queue_rows.py): whatever changes in an item, its content, its people
+or the moderator's time zone shows at once, and each page has its own CSRF field."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from groups.models import QueueItem
+from groups.moderation.intake import create_report
+from groups.moderation.queue import claim_item
+from groups.posts.actions import create_reply, edit_post
+
+
+@pytest.fixture
+def held(make_group, make_member, add_member):
+    """A group that holds first posts, its moderator, and a member's held post."""
+    group = make_group("Harbour", slug="harbour", hold_first_posts=1)
+    moderator, author = make_member("Mod"), make_member("Ann")
+    add_member(group, moderator, role="moderator")
+    add_member(group, author)
+    from groups.posts.actions import create_post
+
+    post = create_post(author=author, group=group, title="First words", body="It has been a **long** month.")
+    return group, moderator, author, post
+
+
+def queue_page(client) -> str:
+    return client.get(reverse("moderation:queue")).content.decode()
+
+
+def test_every_change_to_what_an_item_shows_shows_at_once(client, held, make_member, add_member):
+    group, moderator, author, post = held
+    client.force_login(moderator)
+    page = queue_page(client)
+    assert "First words" in page
+    assert "<strong>long</strong>" in page
+    assert "By Ann" in page
+    item = QueueItem.objects.get(post=post)
+
+    edit_post(user=author, post=post, title="First words, again", body="Better *today*.", content_warning="")
+    page = queue_page(client)
+    assert "First words, again" in page
+    assert "<em>today</em>" in page
+    assert "long" not in page
+
+    author.display_name = "Annie"
+    author.save()
+    assert "By Annie" in queue_page(client)
+
+    other = make_member("Bo")
+    add_member(group, other, role="moderator")
+    claim_item(moderator=other, item=item)
+    assert "Being handled by Bo" in queue_page(client)
+
+    QueueItem.objects.filter(pk=item.pk).update(why="A first post, held for review")
+    assert "A first post, held for review" in queue_page(client)
+
+    moderator.time_zone = "Asia/Tokyo"
+    moderator.save()
+    assert "JST" in queue_page(client)
+
+
+def test_items_of_each_kind_show_what_they_are_about(client, held, make_member, add_member, make_post):
+    group, moderator, author, post = held
+    published = make_post(group, moderator, title="Open thread")
+    reply = create_reply(author=moderator, post=published, body="A reply to report")
+    reporter = make_member("Cy")
+    add_member(group, reporter)
+    create_report(reporter=reporter, group=group, reply=reply, reason="spam", note="Looks like an advert")
+    client.force_login(moderator)
+    page = queue_page(client)
+    assert "First words" in page  # a held post
+    assert "A reply to report" in page
+    assert "Looks like an advert" in page
+    assert reply.get_absolute_url() in page.replace("&amp;", "&")
+
+
+def test_each_page_carries_its_own_csrf_field(client, held):
+    _group, moderator, _author, _post = held
+    client.force_login(moderator)
+    page = queue_page(client)
+    tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page))
+    assert tokens
+    assert "<!--csrf-->" not in page
+    claim = page.split('action="/moderation/items/', 1)[1]
+    assert 'name="csrfmiddlewaretoken"' in claim.split("</form>", 1)[0]
