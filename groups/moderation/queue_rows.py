@@ -5,13 +5,13 @@ rarer relations), built a hundred model instances and rendered each item: most o
 page's time, page after page, for the same few items every moderator of a group looks at.
 
 Now one query, compiled once per process (community/core/prepared.py), reads every value
-an item shows, and each item's HTML is kept in this process under a digest of those
-values and the viewer's time zone. The item's template is given instances built from
+an item shows, and each item's HTML is kept in this process under those values and the
+viewer's time zone. The item's template is given instances built from
 those values alone, so it cannot show anything the key leaves out: an edit, a claim, a
 renamed member or another time zone is another key. Each page puts in its own CSRF field.
 """
 
-import hashlib
+import json
 from functools import lru_cache
 
 from django.contrib.auth import get_user_model
@@ -91,25 +91,34 @@ def items_html(item_ids: list[int]) -> list[str]:
 
 
 class _Row:
-    """A row's values, known to the cache by their digest and the viewer's time zone."""
+    """A row's values, known to the cache by themselves and the viewer's time zone (equal
+    keys are compared whole, so two items never share HTML)."""
 
-    __slots__ = ("key", "values")
+    __slots__ = ("hash", "key", "values")
 
     def __init__(self, values: dict, zone: str):
         self.values = values
-        self.key = (hashlib.blake2b(repr(tuple(values.items())).encode(), digest_size=16).digest(), zone)
+        self.key = (tuple(values.values()), zone)
+        try:
+            self.hash = hash(self.key)
+        except TypeError:  # a join request's answers (JSON)
+            self.key = (tuple(_hashable(value) for value in values.values()), zone)
+            self.hash = hash(self.key)
 
     def __hash__(self):
-        return hash(self.key)
+        return self.hash
 
     def __eq__(self, other):
         return isinstance(other, _Row) and self.key == other.key
 
 
+def _hashable(value):
+    return json.dumps(value, sort_keys=True) if isinstance(value, list | dict) else value
+
+
 @lru_cache(maxsize=512)
 def _item_html(row: _Row) -> str:
     item = _item_of(row.values)
-    row.values = None  # the key is their digest: the HTML is all that is kept
     fields = _decision_fields(tuple(decision_choices(item))).replace("{item}", str(item.pk))
     template = engines["jinja2"].get_template("groups/moderation/_queue_item.html")
     # Both are HTML written here: the form's own and a comment.

@@ -86,3 +86,22 @@ def test_each_page_carries_its_own_csrf_field(client, held):
     assert "<!--csrf-->" not in page
     claim = page.split('action="/moderation/items/', 1)[1]
     assert 'name="csrfmiddlewaretoken"' in claim.split("</form>", 1)[0]
+
+
+def test_a_join_request_shows_its_answers_and_a_new_answer_shows_at_once(client, make_group, make_member, add_member):
+    from groups.membership.actions import join_group
+    from groups.models import JoinQuestion, Membership
+
+    group = make_group("Quiet Room", slug="quiet", join_policy="request")
+    JoinQuestion.objects.create(group=group, text="What brings you here?")
+    moderator, asker = make_member("Mod"), make_member("Dee")
+    add_member(group, moderator, role="moderator")
+    join_group(user=asker, group=group, accepted_rules=True, answers=["Three treatments so far"])
+    client.force_login(moderator)
+    page = queue_page(client)
+    assert "<strong>Dee</strong> asks to join" in page
+    assert "Three treatments so far" in page
+    Membership.objects.filter(user=asker, group=group).update(
+        answers=[{"question": "What brings you here?", "answer": "Looking for others who tried TMS"}]
+    )
+    assert "Looking for others who tried TMS" in queue_page(client)
