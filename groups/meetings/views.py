@@ -288,11 +288,11 @@ def my_meetings(request):
     # The member's own groups, staff included (not every group on the site), read once.
     group_ids = active_group_ids(request.user)
     going = queries.my_upcoming(request.user, after=now, group_ids=group_ids)
-    going_ids = {rsvp.occurrence_id for rsvp in going}
+    going_ids = {date.occurrence_id for date, _status in going}
     coming = [
-        o
-        for o in queries.upcoming_occurrences(group_ids=group_ids, after=now, before=now + timedelta(weeks=4), limit=40)
-        if o.pk not in going_ids
+        date
+        for date in queries.upcoming_dates(group_ids=group_ids, after=now, before=now + timedelta(weeks=4), limit=40)
+        if date.occurrence_id not in going_ids
     ]
     feed = CalendarFeed.objects.filter(user=request.user).first()
     return render(request, "groups/meetings/my_meetings.html", {"going": going, "coming": coming, "feed": feed})

@@ -23,7 +23,9 @@ from groups.access import (
     published_content_q,
     visible_content_q,
 )
-from groups.models import ContentStatus, Group, Meeting, Membership, Occurrence, Post, PostRead, Reaction, Reply, Rsvp
+from groups.meetings.rows import VALUES as DATE_VALUES
+from groups.meetings.rows import DateRow
+from groups.models import ContentStatus, Group, Membership, Occurrence, Post, PostRead, Reaction, Reply, Rsvp
 
 POSTS_PER_PAGE = 20
 # What a list of posts never shows: a page of twenty long posts would fetch them all.
@@ -327,17 +329,28 @@ LONGEST_DATE = timedelta(days=1)
 
 
 def upcoming_occurrences(*, group_ids, after, before=None, limit: int | None = None):
-    """Coming dates (cancelled ones included, marked) of the given groups' meetings."""
+    """Coming dates (cancelled ones included, marked) of the given groups' meetings, with
+    their meeting and group."""
+    return list(_upcoming_occurrences(group_ids, *_window(after, before), limit=limit))
+
+
+def upcoming_dates(*, group_ids, after, before=None, limit: int) -> list[DateRow]:
+    """``upcoming_occurrences`` as what a list shows of them, read on a query compiled
+    once per process (community/core/prepared.py) and without building models."""
     group_ids = list(group_ids)
     if not group_ids:
         return []
+    times = _window(after, before)
+    prepared = _UPCOMING_DATES(limit, len(times))(len(group_ids))
+    if prepared is None:
+        return [DateRow.of(o) for o in _upcoming_occurrences(group_ids, *times, limit=limit)]
+    return [DateRow.from_values(row) for row in prepared.fetchall(*group_ids, *times)]
+
+
+def _window(after, before) -> list:
     # The lower bound on start changes nothing in the result but lets PostgreSQL walk the
     # start index from yesterday instead of from the first date ever.
-    times = [after, after - LONGEST_DATE, *([before] if before is not None else [])]
-    prepared = _UPCOMING(limit, len(times))(len(group_ids)) if limit else None
-    if prepared is None:
-        return list(_upcoming_occurrences(group_ids, *times, limit=limit))
-    return [_occurrence_of(row) for row in prepared.fetchall(*group_ids, *times)]
+    return [after, after - LONGEST_DATE, *([before] if before is not None else [])]
 
 
 def _upcoming_occurrences(group_ids, after, starts_after, before=None, *, limit):
@@ -353,35 +366,15 @@ def _upcoming_occurrences(group_ids, after, starts_after, before=None, *, limit)
 
 
 @lru_cache(maxsize=8)
-def _UPCOMING(limit: int, times: int):
-    """upcoming_occurrences's query compiled once per process (community/core/prepared.py)
-    for each limit, with or without an end to the window, and each number of groups."""
+def _UPCOMING_DATES(limit: int, times: int):
+    """upcoming_dates's query for each limit, with or without an end to the window, and
+    each number of groups."""
 
     def build(*group_ids_and_times):
-        group_ids, times_ = group_ids_and_times[:-times], group_ids_and_times[-times:]
-        return _upcoming_occurrences(group_ids, *times_, limit=limit).values(*_date_fields())
+        group_ids, window = group_ids_and_times[:-times], group_ids_and_times[-times:]
+        return _upcoming_occurrences(group_ids, *window, limit=limit).values(*DATE_VALUES.values())
 
     return for_each_length(build, ids=0, datetimes=times)
-
-
-def _date_fields(prefix: str = "") -> list[str]:
-    """What a list reads of a date, its meeting and its group: all but the long texts."""
-
-    def fields(model, prefix, left_out=()):
-        return [prefix + field.attname for field in model._meta.concrete_fields if field.name not in left_out]
-
-    return [
-        *fields(Occurrence, prefix),
-        *fields(Meeting, f"{prefix}meeting__", LONG_MEETING_TEXT),
-        *fields(Group, f"{prefix}meeting__group__", LONG_GROUP_TEXT),
-    ]
-
-
-def _occurrence_of(row: dict, prefix: str = "") -> Occurrence:
-    occurrence = instance(Occurrence, row, prefix)
-    occurrence.meeting = instance(Meeting, row, f"{prefix}meeting__")
-    occurrence.meeting.group = instance(Group, row, f"{prefix}meeting__group__")
-    return occurrence
 
 
 def my_rsvps(user, *, after, group_ids=None):
@@ -400,35 +393,28 @@ def my_rsvps(user, *, after, group_ids=None):
     )
 
 
-def my_upcoming(user, *, after, limit: int = 20, group_ids=None):
-    """The member's next dates across all their groups, with their RSVP status."""
+def my_upcoming(user, *, after, limit: int = 20, group_ids=None) -> list[tuple[DateRow, str]]:
+    """The member's next dates across all their groups, each with their RSVP status, read
+    as ``upcoming_dates`` reads them."""
     group_ids = active_group_ids(user) if group_ids is None else list(group_ids)
     if not group_ids:
         return []
     prepared = _MY_UPCOMING(limit)(len(group_ids))
     if prepared is None:
-        return list(_my_upcoming(user.pk, group_ids, after, limit=limit))
-    rsvps = []
-    for row in prepared.fetchall(user.pk, *group_ids, after):
-        rsvp = instance(Rsvp, row)
-        rsvp.occurrence = _occurrence_of(row, "occurrence__")
-        rsvps.append(rsvp)
-    return rsvps
-
-
-def _my_upcoming(user_id: int, group_ids, after, *, limit: int):
-    rsvps = my_rsvps(user_id, after=after, group_ids=group_ids)
-    return rsvps.defer(*(f"occurrence__meeting__{name}" for name in LONG_MEETING_TEXT))[:limit]
+        rsvps = my_rsvps(user, after=after, group_ids=group_ids)[:limit]
+        return [(DateRow.of(rsvp.occurrence), rsvp.status) for rsvp in rsvps]
+    rows = prepared.fetchall(user.pk, *group_ids, after)
+    return [(DateRow.from_values(row, "occurrence__"), row["status"]) for row in rows]
 
 
 @lru_cache(maxsize=8)
 def _MY_UPCOMING(limit: int):
-    """my_upcoming's query compiled once per process for each limit and number of groups."""
+    """my_upcoming's query for each limit and number of groups."""
 
     def build(user_id, *group_ids_and_after):
         *group_ids, after = group_ids_and_after
-        rsvp_fields = [field.attname for field in Rsvp._meta.concrete_fields]
-        return _my_upcoming(user_id, group_ids, after, limit=limit).values(*rsvp_fields, *_date_fields("occurrence__"))
+        rsvps = my_rsvps(user_id, after=after, group_ids=group_ids)[:limit]
+        return rsvps.values("status", *(f"occurrence__{name}" for name in DATE_VALUES.values()))
 
     return for_each_length(build, datetimes=1)
 

@@ -16,13 +16,12 @@ def meeting_time(occurrence):
     An in-person meeting happens in one place: its local time comes first (that is
     when people walk in), with the viewer's own time beside it when the zones differ."""
     meeting = occurrence.meeting
-    return _meeting_time(
-        occurrence.start,
-        occurrence.end,
-        meeting.kind == "in_person",
-        meeting.time_zone,
-        timezone.get_current_timezone(),
-    )
+    return meeting_time_of(occurrence.start, occurrence.end, meeting.kind, meeting.time_zone)
+
+
+def meeting_time_of(start, end, kind: str, organiser_zone_name: str):
+    """``meeting_time`` from the date's own values."""
+    return _meeting_time(start, end, kind == "in_person", organiser_zone_name, timezone.get_current_timezone())
 
 
 # The same few dates are shown to every member of a group, in a few time zones; each is

@@ -134,11 +134,12 @@ def _fields(obj) -> dict:
 
 
 def test_the_lists_of_dates_read_on_one_compiled_query_give_what_the_orm_gives(make_group, make_member, add_member):
-    """Home, my meetings and a group's page list dates by a query compiled once, with the
-    times as stand-ins: each date, meeting and group as the ORM reads them, and the
-    window (dates that ended, dates past its end) kept."""
+    """Home and my meetings list dates by a query compiled once, with the times as
+    stand-ins: each row as the ORM's date, meeting and group give it, and the window
+    (dates that ended, dates past its end) kept."""
+    from groups.meetings.rows import DateRow
     from groups.models import Rsvp
-    from groups.posts.queries import _my_upcoming, _upcoming_occurrences, my_upcoming, upcoming_occurrences
+    from groups.posts.queries import my_rsvps, my_upcoming, upcoming_dates, upcoming_occurrences
     from tests.groups.meetings.factories import make_meeting
 
     groups = [make_group(name) for name in ("Dawn", "Dusk")]
@@ -154,20 +155,17 @@ def test_the_lists_of_dates_read_on_one_compiled_query_give_what_the_orm_gives(m
     group_ids = [group.pk for group in groups]
     now = timezone.now()
     for after, before in [(now, None), (now, now + timedelta(weeks=2)), (now + timedelta(weeks=3), None)]:
-        compiled = upcoming_occurrences(group_ids=group_ids, after=after, before=before, limit=40)
-        expected = list(_upcoming_occurrences(group_ids, after, after - timedelta(days=1), before, limit=40))
-        assert [_fields(o) for o in compiled] == [_fields(o) for o in expected]
-        assert [_fields(o.meeting) for o in compiled] == [_fields(o.meeting) for o in expected]
-        assert [_fields(o.meeting.group) for o in compiled] == [_fields(o.meeting.group) for o in expected]
-        assert len(compiled) == (4 if before else 12 if after == now else 6)
+        dates = upcoming_dates(group_ids=group_ids, after=after, before=before, limit=40)
+        expected = upcoming_occurrences(group_ids=group_ids, after=after, before=before, limit=40)
+        assert dates == [DateRow.of(occurrence) for occurrence in expected]
+        assert len(dates) == (4 if before else 12 if after == now else 6)
 
         going = my_upcoming(member, after=after, limit=5, group_ids=group_ids)
-        expected = list(_my_upcoming(member.pk, group_ids, after, limit=5))
-        assert [_fields(r) for r in going] == [_fields(r) for r in expected]
-        assert [_fields(r.occurrence.meeting) for r in going] == [_fields(r.occurrence.meeting) for r in expected]
+        rsvps = my_rsvps(member, after=after, group_ids=group_ids)[:5]
+        assert going == [(DateRow.of(rsvp.occurrence), rsvp.status) for rsvp in rsvps]
         assert len(going) == (5 if after == now else 2)  # the fourth week's dates
     assert my_upcoming(member, after=now, group_ids=[]) == []
-    assert upcoming_occurrences(group_ids=[], after=now, limit=3) == []
+    assert upcoming_dates(group_ids=[], after=now, limit=3) == []
 
 
 def test_a_time_worked_out_from_a_stand_in_is_refused(member):
