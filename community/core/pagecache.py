@@ -289,6 +289,13 @@ def keep(key: str, generation, value, seconds: int) -> None:
         cache.set(key, (generation, value), seconds)
 
 
+def asked_before(key: str, seconds: int) -> bool:
+    """Whether ``key`` was asked for in the last ``seconds``; marks it asked. Only what is
+    asked for twice is kept: keys made up to fill the cache (a new query string each
+    time) leave a marker of a few bytes each."""
+    return not cache.add(f"asked:{key}", True, seconds)
+
+
 def kept_or_built(name: str, key: str, build, seconds: int):
     """What was kept under ``key`` at the current generation ``name``, or ``build()``,
     kept for next time (at most ``seconds``)."""
@@ -343,9 +350,7 @@ def visitor_page(view):
         if kept is not None:
             return _response_from(request, *kept)
         response = view(request, *args, **kwargs)
-        # Only an address asked for twice within the minute is kept: addresses made up to
-        # fill the cache (a new query string each time) leave a marker of a few bytes each.
-        if _storable(request, response) and not cache.add(f"asked:{key}", True, VISITOR_PAGE_SECONDS):
+        if _storable(request, response) and asked_before(key, VISITOR_PAGE_SECONDS):
             keep(key, generation, _stored(request, response), VISITOR_PAGE_SECONDS)
         patch_vary_headers(response, ("Cookie",))
         return response

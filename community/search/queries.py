@@ -12,6 +12,7 @@ vectors of migration 0006. On SQLite each word must appear somewhere in the text
 (``icontains``), newest first.
 """
 
+import hashlib
 import html
 import re
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from django.db.models import Expression, Q
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
+from community.core import pagecache
 from community.core.markdown import render_markdown
 from community.core.prepared import planned_for_each_value
 from community.models import Article, ArticleTopic
@@ -233,6 +235,28 @@ def search_site(*, user, text: str, kind: str = "", page: int = 1) -> list[Secti
     sections = []
     with planned_for_each_value():
         for name in kinds:
-            hits = FINDERS[name](search, readable, limit + 1, offset)
+            hits = _found(name, search, readable, limit + 1, offset)
             sections.append(Section(kind=name, label=KINDS[name], hits=hits[:limit], has_more=len(hits) > limit))
     return sections
+
+
+# What every viewer finds alike: the resources and the listed groups.
+PUBLIC_KINDS = {"resources", "groups"}
+
+
+def _found(name: str, search: Search, readable, limit: int, offset: int) -> list[Hit]:
+    """The hits of one kind. Public kinds are the same for every viewer: they are kept
+    until a write to what visitors' pages read (the PUBLIC generation,
+    community/core/pagecache.py), as a visitor's whole page is, and, as it is, only once
+    the same words were asked for twice, so that made-up words cannot fill the cache."""
+    find = FINDERS[name]
+    if name not in PUBLIC_KINDS:
+        return find(search, readable, limit, offset)
+    asked = hashlib.blake2b(repr((search.text, limit, offset)).encode(), digest_size=16).hexdigest()
+    key = f"search-hits:{name}:{asked}"
+    generation, hits = pagecache.read_kept(pagecache.PUBLIC, key)
+    if hits is None:
+        hits = find(search, readable, limit, offset)
+        if pagecache.asked_before(key, pagecache.VISITOR_PAGE_SECONDS):
+            pagecache.keep(key, generation, hits, pagecache.VISITOR_PAGE_SECONDS)
+    return hits

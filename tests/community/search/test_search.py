@@ -273,3 +273,31 @@ def test_search_runs_a_fixed_number_of_queries(world, make_post, make_reply, ext
     with django_assert_max_num_queries(4 + 1 + 2 + 2 + 2):
         response = client.get(reverse("community:search"), {"q": CANARY})
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_what_everyone_finds_alike_is_kept_and_what_is_private_never_is(world, make_post, client):
+    """Resources and listed groups are the same for every viewer: a member's search keeps
+    them (once the same words were asked for twice, so made-up words cannot fill the
+    cache) until a write to what visitors see: a renamed group shows at once. Posts are
+    never kept: a new one is found by the very next search."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from groups.models import Group
+
+    client.force_login(world["me"])
+    search = reverse("community:search")
+    for _ in range(2):
+        assert "<mark>Harbour</mark></a>" in client.get(search, {"q": "harbour"}).content.decode()
+    with CaptureQueriesContext(connection) as kept:
+        client.get(search, {"q": "harbour"})
+    with CaptureQueriesContext(connection) as built:
+        client.get(search, {"q": "harbour lights"})
+    assert len(kept) < len(built)  # the groups and resources were not asked for again
+
+    Group.objects.filter(slug="quiet-harbour").update(name="Quiet Harbour Circle")
+    assert "<mark>Harbour</mark> Circle" in client.get(search, {"q": "harbour"}).content.decode()
+
+    make_post(world["mine"], world["me"], title="Harbour lights tonight", body="The harbour at night.")
+    assert "lights tonight" in client.get(search, {"q": "harbour"}).content.decode()
