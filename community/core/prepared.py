@@ -93,6 +93,8 @@ class PreparedQuery:
 
     def _as_sent(self, value):
         if isinstance(value, datetime):
+            if value.tzinfo is None:  # the ORM would read it in TIME_ZONE; every caller has UTC
+                raise ValueError("A stand-in time takes an aware datetime.")
             return connections[self._using].ops.adapt_datetimefield_value(value)
         return value
 

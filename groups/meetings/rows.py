@@ -79,7 +79,7 @@ def date_row(date, rsvp_status: str = "", show_group: bool = False) -> str:
     """The ``<li>`` of ``date`` (a DateRow or an Occurrence with its meeting and group),
     with the member's RSVP status and, with ``show_group``, the group's name."""
     row = date if isinstance(date, DateRow) else DateRow.of(date)
-    return _row_html(row, rsvp_status, show_group, timezone.get_current_timezone_name())
+    return _row_html(row, rsvp_status or "", bool(show_group), timezone.get_current_timezone_name())
 
 
 @lru_cache(maxsize=4096)

@@ -71,7 +71,11 @@ class QueueFilterForm(forms.Form):
         # Not the default, which repeats what was sent back into the page.
         error_messages={"invalid_choice": "Select a valid choice. That choice is not one of the available choices."},
     )
-    kind = forms.ChoiceField(choices=[("", "Everything"), *QueueItem.Kind.choices], required=False)
+    kind = forms.ChoiceField(
+        choices=[("", "Everything"), *QueueItem.Kind.choices],
+        required=False,
+        error_messages={"invalid_choice": "Select a valid choice. That choice is not one of the available choices."},
+    )
 
     def __init__(self, *args, groups=(), **kwargs):
         super().__init__(*args, **kwargs)

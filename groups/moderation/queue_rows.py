@@ -28,9 +28,9 @@ from groups.moderation.queue import decision_choices
 # Where each page's CSRF field goes: a comment, which no escaped text can spell.
 CSRF_SLOT = "<!--csrf-->"
 
-# What an item shows of each relation, by its prefix in the query. Of a member, only the
-# name (never the password, the email or the reporter, who is not shown at all); of a post
-# or reply, all but its Markdown source.
+# What an item shows of each relation, by its prefix in the query (None: every field). Of
+# a member, only the name (never the password or the email; the reporter is not read at
+# all); of a post or reply, what the item shows, not the counts a new reply changes.
 _NAME_ONLY = ("id", "display_name")
 _GROUP = ("id", "name", "slug")
 RELATIONS = {
@@ -38,10 +38,10 @@ RELATIONS = {
     "group__": (Group, _GROUP),
     "claimed_by__": (None, _NAME_ONLY),
     "member__": (None, _NAME_ONLY),
-    "post__": (Post, "all but the source"),
+    "post__": (Post, ("id", "title", "body_html", "content_warning", "is_anonymous", "author_id", "group_id")),
     "post__author__": (None, _NAME_ONLY),
     "post__group__": (Group, _GROUP),
-    "reply__": (Reply, "all but the source"),
+    "reply__": (Reply, ("id", "body_html", "content_warning", "is_anonymous", "author_id", "post_id")),
     "reply__author__": (None, _NAME_ONLY),
     "reply__post__": (Post, ("id", "title", "group_id")),
     "reply__post__group__": (Group, _GROUP),
@@ -53,7 +53,6 @@ RELATIONS = {
     "appeal__appellant__": (None, _NAME_ONLY),
     "appeal__decision__": (ModerationLog, ("id", "action", "reason", "note")),
 }
-_LEFT_OUT = ("body", "submission_key")
 
 
 def _model(prefix: str):
@@ -64,14 +63,15 @@ def _fields() -> list[str]:
     names = []
     for prefix, (_model_or_user, chosen) in RELATIONS.items():
         model = _model(prefix)
-        if chosen is None or isinstance(chosen, str):
-            chosen = [field.attname for field in model._meta.concrete_fields if field.name not in _LEFT_OUT]
+        if chosen is None:
+            chosen = [field.attname for field in model._meta.concrete_fields]
         names += [prefix + name for name in chosen]
     return names
 
 
 def _items(*ids):
-    return QueueItem.objects.filter(pk__in=ids).values(*_fields())
+    # Open only: an item decided since the page's ids were read is not shown.
+    return QueueItem.objects.filter(pk__in=ids, status=QueueItem.Status.OPEN).values(*_fields())
 
 
 # Compiled once per process for each number of items on a page (at most 25).

@@ -48,13 +48,14 @@ def queue(request):
         mark_safe(html.replace(CSRF_SLOT, csrf_field))  # noqa: S308 - Jinja2 escaped it
         for html in items_html_of(list(page.object_list))
     ]
+    filter_fields = _filter_fields(choices, *_as_chosen(form, shown)) if request.GET else _filter_fields(choices)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "groups/moderation/moderation_queue.html",
         {
-            "filter_fields": _filter_fields(choices, *shown) if request.GET else _filter_fields(choices, None, None),
+            "filter_fields": filter_fields,
             "page": page,
             "items_html": items_html,
             "query": query.urlencode(),
@@ -62,11 +63,22 @@ def queue(request):
     )
 
 
-@lru_cache(maxsize=256)
-def _filter_fields(choices: tuple, group: str | None, kind: str | None) -> str:
+# What stands for any value the filter refuses: each is shown alike (nothing selected,
+# the same message), so one kept rendering serves them all.
+_REFUSED = "-"
+
+
+def _as_chosen(form, shown: tuple[str, str]) -> tuple[str, str]:
+    """The filter's values as sent (``form`` checked them), each refused one as _REFUSED."""
+    group, kind = shown
+    return (_REFUSED if "group" in form.errors else group, _REFUSED if "kind" in form.errors else kind)
+
+
+@lru_cache(maxsize=64)
+def _filter_fields(choices: tuple, group: str | None = None, kind: str | None = None) -> str:
     """The filter's fields, rendered once per process for each list of groups and each
     choice (the group list's options were a fifth of the page's time). The form is built
-    from the arguments alone."""
+    from the arguments alone; without them, unbound."""
     data = None if group is None else {"group": group, "kind": kind}
     return render_to_string("_form_fields.html", {"form": QueueFilterForm(data, groups=choices)})
 

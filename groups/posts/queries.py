@@ -401,7 +401,8 @@ def my_upcoming(user, *, after, limit: int = 20, group_ids=None) -> list[tuple[D
         return []
     prepared = _MY_UPCOMING(limit)(len(group_ids))
     if prepared is None:
-        rsvps = my_rsvps(user, after=after, group_ids=group_ids)[:limit]
+        rsvps = my_rsvps(user, after=after, group_ids=group_ids)
+        rsvps = rsvps.defer(*(f"occurrence__meeting__{name}" for name in LONG_MEETING_TEXT))[:limit]
         return [(DateRow.of(rsvp.occurrence), rsvp.status) for rsvp in rsvps]
     rows = prepared.fetchall(user.pk, *group_ids, after)
     return [(DateRow.from_values(row, "occurrence__"), row["status"]) for row in rows]

@@ -180,3 +180,14 @@ def test_a_time_worked_out_from_a_stand_in_is_refused(member):
     )
     with pytest.raises(ValueError, match="worked out from a stand-in"):
         prepared.fetchall(timezone.now())
+
+
+def test_a_naive_time_is_refused_rather_than_read_in_another_zone(member):
+    from datetime import datetime
+
+    from groups.models import Occurrence
+
+    prepared = PreparedValues(lambda after: Occurrence.objects.filter(end__gt=after).values("pk"), ids=0, datetimes=1)
+    assert prepared.fetchall(timezone.now()) == []
+    with pytest.raises(ValueError, match="aware"):
+        prepared.fetchall(datetime(2026, 12, 6, 12, 0))  # noqa: DTZ001 - the naive time refused

@@ -105,3 +105,52 @@ def test_a_join_request_shows_its_answers_and_a_new_answer_shows_at_once(client,
         answers=[{"question": "What brings you here?", "answer": "Looking for others who tried TMS"}]
     )
     assert "Looking for others who tried TMS" in queue_page(client)
+
+
+def test_an_item_decided_after_the_page_found_it_is_not_shown(held):
+    """Between the page's ids and its items another moderator may decide one."""
+    from groups.moderation.queue_rows import items_html
+
+    _group, _moderator, _author, post = held
+    item = QueueItem.objects.get(post=post)
+    assert len(items_html([item.pk])) == 1
+    QueueItem.objects.filter(pk=item.pk).update(status=QueueItem.Status.DONE)
+    assert items_html([item.pk]) == []
+
+
+def test_an_item_is_built_from_its_one_row_alone(
+    held, make_member, add_member, make_post, django_assert_max_num_queries
+):
+    """Whatever the item shows comes from the page's one query: a field it does not read
+    would be a query per item (and a value its key leaves out)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from groups.moderation.queue_rows import _item_html, items_html
+
+    group, moderator, _author, _post = held
+    published = make_post(group, moderator, title="Open thread")
+    reply = create_reply(author=moderator, post=published, body="A reply to report")
+    reporter = make_member("Cy")
+    add_member(group, reporter)
+    create_report(reporter=reporter, group=group, reply=reply, reason="spam", note="An advert")
+    create_report(reporter=reporter, group=group, post=published, reason="spam")
+    _item_html.cache_clear()
+    item_ids = list(QueueItem.objects.values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as queries:
+        shown = items_html(item_ids)
+    assert len(shown) == 3
+    selects = [query["sql"] for query in queries if query["sql"].lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 1
+
+
+@pytest.mark.parametrize("sent", [{"group": "abc"}, {"group": "999999"}, {"kind": "<b>odd</b>"}])
+def test_a_refused_filter_value_is_never_repeated_into_the_page(client, held, sent):
+    _group, moderator, _author, _post = held
+    client.force_login(moderator)
+    page = client.get(reverse("moderation:queue"), sent).content.decode()
+    assert "That choice is not one of the available choices." in page
+    for value in sent.values():
+        assert value not in page
+        assert value.replace("<", "&lt;").replace(">", "&gt;") not in page
+    assert "First words" in page  # a refused filter filters nothing
