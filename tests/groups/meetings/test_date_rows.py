@@ -4,7 +4,6 @@ member's RSVP or their time zone shows at once."""
 
 from datetime import timedelta
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,22 +11,15 @@ from groups.meetings import actions
 from tests.groups.meetings.factories import make_meeting
 
 
-@pytest.fixture
-def circle(make_group, make_member, add_member):
-    group = make_group("Circle", slug="circle")
-    moderator, member = make_member("Mod"), make_member("Ann")
-    add_member(group, moderator, role="moderator")
-    add_member(group, member)
-    return group, moderator, member
-
-
 def rows(client) -> str:
     page = client.get(reverse("groups:my-meetings")).content.decode()
     return page.split('id="going-title"', 1)[1].split('id="feed-title"', 1)[0]
 
 
-def test_every_change_to_what_a_row_shows_shows_at_once(client, circle):
-    group, moderator, member = circle
+def test_every_change_to_what_a_row_shows_shows_at_once(client, make_group, make_member, add_member):
+    group, moderator, member = make_group("Circle", slug="circle"), make_member("Mod"), make_member("Ann")
+    add_member(group, moderator, role="moderator")
+    add_member(group, member)
     meeting = make_meeting(group, moderator, weeks=3)
     first, second = meeting.occurrences.order_by("start")[:2]
     client.force_login(member)

@@ -26,6 +26,16 @@ def held(make_group, make_member, add_member):
     return group, moderator, author, post
 
 
+def reported_reply(group, moderator, make_post, make_member, add_member):
+    """A moderator's published post, their reply to it, and a member's report of the reply."""
+    published = make_post(group, moderator, title="Open thread")
+    reply = create_reply(author=moderator, post=published, body="A reply to report")
+    reporter = make_member("Cy")
+    add_member(group, reporter)
+    create_report(reporter=reporter, group=group, reply=reply, reason="spam", note="Looks like an advert")
+    return published, reply, reporter
+
+
 def queue_page(client) -> str:
     return client.get(reverse("moderation:queue")).content.decode()
 
@@ -64,11 +74,7 @@ def test_every_change_to_what_an_item_shows_shows_at_once(client, held, make_mem
 
 def test_items_of_each_kind_show_what_they_are_about(client, held, make_member, add_member, make_post):
     group, moderator, author, post = held
-    published = make_post(group, moderator, title="Open thread")
-    reply = create_reply(author=moderator, post=published, body="A reply to report")
-    reporter = make_member("Cy")
-    add_member(group, reporter)
-    create_report(reporter=reporter, group=group, reply=reply, reason="spam", note="Looks like an advert")
+    published, reply, _reporter = reported_reply(group, moderator, make_post, make_member, add_member)
     client.force_login(moderator)
     page = queue_page(client)
     assert "First words" in page  # a held post
@@ -129,11 +135,7 @@ def test_an_item_is_built_from_its_one_row_alone(
     from groups.moderation.queue_rows import _item_html, items_html
 
     group, moderator, _author, _post = held
-    published = make_post(group, moderator, title="Open thread")
-    reply = create_reply(author=moderator, post=published, body="A reply to report")
-    reporter = make_member("Cy")
-    add_member(group, reporter)
-    create_report(reporter=reporter, group=group, reply=reply, reason="spam", note="An advert")
+    published, _reply, reporter = reported_reply(group, moderator, make_post, make_member, add_member)
     create_report(reporter=reporter, group=group, post=published, reason="spam")
     _item_html.cache_clear()
     item_ids = list(QueueItem.objects.values_list("pk", flat=True))
