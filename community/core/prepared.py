@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from django.db import DatabaseError, connections, transaction
 from django.db.models import QuerySet
+from django.db.models.sql import UpdateQuery
 
 logger = logging.getLogger("community.core.prepared")
 
@@ -32,6 +33,15 @@ _STAND_IN_YEAR = "1901-"
 def compiled(queryset) -> tuple[str, list]:
     """The SQL and parameters of ``queryset``, as Django would send them."""
     sql, params = queryset.query.sql_with_params()
+    return sql, list(params)
+
+
+def compiled_update(queryset, using: str = "default", **values) -> tuple[str, list]:
+    """The SQL and parameters of ``queryset.update(**values)``, as Django would send them
+    for a filter on the table's own columns."""
+    query = queryset.query.chain(UpdateQuery)
+    query.add_update_values(values)
+    sql, params = query.get_compiler(using).as_sql()
     return sql, list(params)
 
 
@@ -131,6 +141,10 @@ class PreparedQuery:
 
     def fetchone(self, *real_values) -> tuple | None:
         return self._run(lambda cursor: cursor.fetchone(), real_values)
+
+    def execute(self, *real_values) -> int:
+        """Run a compiled write (``compiled_update``); how many rows it changed."""
+        return self._run(lambda cursor: cursor.rowcount, real_values)
 
 
 class PreparedValues(PreparedQuery):

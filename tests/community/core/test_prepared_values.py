@@ -191,3 +191,36 @@ def test_a_naive_time_is_refused_rather_than_read_in_another_zone(member):
     assert prepared.fetchall(timezone.now()) == []
     with pytest.raises(ValueError, match="aware"):
         prepared.fetchall(datetime(2026, 12, 6, 12, 0))  # noqa: DTZ001 - the naive time refused
+
+
+@pytest.mark.parametrize("shown", [0, 2, 70])
+def test_reading_a_page_marks_read_what_the_orm_would_and_nothing_else(make_group, make_member, add_member, shown):
+    """The thread page's UPDATE runs compiled once (groups/posts/read_markers.py; past 62
+    replies, through the ORM): the reader's unread notices about the post and about the
+    replies shown, not those about other replies, other posts or other readers."""
+    from community.models import Notification
+    from groups.models import Reply
+    from groups.posts.actions import create_post, create_reply
+    from groups.posts.read_markers import _notices_on_page, mark_read
+
+    group = make_group("Dusk")
+    reader, writer = make_member("Reader"), make_member("Writer")
+    add_member(group, reader)
+    add_member(group, writer)
+    post = create_post(author=reader, group=group, title="Nights", body="Long nights.")
+    other = create_post(author=reader, group=group, title="Days", body="Short days.")
+    replies = [create_reply(author=writer, post=post, body=f"Reply {n}") for n in range(max(shown, 1) + 1)]
+    create_reply(author=writer, post=other, body="Elsewhere")
+    Notification.objects.create(recipient=writer, group=group, post=post, kind="new_post")  # someone else's
+    Notification.objects.create(recipient=reader, group=group, post=post, kind="mention")  # the post itself
+    page = replies[:shown]
+    unread = Notification.objects.filter(read_at__isnull=True)
+    expected = set(unread.values_list("pk", flat=True)) - set(
+        _notices_on_page(reader.pk, post.pk, *[reply.pk for reply in page]).values_list("pk", flat=True)
+    )
+    mark_read(user=reader, post=post, replies=page, reached_end=False)
+    assert set(unread.values_list("pk", flat=True)) == expected
+    assert Notification.objects.filter(recipient=reader, post=other, read_at__isnull=True).exists()
+    assert Notification.objects.filter(recipient=reader, reply=replies[-1], read_at__isnull=True).exists()
+    assert not Notification.objects.filter(recipient=reader, post=post, reply=None, read_at__isnull=True).exists()
+    assert Reply.objects.filter(post=post).count() == len(replies)
