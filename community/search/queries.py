@@ -32,6 +32,7 @@ from community.models import Article, ArticleTopic
 from community.search.textmatch import highlight, query_terms, snippet
 from groups.access import published_content_q, readable_group_ids
 from groups.models import Group, Post, Reply
+from groups.posts.versions import LISTS, group_versions, kept_or_built
 
 SEARCH_CONFIG = "english"
 # Matches up to this many are all ranked. A common word can match most posts: then only
@@ -234,14 +235,19 @@ def search_site(*, user, text: str, kind: str = "", page: int = 1) -> list[Secti
     readable = readable_group_ids(user) if {"posts", "replies"} & set(kinds) else set()
     sections = []
     with planned_for_each_value():
+        private = _private_hits([name for name in kinds if name in PRIVATE_KINDS], search, readable, limit + 1, offset)
         for name in kinds:
-            hits = _found(name, search, readable, limit + 1, offset)
+            hits = private[name] if name in PRIVATE_KINDS else _found(name, search, readable, limit + 1, offset)
             sections.append(Section(kind=name, label=KINDS[name], hits=hits[:limit], has_more=len(hits) > limit))
     return sections
 
 
 # What every viewer finds alike: the resources and the listed groups.
 PUBLIC_KINDS = {"resources", "groups"}
+
+
+def _asked(*what) -> str:
+    return hashlib.blake2b(repr(what).encode(), digest_size=16).hexdigest()
 
 
 def _found(name: str, search: Search, readable, limit: int, offset: int) -> list[Hit]:
@@ -252,11 +258,41 @@ def _found(name: str, search: Search, readable, limit: int, offset: int) -> list
     find = FINDERS[name]
     if name not in PUBLIC_KINDS:
         return find(search, readable, limit, offset)
-    asked = hashlib.blake2b(repr((search.text, limit, offset)).encode(), digest_size=16).hexdigest()
-    key = f"search-hits:{name}:{asked}"
+    key = f"search-hits:{name}:{_asked(search.text, limit, offset)}"
     generation, hits = pagecache.read_kept(pagecache.PUBLIC, key)
     if hits is None:
         hits = find(search, readable, limit, offset)
         if pagecache.asked_before(key, pagecache.VISITOR_PAGE_SECONDS):
             pagecache.keep(key, generation, hits, pagecache.VISITOR_PAGE_SECONDS)
     return hits
+
+
+# What only members find: the posts and replies of their own groups.
+PRIVATE_KINDS = {"posts", "replies"}
+# Past this many groups (staff read every group) the results are built for each search.
+KEPT_UP_TO_GROUPS = 60
+
+
+def _private_hits(kinds: list[str], search: Search, readable, limit: int, offset: int) -> dict[str, list[Hit]]:
+    """The hits of the private kinds asked for. A member's are kept, once the same words
+    were asked for twice, under the id, address, name and list version of each group they
+    read (``group_versions``): every write to a post or reply of one of those groups, and
+    a rename, moves that key, and joining or leaving a group changes the set, so a kept
+    result never shows what a search now would not, nor leaves out what it would find.
+    Built for each search: for staff, while the cache is not shared by every process, and
+    while a write to one of the groups is still open (groups/posts/versions.py)."""
+
+    def build():
+        return {name: FINDERS[name](search, readable, limit, offset) for name in kinds}
+
+    if not kinds or not readable or len(readable) > KEPT_UP_TO_GROUPS or not pagecache.may_keep():
+        return build()  # readable is None for staff, empty for a member of no group
+    groups = group_versions(readable)
+    key = f"search-hits:private:{_asked(search.text, kinds, limit, offset, groups)}"
+    return kept_or_built(
+        LISTS,
+        [group[0] for group in groups],
+        key,
+        build,
+        keepable=lambda built: pagecache.asked_before(key, pagecache.VISITOR_PAGE_SECONDS),
+    )

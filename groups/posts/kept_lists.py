@@ -133,7 +133,7 @@ def _kept_list(group: Group, version: int, cursor: str) -> KeptList:
 
     return kept_or_built(
         LISTS,
-        group.pk,
+        [group.pk],
         key(version),
         lambda: _build(group, cursor),
         keepable=lambda built: position is None or _is_a_place_in_the_list(group, position),

@@ -207,7 +207,7 @@ def _kept_page(post: Post, group, version: int, may_react: bool, asked: dict) ->
 
     return kept_or_built(
         THREADS,
-        post.pk,
+        [post.pk],
         key(version),
         lambda: _build(post, group, may_react, asked),
         # An anchor that is no reply of this thread gives the first page: not kept under

@@ -200,8 +200,9 @@ class ThreadChange(models.Model):
 class PostListChange(models.Model):
     """What ThreadChange is to a thread, for a group's list of posts: inserted by the
     database's triggers (migration 0010) on every write to the group's posts (a new post,
-    an edit, a reply's count and time, a pin, a removal) and to their authors' display
-    names."""
+    an edit, a reply's count and time, a pin, a removal), to their replies (migration
+    0012: a member's kept search results show replies' words) and to their authors'
+    display names."""
 
     id = models.BigAutoField(primary_key=True)
     group = models.ForeignKey(Group, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+")

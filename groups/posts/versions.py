@@ -2,7 +2,9 @@
 
 A thread's version is the id of its newest ``ThreadChange``, a group list's the id of its
 newest ``PostListChange`` (0 before any): rows the database's triggers insert on every
-write that may change what the page shows (migration 0010 lists them). On PostgreSQL the
+write that may change what the page shows (migration 0010 lists them; since 0012 every
+write to a reply moves its group's list version as well as its thread's, for a member's
+kept search results, ``group_versions``). On PostgreSQL the
 ids come from an identity sequence, so they only grow and are never handed out twice, not
 even after a rollback. (SQLite's AUTOINCREMENT gives a rolled-back id again; no request
 keeps a page inside a transaction it then rolls back, and SQLite is for trying the site
@@ -25,6 +27,7 @@ hold of one lock, WHOLE, for all of them instead; a reader keeps a page only if 
 free as well (it takes WHOLE and lets it go in the same statement, never waiting).
 """
 
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import fields
 
@@ -35,8 +38,9 @@ from django.db.models.functions import Cast, Coalesce
 from django.template import engines
 
 from community.core import pagecache
+from community.core.prepared import for_each_length
 from community.models import Block
-from groups.models import PostListChange, ThreadChange
+from groups.models import Group, PostListChange, ThreadChange
 
 # Kept pages go when their version moves; this only bounds what Redis holds for pages
 # nobody reads again.
@@ -49,11 +53,12 @@ WHOLE = (74100, 0)
 
 
 @contextmanager
-def no_write_open(space: int, key: int):
-    """Whether no transaction that wrote to the thread or group ``key`` (``space``:
-    THREADS or LISTS) is still open; while it says so, no write to it starts. The block
-    runs in a transaction of its own, which holds the lock: a transaction-mode PgBouncer
-    keeps it on one server connection, and it goes with the commit whatever happens."""
+def no_write_open(space: int, keys: Sequence[int]):
+    """Whether no transaction that wrote to any of the threads or groups ``keys``
+    (``space``: THREADS or LISTS) is still open; while it says so, no write to them
+    starts. The block runs in a transaction of its own, which holds the locks: a
+    transaction-mode PgBouncer keeps them on one server connection, and they go with the
+    commit whatever happens."""
     if connection.vendor != "postgresql":
         yield True
         return
@@ -61,23 +66,24 @@ def no_write_open(space: int, key: int):
         with connection.cursor() as cursor:
             cursor.execute(
                 # WHOLE only looked at: held, even for a moment, it would stop other
-                # readers keeping the pages they build meanwhile.
+                # readers keeping the pages they build meanwhile. Every key is tried (no
+                # early stop): those taken go with the commit.
                 "SELECT CASE WHEN pg_try_advisory_lock(%s, %s) THEN pg_advisory_unlock(%s, %s) ELSE false END, "
-                "pg_try_advisory_xact_lock(%s, hashint8(%s))",
-                [*WHOLE, *WHOLE, space, key],
+                "(SELECT bool_and(pg_try_advisory_xact_lock(%s, hashint8(key))) FROM unnest(%s::bigint[]) AS key)",
+                [*WHOLE, *WHOLE, space, list(keys)],
             )
             no_wide_write, no_write_here = cursor.fetchone()
         yield no_wide_write and no_write_here
 
 
-def kept_or_built(space: int, owner_id: int, key: str, build, *, keepable=lambda built: True):
-    """The page kept under ``key`` (which names the version read before this call), or
-    ``build()``, kept for next time when no write to the thread or group is open (see
-    above) and ``keepable(built)`` agrees."""
+def kept_or_built(space: int, owner_ids: Sequence[int], key: str, build, *, keepable=lambda built: True):
+    """The page kept under ``key`` (which names the versions read before this call), or
+    ``build()``, kept for next time when no write to the threads or groups ``owner_ids``
+    is open (see above) and ``keepable(built)`` agrees."""
     kept = pagecache.kept_at(key)
     if kept is not None:
         return kept
-    with no_write_open(space, owner_id) as quiet:
+    with no_write_open(space, owner_ids) as quiet:
         built = build()
         if quiet and keepable(built):
             cache.set(key, built, KEPT_SECONDS)
@@ -119,6 +125,29 @@ def list_version():
     """The version of the list of posts of the group the outer query reads."""
     newest = PostListChange.objects.filter(group=OuterRef("pk")).order_by("-id").values("id")[:1]
     return Coalesce(Subquery(newest), 0)
+
+
+def group_versions(group_ids: Sequence[int]) -> tuple[tuple[int, str, str, int], ...]:
+    """Each of ``group_ids``'s id, address, name and list version, by id: the key of what
+    is kept across several groups (a member's search), which moves with a write to any of
+    their posts and replies and with a rename."""
+    group_ids = sorted(group_ids)
+    prepared = _GROUP_VERSIONS(len(group_ids))
+    rows = prepared.fetchall(*group_ids) if prepared else _group_versions(*group_ids)
+    return tuple((row["pk"], row["slug"], row["name"], row["version"]) for row in rows)
+
+
+def _group_versions(*group_ids: int):
+    return (
+        Group.objects.filter(pk__in=group_ids)
+        .annotate(version=list_version())
+        .order_by("pk")
+        .values("pk", "slug", "name", "version")
+    )
+
+
+# Compiled once per process for each number of groups (community/core/prepared.py).
+_GROUP_VERSIONS = for_each_length(_group_versions, ids=0)
 
 
 def prune_change_logs() -> int:

@@ -5,6 +5,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from community.library.articles import load_articles
@@ -268,9 +269,10 @@ def test_search_runs_a_fixed_number_of_queries(world, make_post, make_reply, ext
     client.force_login(world["me"])
     client.get(reverse("community:home"))  # warm the session
     # Page overhead for a member (session, user, header counts: up to 4), then the search:
-    # the viewer's groups, articles, groups, and posts and replies (PostgreSQL: 2 each,
-    # the matching ids then the ranked rows; SQLite: 1 each).
-    with django_assert_max_num_queries(4 + 1 + 2 + 2 + 2):
+    # the viewer's groups and their versions, whether a write to them is open (their
+    # results may then be kept), articles, groups, and posts and replies (PostgreSQL: 2
+    # each, the matching ids then the ranked rows; SQLite: 1 each).
+    with django_assert_max_num_queries(4 + 2 + 1 + 2 + 2 + 2):
         response = client.get(reverse("community:search"), {"q": CANARY})
     assert response.status_code == 200
 
@@ -301,3 +303,119 @@ def test_what_everyone_finds_alike_is_kept_and_what_is_private_never_is(world, m
 
     make_post(world["mine"], world["me"], title="Harbour lights tonight", body="The harbour at night.")
     assert "lights tonight" in client.get(search, {"q": "harbour"}).content.decode()
+
+
+def kept_search(client, q: str) -> str:
+    """The third of three same searches: the first marks the words asked, the second
+    keeps what it found, the third is answered from what was kept (when nothing moved)."""
+    for _ in range(2):
+        client.get(reverse("community:search"), {"q": q})
+    return client.get(reverse("community:search"), {"q": q}).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_members_repeated_search_is_kept_and_asks_the_database_for_no_post_or_reply(world, client):
+    client.force_login(world["me"])
+    search = reverse("community:search")
+    kept_search(client, CANARY)
+    with CaptureQueriesContext(connection) as kept:
+        html = client.get(search, {"q": CANARY}).content.decode()
+    assert "A kind <mark>zebracanary</mark> reply." in html
+    assert not [query for query in kept if "groups_reply" in query["sql"] or '"groups_post"' in query["sql"]]
+    with CaptureQueriesContext(connection) as built:
+        client.get(search, {"q": f"{CANARY} evening"})
+    assert len(kept) < len(built)
+
+
+def edit_reply(reply, body):
+    Reply.objects.filter(pk=reply.pk).update(body=body, body_html=f"<p>{body}</p>")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("change", "gone", "shown"),
+    [
+        # Only the reply's row is written: its thread and, since migration 0012, its group move.
+        (lambda w: edit_reply(w["replies"]["mine"], f"An edited {CANARY} answer."), "A kind", "An edited"),
+        (
+            lambda w: Reply.objects.filter(pk=w["replies"]["mine"].pk).update(status=ContentStatus.REMOVED),
+            "A kind",
+            "My <mark>zebracanary</mark> evening",
+        ),
+        (
+            lambda w: Post.objects.filter(pk=w["posts"]["mine"].pk).update(content_warning="Self-harm"),
+            "Walking helped",
+            "Self-harm",
+        ),
+        (
+            lambda w: w["mine"].__class__.objects.filter(pk=w["mine"].pk).update(name="Calm Bay"),
+            "Quiet Harbour",
+            "Calm Bay",
+        ),
+        (
+            lambda w: w["mine"].__class__.objects.filter(pk=w["mine"].pk).update(slug="calm-bay"),
+            "/groups/quiet-harbour/",
+            "/groups/calm-bay/",
+        ),
+        (lambda w: w["me"].memberships.all().delete(), "A kind", "Nothing matches"),
+    ],
+    ids=["reply edited", "reply removed", "warning added", "group renamed", "address changed", "member left"],
+)
+def test_what_a_kept_search_shows_changes_with_the_next_search(world, client, change, gone, shown):
+    client.force_login(world["me"])
+    html = kept_search(client, CANARY)
+    assert gone in html
+    change(world)
+    html = client.get(reverse("community:search"), {"q": CANARY}).content.decode()
+    assert gone not in html
+    assert shown in html
+
+
+@pytest.mark.django_db
+def test_a_new_reply_in_any_of_the_members_groups_is_found_by_the_next_search(
+    world, client, make_group, add_member, make_post, make_reply
+):
+    second = make_group("Second Circle", slug="second-circle")
+    add_member(second, world["me"])
+    add_member(second, world["them"])
+    post = make_post(second, world["them"], title="Evenings", body="Plain words.")
+    client.force_login(world["me"])
+    kept_search(client, CANARY)
+    make_reply(post, world["them"], body=f"A fresh {CANARY} thought.")
+    assert (
+        "A fresh <mark>zebracanary</mark> thought."
+        in client.get(reverse("community:search"), {"q": CANARY}).content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_two_members_of_different_groups_never_share_kept_results(world, client):
+    client.force_login(world["me"])
+    kept_search(client, CANARY)
+    other = Client()
+    other.force_login(world["them"])
+    html = kept_search(other, CANARY)
+    assert "Their <mark>zebracanary</mark> post" in html
+    assert "My <mark>zebracanary</mark> evening" not in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_search_while_a_reply_edit_is_open_is_not_kept(world, second_connection):
+    """The edit takes its version before it commits: a search meanwhile builds from the
+    old words and must not keep them under a version the edit will not move again."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time")
+    client = Client()
+    client.force_login(world["me"])
+    search = reverse("community:search")
+    client.get(search, {"q": CANARY})  # the words asked once: the next build may be kept
+    other = second_connection()
+    try:
+        other.execute(
+            "UPDATE groups_reply SET body_html = '<p>Quietly changed.</p>' WHERE id = %s", [world["replies"]["mine"].pk]
+        )
+        assert "A kind" in client.get(search, {"q": CANARY}).content.decode()  # not committed yet
+        other.commit()
+    finally:
+        other.close()
+    assert "Quietly changed." in client.get(search, {"q": CANARY}).content.decode()

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from community.models import Block, Notification
 from community.privacy.actions import DeletionMode, delete_account
-from groups.models import Membership, Post, PostRead, Reply, ThreadChange
+from groups.models import ContentStatus, Membership, Post, PostListChange, PostRead, Reply, ThreadChange
 from groups.moderation.content import remove_content
 from groups.moderation.models import Reason
 from groups.posts import kept_replies
@@ -473,9 +473,31 @@ def test_every_trigger_behind_the_versions_is_in_the_database():
         if connection.vendor == "postgresql":
             cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
         else:
+            # PostgreSQL's reply triggers log the group as well (migration 0012); SQLite's
+            # row triggers do it in triggers of their own.
+            expected |= {f"groups_reply_{done}_list_logged" for done in ("inserted", "updated", "deleted")}
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
         present = {name for (name,) in cursor.fetchall()}
     assert expected <= present
+
+
+def test_every_write_to_a_reply_moves_its_groups_list_version(thread, make_reply):
+    """A member's kept search results show replies' words under their groups' list
+    versions (community/search/queries.py): an edit touches the reply's row alone."""
+    group, people, post, replies = thread
+
+    def version():
+        return PostListChange.objects.filter(group=group).order_by("-id").values_list("id", flat=True).first()
+
+    seen = {version()}
+    for write in (
+        lambda: Reply.objects.filter(pk=replies["ben"].pk).update(body="Edited"),
+        lambda: Reply.objects.filter(pk=replies["ben"].pk).update(status=ContentStatus.REMOVED),
+        lambda: Reply.objects.filter(pk=replies["ana"].pk).delete(),
+    ):
+        write()
+        assert version() not in seen
+        seen.add(version())
 
 
 def three_in_a_thread(make_group, make_member, add_member, make_post, make_reply):
