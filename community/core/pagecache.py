@@ -21,8 +21,9 @@ only when they expire, so a page would be stale after a change until then.
 
 The same watch keeps two more generations: MEETINGS for a member's calendar feed, which
 calendar apps ask for every few minutes (any write to MEETING_TABLES changes it), and
-HEADER for the two counts in a member's header on every page (HEADER_TABLES), and
-SCREENING for the lists every post and reply is read against (SCREENING_TABLES).
+HEADER for the two counts in a member's header on every page (HEADER_TABLES),
+SCREENING for the lists every post and reply is read against (SCREENING_TABLES), and DATES
+for the lists of coming dates on a member's home and meetings pages (DATE_TABLES).
 
 Off when the cache is not shared by every process (no Redis, or Redis away: the cache then
 falls back to this process's memory, which other processes' writes never reach).
@@ -51,6 +52,8 @@ MEETINGS = "meetings"
 HEADER = "header"
 # ... and the lists every post and reply is read against (groups/posts/screening.py).
 SCREENING = "screening"
+# ... and the lists of coming dates (groups/posts/queries.py upcoming_dates, my_upcoming).
+DATES = "dates"
 # The nonce of the Content-Security-Policy is new on every response; a stored page holds
 # this in its place.
 NONCE_PLACEHOLDER = "\x00csp-nonce\x00"
@@ -131,6 +134,10 @@ HEADER_TABLES = frozenset(
     }
 )
 
+# Everything a list of coming dates reads but the member's groups, which its key names:
+# dates, meetings, groups and RSVPs (groups/posts/queries.py upcoming_dates, my_upcoming).
+DATE_TABLES = frozenset({"groups_occurrence", "groups_meeting", "groups_group", "groups_rsvp"})
+
 # Everything a post or reply is screened against: staff's crisis phrases and watched
 # words, and each group's own watched words.
 SCREENING_TABLES = frozenset({"groups_crisisphrase", "groups_watchedword", "groups_groupwatchedword"})
@@ -152,12 +159,13 @@ def written_table(sql: str) -> str | None:
 
 def generations_written(table: str) -> tuple[str, ...]:
     if table == ANY_TABLE:
-        return (PUBLIC, MEETINGS, HEADER, SCREENING)
+        return (PUBLIC, MEETINGS, HEADER, SCREENING, DATES)
     return (
         (PUBLIC,) * (table not in PRIVATE_TABLES)
         + (MEETINGS,) * (table in MEETING_TABLES)
         + (HEADER,) * (table in HEADER_TABLES)
         + (SCREENING,) * (table in SCREENING_TABLES)
+        + (DATES,) * (table in DATE_TABLES)
     )
 
 

@@ -1,6 +1,7 @@
 """The reads that list pages need, with their joins already applied, so that each page
 costs a fixed number of queries however many rows there are."""
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from community.accounts.roles import is_site_staff
+from community.core import pagecache
 from community.core.prepared import for_each_length, instance
 from groups.access import (
     active_group_ids,
@@ -336,15 +338,55 @@ def upcoming_occurrences(*, group_ids, after, before=None, limit: int | None = N
 
 def upcoming_dates(*, group_ids, after, before=None, limit: int) -> list[DateRow]:
     """``upcoming_occurrences`` as what a list shows of them, read on a query compiled
-    once per process (community/core/prepared.py) and without building models."""
-    group_ids = list(group_ids)
+    once per process (community/core/prepared.py) and without building models; kept for
+    the next request as ``_kept_dates`` says."""
+    group_ids = sorted(group_ids)
     if not group_ids:
         return []
+    window = None if before is None else int((before - after).total_seconds())
+    key = f"upcoming-dates:{limit}:{window}:{_digest(group_ids)}"
+    return _kept_dates(
+        key, after, window, lambda: _upcoming_dates(group_ids, after, before, limit), lambda row: row.end
+    )
+
+
+def _upcoming_dates(group_ids, after, before, limit: int) -> list[DateRow]:
     times = _window(after, before)
     prepared = _UPCOMING_DATES(limit, len(times))(len(group_ids))
     if prepared is None:
         return [DateRow.of(o) for o in _upcoming_occurrences(group_ids, *times, limit=limit)]
     return [DateRow.from_values(row) for row in prepared.fetchall(*group_ids, *times)]
+
+
+# A list of dates is kept until its first date ends, and while its window has an end, for
+# a minute at most: that end moves on with the clock, and a date it reaches shows a minute
+# late at worst. Without an end, for KEPT_DATES_LONGEST at most, only to bound the cache.
+KEPT_DATES_WINDOW_MOVES = timedelta(minutes=1)
+KEPT_DATES_LONGEST = timedelta(minutes=10)
+
+
+def _kept_dates(key: str, after, window: int | None, build, end_of):
+    """The dates ``build()`` gives from ``after`` on, kept under ``key`` (which names all
+    else they depend on: the groups, the member, the limit and the window's length in
+    seconds, ``window``, None for a list without an end) at the DATES generation
+    (community/core/pagecache.py), so that any write to a date, a meeting, a group or an
+    RSVP builds them again. A kept list is used from the moment it was built until its
+    first date ends: every date it lists is still to come then, and a date it does not
+    list could only have joined by a write or at the window's end."""
+    generation, kept = pagecache.read_kept(pagecache.DATES, key)
+    if kept is not None:
+        dates, built_at, until = kept
+        if built_at <= after < until:
+            return dates
+    dates = build()
+    longest = KEPT_DATES_LONGEST if window is None else KEPT_DATES_WINDOW_MOVES
+    until = min([after + longest, *(end_of(date) for date in dates)])
+    pagecache.keep(key, generation, (dates, after, until), int(longest.total_seconds()))
+    return dates
+
+
+def _digest(ids) -> str:
+    return hashlib.blake2b(repr(ids).encode(), digest_size=12).hexdigest()
 
 
 def _window(after, before) -> list:
@@ -395,10 +437,15 @@ def my_rsvps(user, *, after, group_ids=None):
 
 def my_upcoming(user, *, after, limit: int = 20, group_ids=None) -> list[tuple[DateRow, str]]:
     """The member's next dates across all their groups, each with their RSVP status, read
-    as ``upcoming_dates`` reads them."""
-    group_ids = active_group_ids(user) if group_ids is None else list(group_ids)
+    as ``upcoming_dates`` reads them, and kept as it keeps them."""
+    group_ids = sorted(active_group_ids(user) if group_ids is None else group_ids)
     if not group_ids:
         return []
+    key = f"my-upcoming:{user.pk}:{limit}:{_digest(group_ids)}"
+    return _kept_dates(key, after, None, lambda: _my_upcoming(user, after, limit, group_ids), lambda row: row[0].end)
+
+
+def _my_upcoming(user, after, limit: int, group_ids) -> list[tuple[DateRow, str]]:
     prepared = _MY_UPCOMING(limit)(len(group_ids))
     if prepared is None:
         rsvps = my_rsvps(user, after=after, group_ids=group_ids)
