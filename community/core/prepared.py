@@ -142,6 +142,9 @@ class PreparedQuery:
     def fetchone(self, *real_values) -> tuple | None:
         return self._run(lambda cursor: cursor.fetchone(), real_values)
 
+    def fetchrows(self, *real_values) -> list[tuple]:
+        return self._run(lambda cursor: cursor.fetchall(), real_values)
+
     def execute(self, *real_values) -> int:
         """Run a compiled write (``compiled_update``); how many rows it changed."""
         return self._run(lambda cursor: cursor.rowcount, real_values)

@@ -5,16 +5,20 @@ on content (publish, remove, show again) is in ``content``, on a member in ``mem
 on an appeal in ``appeals``, on a join request in ``groups.membership.actions``.
 """
 
+from functools import lru_cache
+
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from community.accounts.roles import is_site_staff
 from community.core.errors import ActionRefused
+from community.core.prepared import PreparedQuery, PreparedValues, compiled
 from community.notifications.actions import alert_moderators_of_risk
-from groups.access import moderating_memberships
+from groups.access import moderated_groups, moderating_memberships
 from groups.membership.actions import decide_join_request
-from groups.models import QueueItem, Report
+from groups.models import Group, QueueItem, Report
 from groups.moderation.appeals import decide_appeal
 from groups.moderation.checks import require_reason
 from groups.moderation.content import publish_held, take_down, unhide_after_reports
@@ -241,3 +245,67 @@ def queue_for(moderator, *, group_id: int | None = None, kind: str = ""):
         )
         .order_by("-is_risk", "created_at", "id")
     )
+
+
+# --- the queue's page, on queries compiled once per process -------------------------------
+
+
+def queue_groups(moderator) -> tuple[tuple[int, str], ...]:
+    """(id, name) of every group whose items ``queue_for`` lists for ``moderator`` (staff:
+    every group), by name: the queue's filter. Empty for a member who moderates no group."""
+    staff = is_site_staff(moderator)
+    rows = _QUEUE_GROUPS[staff].fetchall(*([] if staff else [moderator.pk]))
+    return tuple((row["pk"], row["name"]) for row in rows)
+
+
+def _queue_groups(staff: bool):
+    def build(*moderator_id):
+        groups = Group.objects.all() if staff else moderated_groups(_stand_in(moderator_id[0], staff))
+        return groups.order_by("name", "pk").values("pk", "name")
+
+    return build
+
+
+_QUEUE_GROUPS = {staff: PreparedValues(_queue_groups(staff), ids=int(not staff)) for staff in (False, True)}
+
+
+class QueueIds:
+    """The ids of the items ``queue_for`` lists, for a ``Paginator``: how many there are,
+    and a page of them in the queue's order, each read on a query compiled once per
+    process for its shape (staff or not, filtered by group or not, and by which kind)."""
+
+    ordered = True  # for the Paginator: queue_for's order
+
+    def __init__(self, moderator, *, group_id: int | None = None, kind: str = ""):
+        self._count, self._page = _queue_ids(is_site_staff(moderator), bool(group_id), kind)
+        self._values = [moderator.pk, *([group_id] if group_id else [])]
+
+    def count(self) -> int:
+        return self._count.fetchone(*self._values)[0]
+
+    def __getitem__(self, window: slice) -> list[int]:
+        return [pk for (pk,) in self._page.fetchrows(*self._values, window.stop - window.start, window.start)]
+
+
+@lru_cache(maxsize=32)
+def _queue_ids(staff: bool, by_group: bool, kind: str) -> tuple[PreparedQuery, PreparedQuery]:
+    # The kind is one of QueueItem.Kind (the filter's form checked it): a shape of its own.
+    def items(moderator_id, group_id=None):
+        return queue_for(_stand_in(moderator_id, staff), group_id=group_id, kind=kind)
+
+    def count(*ids):
+        sql, params = compiled(items(*ids).order_by().values("pk"))
+        return f"SELECT COUNT(*) FROM ({sql}) AS listed", params  # noqa: S608 - the ORM's own SQL
+
+    def page(*ids_limit_offset):
+        # LIMIT and OFFSET as parameters: the ORM writes a slice's numbers into the SQL.
+        *ids, limit, offset = ids_limit_offset
+        sql, params = compiled(items(*ids).values_list("pk"))
+        return f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset]
+
+    ids = 1 + by_group
+    return PreparedQuery(count, ids=ids), PreparedQuery(page, ids=ids + 2)
+
+
+def _stand_in(moderator_id: int, staff: bool):
+    return get_user_model()(pk=moderator_id, is_staff=staff, is_active=True)

@@ -16,10 +16,10 @@ from django.views.decorators.http import require_POST
 
 from community.accounts.roles import is_site_staff
 from community.core.errors import ActionRefused, attempt
-from groups.access import can_moderate, moderated_groups, moderates_any_group
-from groups.models import Group, QueueItem
+from groups.access import can_moderate
+from groups.models import QueueItem
 from groups.moderation.forms import QueueDecisionForm, QueueFilterForm
-from groups.moderation.queue import claim_item, decide_item, decision_choices, queue_for
+from groups.moderation.queue import QueueIds, claim_item, decide_item, decision_choices, queue_groups
 from groups.moderation.queue_rows import CSRF_SLOT
 from groups.moderation.queue_rows import items_html as items_html_of
 
@@ -32,15 +32,15 @@ DECIDED_MESSAGES = {
 
 @login_required
 def queue(request):
-    if not moderates_any_group(request.user):
+    choices = queue_groups(request.user)
+    # No group to moderate is moderates_any_group's no (it would ask the database again).
+    if not choices and not is_site_staff(request.user):
         raise PermissionDenied
-    groups = Group.objects.all() if is_site_staff(request.user) else moderated_groups(request.user)
-    choices = tuple(groups.order_by("name", "pk").values_list("pk", "name"))
     shown = (request.GET.get("group", ""), request.GET.get("kind", ""))
     form = QueueFilterForm({"group": shown[0], "kind": shown[1]}, groups=choices)
     filters = form.cleaned_data if form.is_valid() else {}
-    items = queue_for(request.user, group_id=filters.get("group"), kind=filters.get("kind", ""))
-    page = Paginator(items.values_list("pk", flat=True), 25).get_page(request.GET.get("page"))
+    items = QueueIds(request.user, group_id=filters.get("group"), kind=filters.get("kind", ""))
+    page = Paginator(items, 25).get_page(request.GET.get("page"))
     csrf_field = csrf_input(request)
     items_html = [
         mark_safe(html.replace(CSRF_SLOT, csrf_field))  # noqa: S308 - Jinja2 escaped it

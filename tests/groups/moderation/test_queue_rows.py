@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from groups.models import QueueItem
 from groups.moderation.intake import create_report
-from groups.moderation.queue import claim_item
-from groups.posts.actions import create_reply, edit_post
+from groups.moderation.queue import QueueIds, claim_item, queue_for
+from groups.posts.actions import create_post, create_reply, edit_post
 
 
 @pytest.fixture
@@ -20,8 +20,6 @@ def held(make_group, make_member, add_member):
     moderator, author = make_member("Mod"), make_member("Ann")
     add_member(group, moderator, role="moderator")
     add_member(group, author)
-    from groups.posts.actions import create_post
-
     post = create_post(author=author, group=group, title="First words", body="It has been a **long** month.")
     return group, moderator, author, post
 
@@ -156,3 +154,32 @@ def test_a_refused_filter_value_is_never_repeated_into_the_page(client, held, se
         assert value not in page
         assert value.replace("<", "&lt;").replace(">", "&gt;") not in page
     assert "First words" in page  # a refused filter filters nothing
+
+
+@pytest.mark.parametrize("staff", [False, True])
+@pytest.mark.parametrize("by_group", [False, True])
+@pytest.mark.parametrize("kind", ["", QueueItem.Kind.REPORT, QueueItem.Kind.HELD_POST])
+def test_the_compiled_count_and_pages_list_what_queue_for_lists(
+    held, make_group, make_member, add_member, make_post, staff, by_group, kind
+):
+    """Each shape of the queue's page (staff or not, a group or not, a kind or not) counts
+    and pages the same items as ``queue_for``, in its order: here a moderator of two of
+    three groups, with held posts and reports in each."""
+    group, moderator, author, post = held
+    other, elsewhere = make_group("Second", hold_first_posts=1), make_group("Not theirs", hold_first_posts=1)
+    add_member(other, moderator, role="moderator")
+    for n, place in enumerate([group, other, elsewhere] * 3):
+        writer = make_member(f"Writer {n}")
+        add_member(place, writer)
+        create_post(author=writer, group=place, title=f"Held {n}", body="Words")
+        poster = make_member(f"Poster {n}")
+        add_member(place, poster)
+        create_report(reporter=writer, group=place, post=make_post(place, poster), reason="spam")
+    viewer = make_member("Staff", is_staff=True) if staff else moderator
+    group_id = other.pk if by_group else None
+    expected = list(queue_for(viewer, group_id=group_id, kind=kind).values_list("pk", flat=True))
+    assert expected  # every shape lists something here
+    ids = QueueIds(viewer, group_id=group_id, kind=kind)
+    assert ids.count() == len(expected)
+    assert ids[0:2] + ids[2 : len(expected)] == expected
+    assert ids[len(expected) : len(expected) + 25] == []
