@@ -46,20 +46,12 @@ SQLITE = [
 SQLITE_REVERSE = [f"DROP TRIGGER groups_reply_{done}_list_logged" for _event, done, _row in FIRST.EVENTS]
 
 
-def _run(statements_by_vendor):
-    def run(apps, schema_editor):
-        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("groups", "0011_few_locks_for_writes_to_many")]
 
     operations = [
         migrations.RunPython(
-            _run({"postgresql": FUNCTIONS, "sqlite": SQLITE}),
-            _run({"postgresql": PREVIOUS_FUNCTIONS, "sqlite": SQLITE_REVERSE}),
+            FIRST._run({"postgresql": FUNCTIONS, "sqlite": SQLITE}),
+            FIRST._run({"postgresql": PREVIOUS_FUNCTIONS, "sqlite": SQLITE_REVERSE}),
         ),
     ]
