@@ -24,7 +24,7 @@ from django.utils.timezone import get_current_timezone, template_localtime
 from jinja2 import ChainableUndefined, Environment, Undefined
 
 from community.core.urls import row_url, url
-from groups.meetings.rows import date_row
+from groups.meetings.rows import date_row, date_rows
 from groups.templatetags.meeting_tags import meeting_time
 
 
@@ -95,7 +95,9 @@ def environment(**options) -> Environment:
     options["undefined"] = ChainableUndefined  # also in DEBUG, where Django would print the name
     options.pop("autoescape", None)  # always on: members' words must never become markup
     env = Environment(autoescape=True, **options)
-    env.globals.update(url=url, row_url=row_url, static=static, meeting_time=meeting_time, date_row=date_row)
+    env.globals.update(
+        url=url, row_url=row_url, static=static, meeting_time=meeting_time, date_row=date_row, date_rows=date_rows
+    )
     env.filters.update(
         date=local_date,
         pluralize=defaultfilters.pluralize,

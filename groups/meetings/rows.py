@@ -82,6 +82,26 @@ def date_row(date, rsvp_status: str = "", show_group: bool = False) -> str:
     return _row_html(row, rsvp_status or "", bool(show_group), timezone.get_current_timezone_name())
 
 
+def date_rows(rows, show_group: bool = False) -> str:
+    """The ``<li>``s of a whole list: ``rows`` are dates (DateRows or Occurrences with their
+    meeting and group) or (date, RSVP status) pairs. The list's HTML is kept in this
+    process too, keyed by all its rows, their statuses and the time zone: my meetings and
+    home show the same list on every visit."""
+    listed = tuple(_with_status(row) for row in rows)
+    return _rows_html(listed, bool(show_group), timezone.get_current_timezone_name())
+
+
+def _with_status(row) -> tuple[DateRow, str]:
+    date, status = (row, "") if isinstance(row, (DateRow, Occurrence)) else row
+    return (date if isinstance(date, DateRow) else DateRow.of(date)), status or ""
+
+
+@lru_cache(maxsize=64)
+def _rows_html(listed: tuple, show_group: bool, zone_name: str) -> str:
+    rows = (_row_html(row, status, show_group, zone_name) for row, status in listed)
+    return mark_safe("\n".join(rows))  # noqa: S308 - each row escaped by Jinja2
+
+
 @lru_cache(maxsize=4096)
 def _row_html(row: DateRow, rsvp_status: str, show_group: bool, zone_name: str) -> str:
     values = {

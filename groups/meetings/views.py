@@ -294,7 +294,7 @@ def my_meetings(request):
         for date in queries.upcoming_dates(group_ids=group_ids, after=now, before=now + timedelta(weeks=4), limit=40)
         if date.occurrence_id not in going_ids
     ]
-    feed = CalendarFeed.objects.filter(user=request.user).first()
+    feed = queries.calendar_feed_of(request.user)
     return render(request, "groups/meetings/my_meetings.html", {"going": going, "coming": coming, "feed": feed})
 
 

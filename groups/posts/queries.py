@@ -15,7 +15,7 @@ from django.utils.dateparse import parse_datetime
 
 from community.accounts.roles import is_site_staff
 from community.core import pagecache
-from community.core.prepared import for_each_length, instance
+from community.core.prepared import PreparedValues, for_each_length, instance
 from groups.access import (
     active_group_ids,
     author_label,
@@ -27,7 +27,18 @@ from groups.access import (
 )
 from groups.meetings.rows import VALUES as DATE_VALUES
 from groups.meetings.rows import DateRow
-from groups.models import ContentStatus, Group, Membership, Occurrence, Post, PostRead, Reaction, Reply, Rsvp
+from groups.models import (
+    CalendarFeed,
+    ContentStatus,
+    Group,
+    Membership,
+    Occurrence,
+    Post,
+    PostRead,
+    Reaction,
+    Reply,
+    Rsvp,
+)
 
 POSTS_PER_PAGE = 20
 # What a list of posts never shows: a page of twenty long posts would fetch them all.
@@ -465,6 +476,18 @@ def _MY_UPCOMING(limit: int):
         return rsvps.values("status", *(f"occurrence__{name}" for name in DATE_VALUES.values()))
 
     return for_each_length(build, datetimes=1)
+
+
+def calendar_feed_of(user) -> CalendarFeed | None:
+    """The member's private calendar address, if they made one (my meetings shows it on
+    every visit: read through a query compiled once per process)."""
+    rows = _CALENDAR_FEED.fetchall(user.pk)
+    return instance(CalendarFeed, rows[0]) if rows else None
+
+
+_CALENDAR_FEED = PreparedValues(
+    lambda user_id: CalendarFeed.objects.filter(user=user_id).values("id", "user_id", "token")
+)
 
 
 def rsvp_map(user, occurrences) -> dict:

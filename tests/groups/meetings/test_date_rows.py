@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from groups.meetings import actions
+from groups.meetings.rows import DateRow, date_rows
 from tests.groups.meetings.factories import make_meeting
 
 
@@ -47,3 +48,18 @@ def test_every_change_to_what_a_row_shows_shows_at_once(client, make_group, make
     assert after != before
     start = first.start.astimezone(timezone.get_fixed_timezone(timedelta(hours=9)))
     assert f"{start:%-I:%M %p}" in after
+
+
+def test_a_list_reads_alike_from_dates_from_their_rows_and_from_rsvp_pairs(make_group, make_member, add_member):
+    """Group pages pass dates, my meetings and home pass rows and (row, status) pairs:
+    the kept list of each is the same rows."""
+    group, moderator = make_group("Circle", slug="circle"), make_member("Mod")
+    add_member(group, moderator, role="moderator")
+    meeting = make_meeting(group, moderator, weeks=3)
+    dates = list(meeting.occurrences.select_related("meeting__group").order_by("start"))
+    listed = date_rows(dates)
+    assert listed == date_rows([DateRow.of(date) for date in dates])
+    assert listed.count("Evening circle") == 3
+    going = date_rows([(dates[0], "confirmed"), (DateRow.of(dates[1]), "")], show_group=True)
+    assert going.count("Going") == 1
+    assert going.count("· Circle") == 2
