@@ -5,6 +5,7 @@ from django.utils import timezone
 from community.accounts.adapters import FIRST_VISIT_KEY
 from community.core.pagecache import visitor_page
 from community.models import CrisisLine
+from community.pages.rows import recent_rows
 from groups.access import active_membership_list
 from groups.posts.queries import my_upcoming, recent_posts_for
 
@@ -24,6 +25,7 @@ def home(request):
         context["first_visit"] = request.session.get(FIRST_VISIT_KEY, False)
         memberships = {m.group_id: m for m in active_membership_list(request.user)}
         context["recent_posts"] = recent_posts_for(request.user, memberships=memberships)
+        context["recent_posts_html"] = recent_rows(context["recent_posts"])
         context["next_meetings"] = my_upcoming(request.user, after=timezone.now(), limit=5, group_ids=list(memberships))
     return render(request, "community/pages/home.html", context)
 

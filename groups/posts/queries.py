@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
@@ -288,7 +289,20 @@ def pending_requests(group: Group):
     )
 
 
-def recent_posts_for(user, *, memberships: dict):
+class RecentPost(NamedTuple):
+    """What the member's home shows of a recent post: its row is kept by these values."""
+
+    pk: int
+    group_slug: str
+    group_name: str
+    title: str
+    shown_author: str
+    reply_count: int
+    last_activity_at: datetime
+    folded: bool
+
+
+def recent_posts_for(user, *, memberships: dict) -> list[RecentPost]:
     """The latest active threads across the user's groups, for their home page.
     ``memberships`` is group id -> the user's membership, from ``access.active_memberships``."""
     if not memberships:
@@ -299,12 +313,21 @@ def recent_posts_for(user, *, memberships: dict):
     posts = []
     for row in rows:
         post = instance(Post, row)
-        post.group, post.author = instance(Group, row, "group__"), instance(get_user_model(), row, "author__")
+        post.author = instance(get_user_model(), row, "author__")
         post.author_blocked = row["author_blocked"]
         moderates = is_site_staff(user) or memberships[post.group_id].is_moderator
-        post.shown_author = author_label(post, viewer_moderates=moderates)
-        post.folded = is_folded(post)
-        posts.append(post)
+        posts.append(
+            RecentPost(
+                pk=post.pk,
+                group_slug=row["group__slug"],
+                group_name=row["group__name"],
+                title=post.title,
+                shown_author=author_label(post, viewer_moderates=moderates),
+                reply_count=post.reply_count,
+                last_activity_at=post.last_activity_at,
+                folded=is_folded(post),
+            )
+        )
     return posts
 
 
@@ -322,7 +345,7 @@ def _recent_posts(user_id: int, *group_ids: int):
         .order_by("-last_activity_at", "-id")
         .values(
             *("id", "title", "group_id", "author_id", "is_anonymous", "status", "reply_count", "last_activity_at"),
-            *("group__id", "group__name", "group__slug", "author__id", "author__display_name", "author_blocked"),
+            *("group__name", "group__slug", "author__id", "author__display_name", "author_blocked"),
         )[:RECENT_POSTS_SHOWN]
     )
 

@@ -1,0 +1,78 @@
+"""The home's recent posts are kept in the process by every value they show
+(community/pages/rows.py): whatever changes in a post, its group, its author or the
+member's own view of it shows at once, and no member is shown another's view."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from community.privacy.actions import block_member
+from groups.models import Group, Post
+from groups.posts.actions import create_post, create_reply
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def circle(make_group, make_member, add_member):
+    group = make_group("Circle", slug="circle")
+    people = {name: make_member(name) for name in ["Mod", "Ann", "Ben"]}
+    add_member(group, people["Mod"], role="moderator")
+    for name in ["Ann", "Ben"]:
+        add_member(group, people[name])
+    post = create_post(author=people["Ann"], group=group, title="Slow mornings", body="Coffee helps.")
+    return group, people, post
+
+
+def recent(user) -> str:
+    client = Client()
+    client.force_login(user)
+    page = client.get(reverse("community:home")).content.decode()
+    return page.partition('id="recent-title"')[2].partition("All my groups")[0]
+
+
+def test_every_change_to_what_a_row_shows_shows_at_once(circle):
+    group, people, post = circle
+    ben = people["Ben"]
+    assert "Slow mornings" in recent(ben)
+    assert "· Ann · 0 replies" in recent(ben)
+
+    Post.objects.filter(pk=post.pk).update(title="Slower mornings")
+    assert "Slower mornings" in recent(ben)
+
+    create_reply(author=people["Mod"], post=post, body="Same here.")
+    assert "· Ann · 1 reply" in recent(ben)
+
+    Group.objects.filter(pk=group.pk).update(name="Harbour")
+    assert "Harbour · Ann" in recent(ben)
+
+    people["Ann"].display_name = "Annie"
+    people["Ann"].save()
+    assert "· Annie ·" in recent(ben)
+
+    block_member(blocker=ben, blocked=people["Ann"])
+    assert "A post from a member you blocked" in recent(ben)
+    assert "Slower mornings" not in recent(ben)
+
+    before = recent(people["Mod"])
+    people["Mod"].time_zone = "Asia/Tokyo"
+    people["Mod"].save()
+    assert recent(people["Mod"]) != before
+
+
+def test_an_anonymous_post_shows_its_author_to_the_moderators_only(circle):
+    group, people, post = circle
+    create_post(author=people["Ben"], group=group, title="Hard week", body="Words.", is_anonymous=True)
+    assert "Ben (posted anonymously)" in recent(people["Mod"])
+    for member in ("Ann", "Ben"):
+        page = recent(people[member])
+        assert "Hard week" in page
+        assert "Ben" not in page.partition("Hard week")[2].partition("</li>")[0]
+
+
+def test_one_members_block_never_folds_another_members_list(circle):
+    group, people, post = circle
+    block_member(blocker=people["Ben"], blocked=people["Ann"])
+    assert "A post from a member you blocked" in recent(people["Ben"])
+    assert "Slow mornings" in recent(people["Mod"])
+    assert "A post from a member you blocked" not in recent(people["Mod"])
