@@ -15,7 +15,7 @@ vectors of migration 0006. On SQLite each word must appear somewhere in the text
 import hashlib
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -244,6 +244,9 @@ def search_site(*, user, text: str, kind: str = "", page: int = 1) -> list[Secti
 
 # What every viewer finds alike: the resources and the listed groups.
 PUBLIC_KINDS = {"resources", "groups"}
+# Hits are kept as Hit objects: a release that changes their fields never reads what an
+# earlier one kept.
+_HIT_SHAPE = pagecache.shape_of([(hit_field.name, str(hit_field.type)) for hit_field in fields(Hit)])
 
 
 def _asked(*what) -> str:
@@ -258,7 +261,7 @@ def _found(name: str, search: Search, readable, limit: int, offset: int) -> list
     find = FINDERS[name]
     if name not in PUBLIC_KINDS:
         return find(search, readable, limit, offset)
-    key = f"search-hits:{name}:{_asked(search.text, limit, offset)}"
+    key = f"search-hits:{_HIT_SHAPE}:{name}:{_asked(search.text, limit, offset)}"
     generation, hits = pagecache.read_kept(pagecache.PUBLIC, key)
     if hits is None:
         hits = find(search, readable, limit, offset)
@@ -288,11 +291,12 @@ def _private_hits(kinds: list[str], search: Search, readable, limit: int, offset
     if not kinds or not readable or len(readable) > KEPT_UP_TO_GROUPS or not pagecache.may_keep():
         return build()  # readable is None for staff, empty for a member of no group
     groups = group_versions(readable)
-    key = f"search-hits:private:{_asked(search.text, kinds, limit, offset, groups)}"
+    key = f"search-hits:{_HIT_SHAPE}:private:{_asked(search.text, kinds, limit, offset, groups)}"
     return kept_or_built(
         LISTS,
         [group[0] for group in groups],
         key,
         build,
-        keepable=lambda built: pagecache.asked_before(key, pagecache.VISITOR_PAGE_SECONDS),
+        # Asked before, or built without taking any group's lock (a writer would wait).
+        worth_keeping=lambda: pagecache.asked_before(key, pagecache.VISITOR_PAGE_SECONDS),
     )

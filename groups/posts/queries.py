@@ -378,7 +378,7 @@ def upcoming_dates(*, group_ids, after, before=None, limit: int) -> list[DateRow
     if not group_ids:
         return []
     window = None if before is None else int((before - after).total_seconds())
-    key = f"upcoming-dates:{limit}:{window}:{_digest(group_ids)}"
+    key = f"upcoming-dates:{_DATE_SHAPE}:{limit}:{window}:{_digest(group_ids)}"
     return _kept_dates(
         key, after, window, lambda: _upcoming_dates(group_ids, after, before, limit), lambda row: row.end
     )
@@ -417,6 +417,10 @@ def _kept_dates(key: str, after, window: int | None, build, end_of):
     until = min([after + longest, *(end_of(date) for date in dates)])
     pagecache.keep(key, generation, (dates, after, until), int(longest.total_seconds()))
     return dates
+
+
+# Kept dates are DateRows: a release that changes their fields never reads an earlier one's.
+_DATE_SHAPE = pagecache.shape_of(list(DateRow.__annotations__.items()))
 
 
 def _digest(ids) -> str:
@@ -475,7 +479,7 @@ def my_upcoming(user, *, after, limit: int = 20, group_ids=None) -> list[tuple[D
     group_ids = sorted(active_group_ids(user) if group_ids is None else group_ids)
     if not group_ids:
         return []
-    key = f"my-upcoming:{user.pk}:{limit}:{_digest(group_ids)}"
+    key = f"my-upcoming:{_DATE_SHAPE}:{user.pk}:{limit}:{_digest(group_ids)}"
     return _kept_dates(key, after, None, lambda: _my_upcoming(user, after, limit, group_ids), lambda row: row[0].end)
 
 

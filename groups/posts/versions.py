@@ -17,9 +17,10 @@ group it changed, from before its row takes an id until it commits, and a page i
 only by a reader that got the exclusive lock at once (``no_write_open``) after reading the
 version: then every write with an id up to that version has committed, and its change is
 in what the reader builds next; every write after it takes a greater id. A reader that
-finds a write open builds the page without keeping it. Readers never wait; writers never
-wait for each other (the locks are shared), only, for a few milliseconds, for a reader
-building that page. SQLite has one writer at a time, so its ids come in commit order.
+finds a write open lets go of the locks it took and builds the page without keeping it.
+Readers never wait; writers never wait for each other (the locks are shared), only, for a
+few milliseconds, for a reader building a page it will keep. SQLite has one writer at a
+time, so its ids come in commit order.
 
 Locks come from a table of fixed size that all connections share, so a transaction that
 writes to more than a few threads and groups (migration 0011: LOCKS_EACH) takes a shared
@@ -58,7 +59,8 @@ def no_write_open(space: int, keys: Sequence[int]):
     (``space``: THREADS or LISTS) is still open; while it says so, no write to them
     starts. The block runs in a transaction of its own, which holds the locks: a
     transaction-mode PgBouncer keeps them on one server connection, and they go with the
-    commit whatever happens."""
+    commit whatever happens. When a write is open, the locks taken go at once, before the
+    block: what it builds is not kept, so no writer need wait for it."""
     if connection.vendor != "postgresql":
         yield True
         return
@@ -66,23 +68,30 @@ def no_write_open(space: int, keys: Sequence[int]):
         with connection.cursor() as cursor:
             cursor.execute(
                 # WHOLE only looked at: held, even for a moment, it would stop other
-                # readers keeping the pages they build meanwhile. Every key is tried (no
-                # early stop): those taken go with the commit.
+                # readers keeping the pages they build meanwhile.
                 "SELECT CASE WHEN pg_try_advisory_lock(%s, %s) THEN pg_advisory_unlock(%s, %s) ELSE false END, "
                 "(SELECT bool_and(pg_try_advisory_xact_lock(%s, hashint8(key))) FROM unnest(%s::bigint[]) AS key)",
                 [*WHOLE, *WHOLE, space, list(keys)],
             )
             no_wide_write, no_write_here = cursor.fetchone()
-        yield no_wide_write and no_write_here
+        if no_wide_write and no_write_here:
+            yield True
+            return
+    yield False
 
 
-def kept_or_built(space: int, owner_ids: Sequence[int], key: str, build, *, keepable=lambda built: True):
+def kept_or_built(
+    space: int, owner_ids: Sequence[int], key: str, build, *, worth_keeping=lambda: True, keepable=lambda built: True
+):
     """The page kept under ``key`` (which names the versions read before this call), or
-    ``build()``, kept for next time when no write to the threads or groups ``owner_ids``
-    is open (see above) and ``keepable(built)`` agrees."""
+    ``build()``, kept for next time when ``worth_keeping()`` says so before it is built
+    (else no lock is taken), no write to the threads or groups ``owner_ids`` is open (see
+    above) and ``keepable(built)`` agrees."""
     kept = pagecache.kept_at(key)
     if kept is not None:
         return kept
+    if not worth_keeping():
+        return build()
     with no_write_open(space, owner_ids) as quiet:
         built = build()
         if quiet and keepable(built):

@@ -419,3 +419,44 @@ def test_a_search_while_a_reply_edit_is_open_is_not_kept(world, second_connectio
     finally:
         other.close()
     assert "Quietly changed." in client.get(search, {"q": CANARY}).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_search_that_will_not_be_kept_makes_no_writer_wait(
+    world, second_connection, make_group, add_member, make_post, make_reply, monkeypatch
+):
+    """A search keeps what it finds under the locks of every group the member reads, and
+    writers to those groups wait for it while it builds. A search that will not be kept
+    takes none, or lets them go at once: the words asked for the first time, or a write
+    open in one of the groups (found by review: a reply in the member's other group waited
+    for both searches below)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite takes no locks")
+    import psycopg  # noqa: PLC0415 - PostgreSQL's driver, for its lock error
+
+    from community.search import queries  # noqa: PLC0415 - its finders are replaced below
+
+    second = make_group("Second Circle", slug="second-circle")
+    add_member(second, world["me"])
+    add_member(second, world["them"])
+    reply_elsewhere = make_reply(make_post(second, world["them"], title="Evenings"), world["them"], body="Plain.")
+    open_write = second_connection()  # an edit in the member's first group, left open
+    open_write.execute("UPDATE groups_reply SET body_html = '<p>x</p>' WHERE id = %s", [world["replies"]["mine"].pk])
+    waited, find_posts = [], queries.FINDERS["posts"]
+
+    def posts_while_another_writes(*args):
+        writer = second_connection(autocommit=True)
+        writer.execute("SET lock_timeout = '300ms'")
+        try:
+            writer.execute("UPDATE groups_reply SET body_html = '<p>y</p>' WHERE id = %s", [reply_elsewhere.pk])
+        except psycopg.errors.LockNotAvailable:
+            waited.append(True)
+        return find_posts(*args)
+
+    monkeypatch.setitem(queries.FINDERS, "posts", posts_while_another_writes)
+    client = Client()
+    client.force_login(world["me"])
+    for _ in range(2):  # asked for the first time, then with a write open
+        client.get(reverse("community:search"), {"q": CANARY})
+    open_write.rollback()
+    assert waited == []
