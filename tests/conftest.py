@@ -58,12 +58,17 @@ def member_client(client, member):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate limits live in the cache; each test starts with none used."""
+    """Rate limits live in the cache; each test starts with none used, and with no page
+    kept, in the cache or in the process (SQLite gives a rolled-back test's ids again)."""
     from django.core.cache import cache
 
+    from groups.posts.kept_replies import HELD_PAGES
+
     cache.clear()
+    HELD_PAGES.clear()
     yield
     cache.clear()
+    HELD_PAGES.clear()
 
 
 # --- groups ---------------------------------------------------------------------------------

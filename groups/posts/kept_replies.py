@@ -22,7 +22,7 @@ Built for the request, never kept:
 - while the cache is not shared by every process (``pagecache.may_keep``).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 from typing import NamedTuple
@@ -43,7 +43,16 @@ from groups.access import author_label, is_folded
 from groups.models import ContentStatus, Post, PostRead, Reaction, Reason, Reply
 from groups.posts import queries
 from groups.posts.read_markers import ReadState
-from groups.posts.versions import THREADS, blocked_by, ids_in, joined, kept_or_built, shape, thread_version
+from groups.posts.versions import (
+    THREADS,
+    KeptInProcess,
+    blocked_by,
+    ids_in,
+    joined,
+    kept_or_built,
+    shape,
+    thread_version,
+)
 
 TEMPLATES = [
     "groups/posts/_reply.html",
@@ -213,7 +222,13 @@ def _kept_page(post: Post, group, version: int, may_react: bool, asked: dict) ->
         # An anchor that is no reply of this thread gives the first page: not kept under
         # an address anyone could make up.
         keepable=lambda built: built.page.anchored or anchor[1] is None,
+        in_process=HELD_PAGES,
     )
+
+
+# The pages read most are held in each process as well (versions.KeptInProcess): some
+# 80 KB each, a megabyte and a half at most. _for_reader never changes what it reads.
+HELD_PAGES = KeptInProcess(16)
 
 
 def _build(post: Post, group, may_react: bool, asked: dict) -> KeptPage:
@@ -233,18 +248,21 @@ def _build(post: Post, group, may_react: bool, asked: dict) -> KeptPage:
 
 
 def _for_reader(request, kept: KeptPage, reader: Reader, *, group, post: Post, cannot_post: str) -> SafeString:
-    """The kept page's HTML with the replies personal to the reader rendered for them."""
+    """The kept page's HTML with the replies personal to the reader rendered for them.
+    The kept page is shared (other requests, in this process too, read the same one), so
+    nothing of it is changed: a personal reply is rendered from a copy of its row."""
     user_id, user_key, no_reactions = request.user.pk, author_key(request.user.pk), set()
     pieces = []
     for row, piece in zip(kept.page.replies, kept.html, strict=True):
-        if row.author_key and row.author_key == user_key:
-            row.author_id = user_id  # their own anonymous reply: its buttons are theirs
-        row.author_blocked = row.author_id in reader.blocked
-        row.folded = is_folded(row)
+        # Their own anonymous reply: its buttons are theirs.
+        author_id = user_id if row.author_key and row.author_key == user_key else row.author_id
         given = reader.given.get(row.pk, no_reactions)
-        if row.author_id == user_id or row.folded or given:
-            row.reaction_rows = queries.reaction_rows(row.counts, given)
-            piece = _render(row, group, user_id, False, cannot_post, _PLACEHOLDER)
+        if author_id == user_id or author_id in reader.blocked or given:
+            personal = replace(row, author_id=author_id, author_blocked=author_id in reader.blocked)
+            personal.folded = is_folded(personal)
+            if author_id == user_id or personal.folded or given:
+                personal.reaction_rows = queries.reaction_rows(row.counts, given)
+                piece = _render(personal, group, user_id, False, cannot_post, _PLACEHOLDER)
         pieces.append(piece)
     post.reaction_rows = queries.reaction_rows(kept.post_counts, reader.given.get("post", no_reactions))
     html = "".join(pieces).replace(CSRF_PLACEHOLDER, csrf_input(request))

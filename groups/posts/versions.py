@@ -28,6 +28,8 @@ hold of one lock, WHOLE, for all of them instead; a reader keeps a page only if 
 free as well (it takes WHOLE and lets it go in the same statement, never waiting).
 """
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import fields
@@ -80,15 +82,57 @@ def no_write_open(space: int, keys: Sequence[int]):
     yield False
 
 
+class KeptInProcess:
+    """The last few pages kept (in Redis) under their versions, held in this process as
+    well, for the busiest of them (a thread's page of replies is some 80 KB, a millisecond
+    to read back and unpickle). A key names the versions its page was built at, so a page
+    held here is exactly as fresh as the one in Redis; a page is held only once it was
+    kept there. Whoever reads one must never change it: the next request gets the same."""
+
+    def __init__(self, size: int):
+        self._size = size
+        self._pages: OrderedDict[str, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str):
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def put(self, key: str, page) -> None:
+        with self._lock:
+            self._pages[key] = page
+            self._pages.move_to_end(key)
+            while len(self._pages) > self._size:
+                self._pages.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+
+
 def kept_or_built(
-    space: int, owner_ids: Sequence[int], key: str, build, *, worth_keeping=lambda: True, keepable=lambda built: True
+    space: int,
+    owner_ids: Sequence[int],
+    key: str,
+    build,
+    *,
+    worth_keeping=lambda: True,
+    keepable=lambda built: True,
+    in_process: KeptInProcess | None = None,
 ):
     """The page kept under ``key`` (which names the versions read before this call), or
     ``build()``, kept for next time when ``worth_keeping()`` says so before it is built
     (else no lock is taken), no write to the threads or groups ``owner_ids`` is open (see
-    above) and ``keepable(built)`` agrees."""
+    above) and ``keepable(built)`` agrees; held ``in_process`` too once kept."""
+    if in_process is not None and (held := in_process.get(key)) is not None:
+        return held
     kept = pagecache.kept_at(key)
     if kept is not None:
+        if in_process is not None:
+            in_process.put(key, kept)
         return kept
     if not worth_keeping():
         return build()
@@ -96,6 +140,8 @@ def kept_or_built(
         built = build()
         if quiet and keepable(built):
             cache.set(key, built, KEPT_SECONDS)
+            if in_process is not None:
+                in_process.put(key, built)
     return built
 
 

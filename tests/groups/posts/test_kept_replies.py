@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from community.core import pagecache
 from community.models import Block, Notification
 from community.privacy.actions import DeletionMode, delete_account
 from groups.models import ContentStatus, Membership, Post, PostListChange, PostRead, Reply, ThreadChange
@@ -111,6 +112,30 @@ def test_every_reader_sees_what_a_page_built_for_them_alone_shows(thread, settin
     assert 'class="reaction-count">1<' in shown["Ben"]
     assert "JST" in shown["Dee"]
     assert "JST" not in shown["Ana"]
+
+
+def test_a_page_held_in_the_process_is_read_by_every_reader_unchanged(thread, settings, monkeypatch):
+    """The page a process holds is the same object for every request: each reader's own
+    replies, blocks and reactions are rendered from copies of its rows, so a reader who
+    comes after another (the author of an anonymous reply among them) sees what a page
+    built for them alone shows, however many times the readers take turns."""
+    group, people, post, replies = thread
+    toggle_reaction(user=people["Ben"], kind="support", reply=replies["ana"])
+    toggle_reaction(user=people["Author"], kind="hope", reply=replies["anonymous"])
+    Block.objects.create(blocker=people["Ana"], blocked=people["Ben"])
+    Block.objects.create(blocker=people["Ben"], blocked=people["Cy"])  # Cy's reply is anonymous
+    url = post.get_absolute_url()
+    readers = ["Cy", "Ana", "Ben", "Author", "Cy", "Author", "Ben", "Ana"]
+    alone = {name: built_alone(settings, people[name], url) for name in set(readers)}
+    page(people["Author"], url)  # keeps the page, and holds it in this process
+    read_back = []
+    monkeypatch.setattr(pagecache, "kept_at", lambda key: read_back.append(key))
+    for name in readers:
+        assert replies_of(page(people[name], url)) == alone[name], name
+    assert read_back == []  # every reader was served the page this process holds
+    assert [alone[name].count(">Edit<") for name in ("Cy", "Ben", "Author")] == [1, 1, 0]  # their own replies
+    assert "Folded away: you blocked this member" in alone["Ana"]
+    assert "Folded away" not in alone["Ben"] + alone["Cy"]
 
 
 def test_a_kept_page_carries_nothing_of_the_reader_it_was_built_for(thread):
