@@ -29,6 +29,7 @@ free as well (it takes WHOLE and lets it go in the same statement, never waiting
 """
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from contextlib import contextmanager
@@ -87,23 +88,28 @@ class KeptInProcess:
     well, for the busiest of them (a thread's page of replies is some 80 KB, a millisecond
     to read back and unpickle). A key names the versions its page was built at, so a page
     held here is exactly as fresh as the one in Redis; a page is held only once it was
-    kept there. Whoever reads one must never change it: the next request gets the same."""
+    kept there, and for no longer than Redis keeps it (KEPT_SECONDS). Whoever reads one
+    must never change it: the next request gets the same."""
 
-    def __init__(self, size: int):
-        self._size = size
-        self._pages: OrderedDict[str, object] = OrderedDict()
+    def __init__(self, size: int, seconds: float = KEPT_SECONDS):
+        self._size, self._seconds = size, seconds
+        self._pages: OrderedDict[str, tuple[float, object]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, key: str):
         with self._lock:
-            page = self._pages.get(key)
-            if page is not None:
-                self._pages.move_to_end(key)
-            return page
+            held = self._pages.get(key)
+            if held is None:
+                return None
+            if held[0] <= time.monotonic():
+                del self._pages[key]
+                return None
+            self._pages.move_to_end(key)
+            return held[1]
 
     def put(self, key: str, page) -> None:
         with self._lock:
-            self._pages[key] = page
+            self._pages[key] = (time.monotonic() + self._seconds, page)
             self._pages.move_to_end(key)
             while len(self._pages) > self._size:
                 self._pages.popitem(last=False)

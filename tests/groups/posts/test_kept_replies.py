@@ -653,3 +653,18 @@ def test_a_notice_that_arrives_while_the_page_is_built_is_still_marked_read(thre
     monkeypatch.setattr(kept_replies._READER_IN_THREAD, "fetchall", before_the_notice)
     assert "Written while the page is built" in client.get(url).content.decode()
     assert not Notification.objects.filter(recipient=people["Author"], post=post, read_at__isnull=True).exists()
+
+
+def test_a_process_holds_few_pages_and_none_longer_than_redis_keeps_it(monkeypatch):
+    from groups.posts import versions  # noqa: PLC0415 - its clock is moved below
+
+    now = [1000.0]
+    monkeypatch.setattr(versions.time, "monotonic", lambda: now[0])
+    held = versions.KeptInProcess(2, seconds=600)
+    for key in ("a", "b", "c"):
+        held.put(key, key.upper())
+    assert (held.get("a"), held.get("b"), held.get("c")) == (None, "B", "C")  # the oldest went
+    now[0] += 599
+    assert held.get("c") == "C"
+    now[0] += 1
+    assert held.get("c") is None  # as long as Redis keeps it, no longer
