@@ -249,3 +249,14 @@ def second_connection():
     yield connect
     for other in opened:
         other.close()
+
+
+@pytest.fixture
+def small_circle(make_group, make_member, add_member):
+    """A group, "Circle", with its moderator Mod and two members, Ann and Ben."""
+    group = make_group("Circle", slug="circle")
+    people = {name: make_member(name) for name in ["Mod", "Ann", "Ben"]}
+    add_member(group, people["Mod"], role="moderator")
+    for name in ["Ann", "Ben"]:
+        add_member(group, people[name])
+    return group, people

@@ -14,12 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def circle(make_group, make_member, add_member):
-    group = make_group("Circle", slug="circle")
-    people = {name: make_member(name) for name in ["Mod", "Ann", "Ben"]}
-    add_member(group, people["Mod"], role="moderator")
-    for name in ["Ann", "Ben"]:
-        add_member(group, people[name])
+def circle(small_circle):
+    group, people = small_circle
     post = create_post(author=people["Ann"], group=group, title="Slow mornings", body="Coffee helps.")
     return group, people, post
 
