@@ -270,7 +270,12 @@ def shape_of(*sources) -> str:
     """A short digest of what decides how a kept thing looks (templates' source, the fields
     of what is kept), for its keys: a release that changes any of it never reads what an
     earlier one kept."""
-    return hashlib.blake2b(repr(sources).encode(), digest_size=6).hexdigest()
+    return digest_of(*sources, size=6)
+
+
+def digest_of(*values, size: int = 16) -> str:
+    """A digest of ``values`` (their repr) for a key: what a kept thing was asked with."""
+    return hashlib.blake2b(repr(values).encode(), digest_size=size).hexdigest()
 
 
 def current_generation(name: str):

@@ -12,7 +12,6 @@ vectors of migration 0006. On SQLite each word must appear somewhere in the text
 (``icontains``), newest first.
 """
 
-import hashlib
 import html
 import re
 from dataclasses import dataclass, field, fields
@@ -249,10 +248,6 @@ PUBLIC_KINDS = {"resources", "groups"}
 _HIT_SHAPE = pagecache.shape_of([(hit_field.name, str(hit_field.type)) for hit_field in fields(Hit)])
 
 
-def _asked(*what) -> str:
-    return hashlib.blake2b(repr(what).encode(), digest_size=16).hexdigest()
-
-
 def _found(name: str, search: Search, readable, limit: int, offset: int) -> list[Hit]:
     """The hits of one kind. Public kinds are the same for every viewer: they are kept
     until a write to what visitors' pages read (the PUBLIC generation,
@@ -261,7 +256,7 @@ def _found(name: str, search: Search, readable, limit: int, offset: int) -> list
     find = FINDERS[name]
     if name not in PUBLIC_KINDS:
         return find(search, readable, limit, offset)
-    key = f"search-hits:{_HIT_SHAPE}:{name}:{_asked(search.text, limit, offset)}"
+    key = f"search-hits:{_HIT_SHAPE}:{name}:{pagecache.digest_of(search.text, limit, offset)}"
     generation, hits = pagecache.read_kept(pagecache.PUBLIC, key)
     if hits is None:
         hits = find(search, readable, limit, offset)
@@ -291,7 +286,7 @@ def _private_hits(kinds: list[str], search: Search, readable, limit: int, offset
     if not kinds or not readable or len(readable) > KEPT_UP_TO_GROUPS or not pagecache.may_keep():
         return build()  # readable is None for staff, empty for a member of no group
     groups = group_versions(readable)
-    key = f"search-hits:{_HIT_SHAPE}:private:{_asked(search.text, kinds, limit, offset, groups)}"
+    key = f"search-hits:{_HIT_SHAPE}:private:{pagecache.digest_of(search.text, kinds, limit, offset, groups)}"
     return kept_or_built(
         LISTS,
         [group[0] for group in groups],

@@ -1,7 +1,6 @@
 """The reads that list pages need, with their joins already applied, so that each page
 costs a fixed number of queries however many rows there are."""
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -378,7 +377,7 @@ def upcoming_dates(*, group_ids, after, before=None, limit: int) -> list[DateRow
     if not group_ids:
         return []
     window = None if before is None else int((before - after).total_seconds())
-    key = f"upcoming-dates:{_DATE_SHAPE}:{limit}:{window}:{_digest(group_ids)}"
+    key = f"upcoming-dates:{_DATE_SHAPE}:{limit}:{window}:{pagecache.digest_of(*group_ids)}"
     return _kept_dates(
         key, after, window, lambda: _upcoming_dates(group_ids, after, before, limit), lambda row: row.end
     )
@@ -421,10 +420,6 @@ def _kept_dates(key: str, after, window: int | None, build, end_of):
 
 # Kept dates are DateRows: a release that changes their fields never reads an earlier one's.
 _DATE_SHAPE = pagecache.shape_of(list(DateRow.__annotations__.items()))
-
-
-def _digest(ids) -> str:
-    return hashlib.blake2b(repr(ids).encode(), digest_size=12).hexdigest()
 
 
 def _window(after, before) -> list:
@@ -479,7 +474,7 @@ def my_upcoming(user, *, after, limit: int = 20, group_ids=None) -> list[tuple[D
     group_ids = sorted(active_group_ids(user) if group_ids is None else group_ids)
     if not group_ids:
         return []
-    key = f"my-upcoming:{_DATE_SHAPE}:{user.pk}:{limit}:{_digest(group_ids)}"
+    key = f"my-upcoming:{_DATE_SHAPE}:{user.pk}:{limit}:{pagecache.digest_of(*group_ids)}"
     return _kept_dates(key, after, None, lambda: _my_upcoming(user, after, limit, group_ids), lambda row: row[0].end)
 
 
