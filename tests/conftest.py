@@ -62,13 +62,13 @@ def _fresh_cache():
     kept, in the cache or in the process (SQLite gives a rolled-back test's ids again)."""
     from django.core.cache import cache
 
-    from groups.posts.kept_replies import HELD_PAGES
+    from groups.posts.versions import forget_held_pages
 
     cache.clear()
-    HELD_PAGES.clear()
+    forget_held_pages()
     yield
     cache.clear()
-    HELD_PAGES.clear()
+    forget_held_pages()
 
 
 # --- groups ---------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ posts and who wrote anonymous ones), for a reader with a post waiting for review
 group, and while the cache is not shared by every process (``pagecache.may_keep``).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 from typing import NamedTuple
@@ -35,7 +35,7 @@ from community.core.prepared import PreparedQuery, compiled, for_each_length
 from groups.access import author_label, can_moderate, is_folded
 from groups.models import ContentStatus, Group, Post, PostRead
 from groups.posts import queries
-from groups.posts.versions import LISTS, blocked_by, ids_in, kept_or_built, list_version, shape
+from groups.posts.versions import LISTS, KeptInProcess, blocked_by, ids_in, kept_or_built, list_version, shape
 
 TEMPLATE = "groups/posts/_post_row.html"
 
@@ -55,7 +55,7 @@ class PostRow:
     content_warning: str
     reply_count: int
     last_activity_at: datetime
-    # Set per reader.
+    # A reader's own, set on a copy of the kept row (kept rows are shared).
     is_unread: bool = False
     author_blocked: bool = False
     folded: bool = False
@@ -137,7 +137,13 @@ def _kept_list(group: Group, version: int, cursor: str) -> KeptList:
         key(version),
         lambda: _build(group, cursor),
         keepable=lambda built: position is None or _is_a_place_in_the_list(group, position),
+        in_process=HELD_LISTS,
     )
+
+
+# The lists read most are held in each process as well (versions.KeptInProcess): a few
+# KB each. _for_reader never changes what it reads.
+HELD_LISTS = KeptInProcess(32)
 
 
 def _is_a_place_in_the_list(group: Group, position) -> bool:
@@ -155,24 +161,25 @@ def _build(group: Group, cursor: str) -> KeptList:
     posts = _published(group).defer(*queries.TEXT_NOT_LISTED).select_related("author")
     pinned, page, next_cursor = queries.list_page(posts, cursor=cursor)
     pinned, page = [PostRow.of(post) for post in pinned], [PostRow.of(post) for post in page]
-    html = {}
-    for row in pinned + page:
-        row.is_unread = False
-        as_read = _render(row, group)
-        row.is_unread = True
-        html[row.pk] = (as_read, _render(row, group))
+    html = {row.pk: (_render(row, group), _render(replace(row, is_unread=True), group)) for row in pinned + page}
     return KeptList(pinned=pinned, posts=page, next_cursor=next_cursor, html=html)
 
 
 def _for_reader(kept: KeptList, reader: Reader, user, group: Group) -> SafeString:
+    """The kept rows' HTML as the reader's markers say, with the rows of authors they
+    blocked rendered folded. The kept list is shared (other requests, in this process too,
+    read the same one), so nothing of it is changed: a folded row is rendered from a copy."""
     rows = kept.pinned + kept.posts
     read_at = _read_markers(user.pk, [row.pk for row in rows])
     pieces = []
     for row in rows:
-        row.is_unread = queries.is_unread(row, read_at.get(row.pk))
-        row.author_blocked = row.author_id in reader.blocked
-        row.folded = is_folded(row)
-        pieces.append(_render(row, group) if row.folded else kept.html[row.pk][row.is_unread])
+        is_unread = queries.is_unread(row, read_at.get(row.pk))
+        if row.author_id is not None and row.author_id in reader.blocked:
+            personal = replace(row, is_unread=is_unread, author_blocked=True)
+            personal.folded = is_folded(personal)
+            pieces.append(_render(personal, group))
+        else:
+            pieces.append(kept.html[row.pk][is_unread])
     return mark_safe("".join(pieces))  # noqa: S308 - Jinja2 escaped each row
 
 

@@ -91,10 +91,13 @@ class KeptInProcess:
     kept there, and for no longer than Redis keeps it (KEPT_SECONDS). Whoever reads one
     must never change it: the next request gets the same."""
 
+    every: list["KeptInProcess"] = []  # for forget_held_pages
+
     def __init__(self, size: int, seconds: float = KEPT_SECONDS):
         self._size, self._seconds = size, seconds
         self._pages: OrderedDict[str, tuple[float, object]] = OrderedDict()
         self._lock = threading.Lock()
+        KeptInProcess.every.append(self)
 
     def get(self, key: str):
         with self._lock:
@@ -117,6 +120,13 @@ class KeptInProcess:
     def clear(self) -> None:
         with self._lock:
             self._pages.clear()
+
+
+def forget_held_pages() -> None:
+    """Let go of every page held in this process (the tests: SQLite gives a rolled-back
+    test's ids, and so its versions, again)."""
+    for held in KeptInProcess.every:
+        held.clear()
 
 
 def kept_or_built(

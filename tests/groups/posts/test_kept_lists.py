@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from community.core import pagecache
 from community.models import Block
 from community.privacy.actions import DeletionMode, delete_account
 from groups.models import Membership, Post, PostListChange, PostRead
@@ -99,6 +100,27 @@ def test_every_reader_sees_what_a_page_built_for_them_alone_shows(group_with_pos
     assert shown["Ana"].count("tag-new") == shown["Dee"].count("tag-new") - 1
     assert "JST" in shown["Dee"]
     assert "JST" not in shown["Ana"]
+
+
+def test_a_list_held_in_the_process_is_read_by_every_reader_unchanged(group_with_posts, settings, monkeypatch):
+    """The list a process holds is the same object for every request: each reader's new
+    markers and folds are theirs alone, however many times the readers take turns."""
+    group, people, posts = group_with_posts
+    read(people["Ana"], posts["ben"])
+    Block.objects.create(blocker=people["Cy"], blocked=people["Ana"])
+    Block.objects.create(blocker=people["Ben"], blocked=people["Cy"])  # Cy's post is anonymous
+    readers = ["Cy", "Ana", "Ben", "Cy", "Dee", "Ana", "Cy", "Ben"]
+    alone = {name: built_alone(settings, people[name], group) for name in set(readers)}
+    rows_of(people["Ben"], group)  # keeps the list, and holds it in this process
+    rows_of(people["Dee"], group)  # another time zone: another list
+    read_back = []
+    monkeypatch.setattr(pagecache, "kept_at", lambda key: read_back.append(key))
+    for name in readers:
+        assert rows_of(people[name], group) == alone[name], name
+    assert read_back == []  # every reader was served the list this process holds
+    assert "A post from a member you blocked" in alone["Cy"]
+    assert "A post from a member you blocked" not in alone["Ana"] + alone["Ben"] + alone["Dee"]
+    assert alone["Ana"].count("tag-new") == alone["Ben"].count("tag-new") - 1
 
 
 def write_post(group_with_posts, make_post):
