@@ -1,6 +1,6 @@
 """Read markers: what a member has read of a thread, and their notifications about it."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -30,7 +30,8 @@ def mark_read(*, user, post: Post, replies, reached_end: bool, known: ReadState 
     The thread's mark is one upsert, safe when two tabs race. With ``known``, a write
     that would change nothing is left out: the mark when it is already past the thread's
     last activity, the notifications when none about the thread was unread and no reply
-    shown is newer than the mark (its notice may be on its way from the announce task)."""
+    shown is both newer than the mark and recent (its notice may be on its way from the
+    announce task, which writes it within seconds)."""
     now = timezone.now()
     if reached_end and (known is None or known.read_at is None or known.read_at < known.last_activity_at):
         PostRead.objects.bulk_create(
@@ -39,7 +40,7 @@ def mark_read(*, user, post: Post, replies, reached_end: bool, known: ReadState 
             unique_fields=["user", "post"],
             update_fields=["read_at"],
         )
-    if known is not None and not known.unread_notices and not _any_newer(replies, known.read_at):
+    if known is not None and not known.unread_notices and not _notice_may_be_coming(replies, known.read_at, now):
         return
     reply_ids = [reply.pk for reply in replies]
     prepared = _MARK_NOTICES_READ(len(reply_ids))
@@ -49,8 +50,17 @@ def mark_read(*, user, post: Post, replies, reached_end: bool, known: ReadState 
         prepared.execute(user.pk, post.pk, *reply_ids, now)
 
 
-def _any_newer(replies, read_at) -> bool:
-    return read_at is None or any(reply.created_at > read_at for reply in replies)
+# How long after a reply its notices may still be on their way. The announce task writes
+# them within seconds; a notice later than this waits on a stopped worker, and comes when
+# that starts again: as likely after the reader's page as while it is read.
+NOTICES_ON_THEIR_WAY = timedelta(minutes=10)
+
+
+def _notice_may_be_coming(replies, read_at, now) -> bool:
+    since = now - NOTICES_ON_THEIR_WAY
+    if read_at is not None:
+        since = max(since, read_at)
+    return any(reply.created_at > since for reply in replies)
 
 
 def _notices_on_page(user_id: int, post_id: int, *reply_ids: int):

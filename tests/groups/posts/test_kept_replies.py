@@ -8,6 +8,7 @@ the database keeps change on each such write.
 
 import pickle
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
@@ -25,6 +26,7 @@ from groups.moderation.content import remove_content
 from groups.moderation.models import Reason
 from groups.posts import kept_replies
 from groups.posts.actions import delete_reply, edit_reply
+from groups.posts.queries import REPLIES_PER_PAGE
 from groups.posts.reactions import toggle_reaction
 from groups.posts.versions import prune_change_logs
 
@@ -633,6 +635,25 @@ def test_reading_a_thread_again_writes_only_what_changed(thread, make_reply):
     assert not Notification.objects.filter(recipient=people["Author"], post=post, read_at__isnull=True).exists()
     read_at = PostRead.objects.get(user=people["Author"], post=post).read_at
     assert read_at >= Post.objects.get(pk=post.pk).last_activity_at
+
+
+def test_a_reader_part_way_through_an_old_thread_writes_nothing(thread):
+    """A reader who has not reached the newest replies has no thread mark to move, and no
+    notice about replies written an hour ago is still on its way: reading writes nothing."""
+    group, people, post, replies = thread
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    Reply.objects.bulk_create(
+        Reply(post=post, author=people["Ben"], body=f"Older words {n}", created_at=an_hour_ago)
+        for n in range(REPLIES_PER_PAGE)
+    )
+    Reply.objects.filter(post=post).update(created_at=an_hour_ago)
+    client = Client()
+    client.force_login(people["Dee"])
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(post.get_absolute_url())
+    assert response.context["reply_page"].is_last is False
+    assert writes_of(captured) == []
+    assert not PostRead.objects.filter(user=people["Dee"], post=post).exists()
 
 
 def test_a_notice_that_arrives_while_the_page_is_built_is_still_marked_read(thread, make_reply, monkeypatch):
