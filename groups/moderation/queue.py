@@ -8,7 +8,7 @@ on an appeal in ``appeals``, on a join request in ``groups.membership.actions``.
 from functools import lru_cache
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -272,23 +272,37 @@ _QUEUE_GROUPS = {staff: PreparedValues(_queue_groups(staff), ids=int(not staff))
 class QueueIds:
     """The ids of the items ``queue_for`` lists, for a ``Paginator``: how many there are,
     and a page of them in the queue's order, each read on a query compiled once per
-    process for its shape (staff or not, filtered by group or not, and by which kind)."""
+    process for its shape (staff or not, filtered by group or not, and by which kind).
+    On PostgreSQL the count brings the ``likely`` page's ids with it, in the same query:
+    the Paginator asks for the count first, then, nearly always, for that page."""
 
     ordered = True  # for the Paginator: queue_for's order
 
-    def __init__(self, moderator, *, group_id: int | None = None, kind: str = ""):
-        self._count, self._page = _queue_ids(is_site_staff(moderator), bool(group_id), kind)
+    def __init__(self, moderator, *, group_id: int | None = None, kind: str = "", likely: slice | None = None):
+        self._count, self._page, self._count_and_page = _queue_ids(is_site_staff(moderator), bool(group_id), kind)
         self._values = [moderator.pk, *([group_id] if group_id else [])]
+        self._likely, self._likely_ids = likely, None
 
     def count(self) -> int:
-        return self._count.fetchone(*self._values)[0]
+        if self._likely is None or connection.vendor != "postgresql":
+            return self._count.fetchone(*self._values)[0]
+        window = self._likely
+        count, self._likely_ids = self._count_and_page.fetchone(*self._values, *_limit_offset(window))
+        return count
 
     def __getitem__(self, window: slice) -> list[int]:
-        return [pk for (pk,) in self._page.fetchrows(*self._values, window.stop - window.start, window.start)]
+        likely = self._likely
+        if self._likely_ids is not None and window.start == likely.start and window.stop <= likely.stop:
+            return self._likely_ids[: window.stop - window.start]
+        return [pk for (pk,) in self._page.fetchrows(*self._values, *_limit_offset(window))]
+
+
+def _limit_offset(window: slice) -> tuple[int, int]:
+    return window.stop - window.start, window.start
 
 
 @lru_cache(maxsize=32)
-def _queue_ids(staff: bool, by_group: bool, kind: str) -> tuple[PreparedQuery, PreparedQuery]:
+def _queue_ids(staff: bool, by_group: bool, kind: str) -> tuple[PreparedQuery, PreparedQuery, PreparedQuery]:
     # The kind is one of QueueItem.Kind (the filter's form checked it): a shape of its own.
     def items(moderator_id, group_id=None):
         return queue_for(_stand_in(moderator_id, staff), group_id=group_id, kind=kind)
@@ -303,8 +317,14 @@ def _queue_ids(staff: bool, by_group: bool, kind: str) -> tuple[PreparedQuery, P
         sql, params = compiled(items(*ids).values_list("pk"))
         return f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset]
 
+    def count_and_page(*ids_limit_offset):
+        # One round trip for both (PostgreSQL's ARRAY keeps the page's order).
+        count_sql, count_params = count(*ids_limit_offset[:-2])
+        page_sql, page_params = page(*ids_limit_offset)
+        return f"SELECT ({count_sql}), ARRAY({page_sql})", [*count_params, *page_params]
+
     ids = 1 + by_group
-    return PreparedQuery(count, ids=ids), PreparedQuery(page, ids=ids + 2)
+    return PreparedQuery(count, ids=ids), PreparedQuery(page, ids=ids + 2), PreparedQuery(count_and_page, ids=ids + 2)
 
 
 def _stand_in(moderator_id: int, staff: bool):

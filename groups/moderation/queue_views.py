@@ -39,8 +39,9 @@ def queue(request):
     shown = (request.GET.get("group", ""), request.GET.get("kind", ""))
     form = QueueFilterForm({"group": shown[0], "kind": shown[1]}, groups=choices)
     filters = form.cleaned_data if form.is_valid() else {}
-    items = QueueIds(request.user, group_id=filters.get("group"), kind=filters.get("kind", ""))
-    page = Paginator(items, 25).get_page(request.GET.get("page"))
+    asked = request.GET.get("page")
+    items = QueueIds(request.user, group_id=filters.get("group"), kind=filters.get("kind", ""), likely=_window(asked))
+    page = Paginator(items, PER_PAGE).get_page(asked)
     csrf_field = csrf_input(request)
     items_html = [
         mark_safe(html.replace(CSRF_SLOT, csrf_field))  # noqa: S308 - Jinja2 escaped it
@@ -59,6 +60,16 @@ def queue(request):
             "query": query.urlencode(),
         },
     )
+
+
+PER_PAGE = 25
+
+
+def _window(asked: str | None) -> slice:
+    """The items of the page the Paginator will show for ``asked``, if there are that many
+    (any number it refuses gives a page it picks itself: read then on its own)."""
+    number = int(asked) if asked and asked.isdecimal() and 0 < len(asked) < 7 and int(asked) > 0 else 1
+    return slice((number - 1) * PER_PAGE, number * PER_PAGE)
 
 
 # What stands for any value the filter refuses: each is shown alike (nothing selected,

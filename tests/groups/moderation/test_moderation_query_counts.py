@@ -1,6 +1,7 @@
 """The queue, the log and a member's decisions cost a fixed number of queries."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from groups.moderation.intake import create_report
@@ -43,10 +44,10 @@ def moderator_client(client, busy, make_member, add_member, make_post, size):
 
 @pytest.mark.parametrize("size", [2, 12])
 def test_queue_queries_do_not_grow(moderator_client, django_assert_max_num_queries, size):
-    # + the groups for the filter (none: not a moderator), the paginator's count, the
-    # page's ids in queue order, then those items with every relation they show, in one
-    # query. However many items there are.
-    with django_assert_max_num_queries(SIGNED_IN + 4):
+    # + the groups for the filter (none: not a moderator), the paginator's count and the
+    # page's ids in queue order (one query on PostgreSQL), then those items with every
+    # relation they show, in one query. However many items there are.
+    with django_assert_max_num_queries(SIGNED_IN + (3 if connection.vendor == "postgresql" else 4)):
         response = moderator_client.get(reverse("moderation:queue"))
     assert len(response.context["items_html"]) == min(size * 2, 25)
 

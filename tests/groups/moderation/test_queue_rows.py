@@ -183,3 +183,33 @@ def test_the_compiled_count_and_pages_list_what_queue_for_lists(
     assert ids.count() == len(expected)
     assert ids[0:2] + ids[2 : len(expected)] == expected
     assert ids[len(expected) : len(expected) + 25] == []
+    # Read with the count (PostgreSQL): the page the Paginator is likely to ask for, and any
+    # other page it asks for instead.
+    for likely in (slice(0, 2), slice(2, 4), slice(len(expected), len(expected) + 2)):
+        ids = QueueIds(viewer, group_id=group_id, kind=kind, likely=likely)
+        assert ids.count() == len(expected)
+        assert ids[likely.start : min(likely.stop, len(expected))] == expected[likely]
+        assert ids[1:3] == expected[1:3]
+
+
+@pytest.mark.parametrize(
+    ("asked", "shown"),
+    [("", 1), ("1", 1), ("2", 2), ("3", 2), ("0", 2), ("-1", 2), ("abc", 1), ("9" * 30, 2), ("1.5", 1)],
+)
+def test_any_page_asked_for_shows_the_page_the_paginator_picks(client, held, make_member, add_member, asked, shown):
+    """The queue reads the page asked for with its count; a number it cannot show gives
+    the page Django's Paginator picks (the first for words, the last past the end), with
+    its items, never an error."""
+    group, moderator, author, post = held
+    for n in range(30):
+        writer = make_member(f"Writer {n}")
+        add_member(group, writer)
+        create_post(author=writer, group=group, title=f"Held {n:02d}", body="Words")
+    expected = list(queue_for(moderator).values_list("pk", flat=True))
+    client.force_login(moderator)
+    response = client.get(reverse("moderation:queue"), {"page": asked})
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert (page.number, page.paginator.count) == (shown, 31)
+    assert list(page.object_list) == expected[(shown - 1) * 25 : shown * 25]
+    assert len(response.context["items_html"]) == len(page.object_list)
