@@ -31,7 +31,7 @@ from community.models import Article, ArticleTopic
 from community.search.textmatch import highlight, query_terms, snippet
 from groups.access import published_content_q, readable_group_ids
 from groups.models import Group, Post, Reply
-from groups.posts.versions import LISTS, group_versions, kept_or_built
+from groups.posts.versions import LISTS, KeptInProcess, group_versions, kept_or_built
 
 SEARCH_CONFIG = "english"
 # Matches up to this many are all ranked. A common word can match most posts: then only
@@ -294,4 +294,10 @@ def _private_hits(kinds: list[str], search: Search, readable, limit: int, offset
         build,
         # Asked before, or built without taking any group's lock (a writer would wait).
         worth_keeping=lambda: pagecache.asked_before(key, pagecache.VISITOR_PAGE_SECONDS),
+        in_process=HELD_HITS,
     )
+
+
+# The hits searched for most are held in each process as well (versions.KeptInProcess):
+# nothing downstream changes them (a section takes a slice of its list).
+HELD_HITS = KeptInProcess(64)

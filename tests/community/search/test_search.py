@@ -460,3 +460,46 @@ def test_a_search_that_will_not_be_kept_makes_no_writer_wait(
         client.get(reverse("community:search"), {"q": CANARY})
     open_write.rollback()
     assert waited == []
+
+
+@pytest.mark.django_db
+def test_a_kept_search_is_held_in_the_process_and_never_shared_across_groups(world, client, monkeypatch):
+    """Once kept, a member's results are served from the process itself (no read from
+    the cache), under the same key: another member's groups are another key."""
+    from community.core import pagecache  # noqa: PLC0415 - its reads are watched below
+
+    client.force_login(world["me"])
+    kept_search(client, CANARY)
+    read_back = []
+    monkeypatch.setattr(pagecache, "kept_at", lambda key: read_back.append(key))
+    html = client.get(reverse("community:search"), {"q": CANARY}).content.decode()
+    assert "My <mark>zebracanary</mark> evening" in html
+    assert read_back == []
+    other = Client()
+    other.force_login(world["them"])
+    theirs = other.get(reverse("community:search"), {"q": CANARY}).content.decode()
+    assert "Their <mark>zebracanary</mark> post" in theirs
+    assert "My <mark>zebracanary</mark> evening" not in theirs
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("asked", "shown"),
+    [
+        ({"q": "sleep"}, 'value="sleep"'),
+        ({"q": "<b>loud</b>"}, 'value="&lt;b&gt;loud&lt;/b&gt;"'),
+        ({"q": "x" * 201}, "Please shorten your search to 200 characters or fewer."),
+        ({"q": "sleep", "kind": "nonsense"}, "Choose what to show from the list."),
+        ({"q": "a\x00b"}, "Null characters are not allowed."),
+        ({"page": "2", "q": "tms"}, 'name="page" value="2"'),
+    ],
+)
+def test_the_search_form_shows_the_words_asked_each_time(client, asked, shown):
+    """The form's fields are rendered once per process for each set of words: each page
+    still shows its own words and its own refusals, escaped."""
+    for _ in range(2):
+        html = client.get(reverse("community:search"), asked).content.decode()
+        assert shown in html
+    other = client.get(reverse("community:search"), {"q": "walking"}).content.decode()
+    assert 'value="walking"' in other
+    assert shown not in other
