@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from functools import lru_cache
 
 DISPLAY_NAME_MIN = 3
 DISPLAY_NAME_MAX = 30
@@ -81,11 +82,16 @@ def normalise_for_matching(text: str) -> str:
 def contains_phrase(normalised_text: str, phrase: str) -> bool:
     """Whether ``phrase`` occurs as whole words in text already passed through
     ``normalise_for_matching`` (also when its words were typed without spaces)."""
-    wanted = normalise_for_matching(phrase)
+    wanted = _normalised_phrase(phrase)
     if not wanted:
         return False
     padded = f" {normalised_text} "
     return f" {wanted} " in padded or (" " in wanted and f" {wanted.replace(' ', '')} " in padded)
+
+
+# The phrases are the screening lists' (a few hundred, the same for every post): each is
+# normalised once per process, not once per text read.
+_normalised_phrase = lru_cache(maxsize=4096)(normalise_for_matching)
 
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

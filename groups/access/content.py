@@ -97,28 +97,28 @@ def members_who_blocked(author):
 # --- fetch-and-check: each returns the object or raises Http404 -----------------------------
 
 
-def visible_post(user, group: Group, post_id) -> Post | None:
+def visible_post(user, group: Group, post_id: int) -> Post | None:
     """The post if the user may open it (published, their own held post, or anything but
-    a deleted one for moderators), else None. Call after ``can_read``."""
-    return (
-        Post.objects.select_related("group", "author")
-        .filter(visible_content_q(user, group), group=group, pk=post_id)
-        .first()
-    )
-
-
-def get_post_for_viewer(user, group: Group, post_id: int) -> Post:
-    """``visible_post`` with the reader check, blocking annotated, and a 404."""
-    if not can_read(user, group) or not 0 < post_id <= LARGEST_ID:
-        raise Http404("No such post.")
+    a deleted one for moderators), else None, with its author and whether the user
+    blocked them (``author_blocked``). Call after ``can_read``."""
+    if not 0 < post_id <= LARGEST_ID:
+        return None
     rows = _POST_FOR_VIEWER[can_moderate(user, group)].fetchall(user.pk, group.pk, post_id)
     if not rows:
-        raise Http404("No such post.")
+        return None
     (row,) = rows
     post = instance(Post, row)
     post.author = instance(get_user_model(), row, "author__")
     post.author_blocked = row["author_blocked"]
     post.group = group  # the one the caller read (with the viewer's membership), not read again
+    return post
+
+
+def get_post_for_viewer(user, group: Group, post_id: int) -> Post:
+    """``visible_post`` with the reader check, and a 404."""
+    post = visible_post(user, group, post_id) if can_read(user, group) else None
+    if post is None:
+        raise Http404("No such post.")
     return post
 
 

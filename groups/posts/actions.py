@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from community.core.errors import ActionRefused
 from community.core.markdown import render_markdown
+from community.core.prepared import PreparedQuery, PreparedValues, compiled, instance
 from groups.access import can_moderate, why_cannot_participate
 from groups.models import ContentStatus, HoldReason, Post, Reply, Revision
 from groups.moderation.checks import require_moderator
@@ -73,7 +74,16 @@ def _screen_or_refuse(*, author, group, texts) -> Screening:
 def _lock_author(author) -> None:
     """Serialise one member's submissions (call inside the transaction): the new-account
     limit and the double-click check below then hold however many arrive at once."""
-    get_user_model().objects.select_for_update().filter(pk=author.pk).first()
+    _LOCK_AUTHOR.fetchone(author.pk)
+
+
+def _author_row_for_update(user_id: int) -> tuple[str, list]:
+    return compiled(get_user_model().objects.select_for_update().filter(pk=user_id).values_list("pk"))
+
+
+# Compiled once per process (community/core/prepared.py), inside the first transaction
+# that takes the lock: the ORM refuses FOR UPDATE outside one.
+_LOCK_AUTHOR = PreparedQuery(_author_row_for_update)
 
 
 def _already_submitted(model, *, author, submission_key: str):
@@ -140,7 +150,9 @@ def create_reply(
         _lock_author(author)
         if existing := _already_submitted(Reply, author=author, submission_key=submission_key):
             return existing
-        post = Post.objects.select_for_update(of=("self",)).select_related("group", "author").get(pk=post.pk)
+        post = _locked_post(post.pk, group)
+        if post is None:
+            raise ActionRefused("This post is gone, so it takes no new replies.")
         if post.is_locked:
             raise ActionRefused("This post is locked, so it takes no new replies.")
         if post.status != ContentStatus.PUBLISHED:
@@ -161,6 +173,32 @@ def create_reply(
             is_anonymous=is_anonymous,
             submission_key=submission_key,
         )
+
+
+def _locked_post(post_id: int, group) -> Post | None:
+    """The post, read again and locked (its reply count and activity change next), with
+    its author; None if it was deleted meanwhile. Call inside the transaction."""
+    rows = _POST_FOR_UPDATE.fetchall(post_id)
+    if not rows:
+        return None
+    (row,) = rows
+    post = instance(Post, row)
+    post.author = instance(get_user_model(), row, "author__")
+    post.group = group  # its group does not change; the caller read it with the member's access
+    return post
+
+
+def _post_for_update(post_id: int):
+    author_fields = [f"author__{field.attname}" for field in get_user_model()._meta.concrete_fields]
+    return (
+        Post.objects.select_for_update(of=("self",))
+        .filter(pk=post_id)
+        .values(*(field.attname for field in Post._meta.concrete_fields), *author_fields)
+    )
+
+
+# Compiled once per process, inside the first transaction that reads it.
+_POST_FOR_UPDATE = PreparedValues(_post_for_update)
 
 
 def _save_new(model, *, screening, hold: str, **fields) -> Post | Reply:

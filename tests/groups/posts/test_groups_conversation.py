@@ -8,9 +8,11 @@ from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
+from community.core.errors import ActionRefused
 from community.models import Notification
 from community.notifications.actions import unsubscribe_token
 from groups.models import Post, PostRead, Reaction, Reply, Revision
+from groups.posts.actions import create_reply
 from groups.posts.queries import REPLIES_PER_PAGE
 
 
@@ -493,3 +495,14 @@ def test_send_digests_command_emails_each_daily_member_once(
         call_command("send_digests", verbosity=0)
     # The author (two replies) and the first replier (one later reply) each get one digest.
     assert sorted(m.to[0] for m in mailoutbox) == sorted([people["Author"].email, people["Reader"].email])
+
+
+def test_a_reply_to_a_post_deleted_meanwhile_is_refused_with_a_message(circle, make_post):
+    """The post is read again, locked, as the reply is saved: if it went in between (a
+    group deleted, an account erased), the member is told, and nothing is saved."""
+    group, people = circle
+    post = make_post(group, people["Author"], title="Soon gone")
+    Post.objects.filter(pk=post.pk).delete()
+    with pytest.raises(ActionRefused, match="This post is gone"):
+        create_reply(author=people["Reader"], post=post, body="Are you still there?")
+    assert not Reply.objects.filter(body="Are you still there?").exists()
