@@ -21,7 +21,8 @@ def search(request):
     sections = search_site(user=request.user, text=text, kind=kind, page=page) if text else []
     context = {
         "form": form,
-        # A refused value is rendered for its page alone: only valid ones (short) are kept.
+        # A refused value is rendered for its page alone. What is kept is bounded: 256
+        # entries, each no longer than a request line (gunicorn takes 4 KB at most).
         "form_fields": _fields(tuple(asked.items()) if asked is not None else None) if not form.errors else None,
         "q": text,
         "kind": kind,

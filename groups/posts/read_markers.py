@@ -29,9 +29,12 @@ def mark_read(*, user, post: Post, replies, reached_end: bool, known: ReadState 
 
     The thread's mark is one upsert, safe when two tabs race. With ``known``, a write
     that would change nothing is left out: the mark when it is already past the thread's
-    last activity, the notifications when none about the thread was unread and no reply
-    shown is both newer than the mark and recent (its notice may be on its way from the
-    announce task, which writes it within seconds)."""
+    last activity, the notifications when none about the thread was unread and the
+    thread has had no activity since the mark in the last few minutes (a notice about a
+    reply written or approved then may be on its way from the announce task, which writes
+    it within seconds). A post approved long after it was written does not move its
+    activity: a notice about it written in the milliseconds its page takes stays unread
+    until the reader opens the thread again, as one written a moment later would."""
     now = timezone.now()
     if reached_end and (known is None or known.read_at is None or known.read_at < known.last_activity_at):
         PostRead.objects.bulk_create(
@@ -40,7 +43,7 @@ def mark_read(*, user, post: Post, replies, reached_end: bool, known: ReadState 
             unique_fields=["user", "post"],
             update_fields=["read_at"],
         )
-    if known is not None and not known.unread_notices and not _notice_may_be_coming(replies, known.read_at, now):
+    if known is not None and not known.unread_notices and not _notice_may_be_coming(known, now):
         return
     reply_ids = [reply.pk for reply in replies]
     prepared = _MARK_NOTICES_READ(len(reply_ids))
@@ -50,17 +53,18 @@ def mark_read(*, user, post: Post, replies, reached_end: bool, known: ReadState 
         prepared.execute(user.pk, post.pk, *reply_ids, now)
 
 
-# How long after a reply its notices may still be on their way. The announce task writes
-# them within seconds; a notice later than this waits on a stopped worker, and comes when
-# that starts again: as likely after the reader's page as while it is read.
+# How long after a thread's activity (a reply written, or approved) its notices may still
+# be on their way. The announce task writes them within seconds; a notice later than this
+# waits on a stopped worker, and comes when that starts again: as likely after the
+# reader's page as while it is read.
 NOTICES_ON_THEIR_WAY = timedelta(minutes=10)
 
 
-def _notice_may_be_coming(replies, read_at, now) -> bool:
+def _notice_may_be_coming(known: ReadState, now) -> bool:
     since = now - NOTICES_ON_THEIR_WAY
-    if read_at is not None:
-        since = max(since, read_at)
-    return any(reply.created_at > since for reply in replies)
+    if known.read_at is not None:
+        since = max(since, known.read_at)
+    return known.last_activity_at > since
 
 
 def _notices_on_page(user_id: int, post_id: int, *reply_ids: int):

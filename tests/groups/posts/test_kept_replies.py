@@ -22,7 +22,7 @@ from community.core import pagecache
 from community.models import Block, Notification
 from community.privacy.actions import DeletionMode, delete_account
 from groups.models import ContentStatus, Membership, Post, PostListChange, PostRead, Reply, ThreadChange
-from groups.moderation.content import remove_content
+from groups.moderation.content import publish_held, remove_content
 from groups.moderation.models import Reason
 from groups.posts import kept_replies
 from groups.posts.actions import delete_reply, edit_reply
@@ -647,6 +647,7 @@ def test_a_reader_part_way_through_an_old_thread_writes_nothing(thread):
         for n in range(REPLIES_PER_PAGE)
     )
     Reply.objects.filter(post=post).update(created_at=an_hour_ago)
+    Post.objects.filter(pk=post.pk).update(last_activity_at=an_hour_ago)
     client = Client()
     client.force_login(people["Dee"])
     with CaptureQueriesContext(connection) as captured:
@@ -673,6 +674,36 @@ def test_a_notice_that_arrives_while_the_page_is_built_is_still_marked_read(thre
 
     monkeypatch.setattr(kept_replies._READER_IN_THREAD, "fetchall", before_the_notice)
     assert "Written while the page is built" in client.get(url).content.decode()
+    assert not Notification.objects.filter(recipient=people["Author"], post=post, read_at__isnull=True).exists()
+
+
+def test_the_notice_of_a_reply_approved_late_is_marked_read_even_while_it_arrives(thread, monkeypatch):
+    """A reply held for review and approved an hour after it was written is announced
+    then: its notice may still be on its way while the page is built (a review found it
+    left unread), although the reply itself is old."""
+    group, people, post, replies = thread
+    client = Client()
+    client.force_login(people["Author"])
+    url = post.get_absolute_url() + "?latest"
+    client.get(url)
+    PostRead.objects.filter(user=people["Author"]).update(read_at=timezone.now() - timedelta(hours=2))
+    held = Reply.objects.create(
+        post=post,
+        author=people["Ben"],
+        body="Held an hour, then approved",
+        body_html="<p>Held an hour, then approved</p>",
+        status=ContentStatus.HELD,
+    )
+    Reply.objects.filter(post=post).update(created_at=timezone.now() - timedelta(hours=1))
+    publish_held(moderator=people["Mod"], content=held, group=group, note="")
+    assert Notification.objects.filter(recipient=people["Author"], reply=held, read_at__isnull=True).exists()
+    reader_in = kept_replies._READER_IN_THREAD.fetchall
+
+    def before_the_notice(*ids):
+        return [{**row, "unread_notices": False} for row in reader_in(*ids)]
+
+    monkeypatch.setattr(kept_replies._READER_IN_THREAD, "fetchall", before_the_notice)
+    assert "Held an hour, then approved" in client.get(url).content.decode()
     assert not Notification.objects.filter(recipient=people["Author"], post=post, read_at__isnull=True).exists()
 
 
