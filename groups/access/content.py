@@ -107,10 +107,8 @@ def visible_post(user, group: Group, post_id: int) -> Post | None:
     if not rows:
         return None
     (row,) = rows
-    post = instance(Post, row)
-    post.author = instance(get_user_model(), row, "author__")
+    post = post_with_author(row, group)
     post.author_blocked = row["author_blocked"]
-    post.group = group  # the one the caller read (with the viewer's membership), not read again
     return post
 
 
@@ -127,14 +125,28 @@ def _post_for_viewer(moderates: bool):
     process (community/core/prepared.py) for each shape of ``visible_content_q``."""
 
     def build(user_id: int, group_id: int, post_id: int):
-        author_fields = [f"author__{field.attname}" for field in get_user_model()._meta.concrete_fields]
         return (
             Post.objects.filter(_visible_content_q(user_id, moderates=moderates), group=group_id, pk=post_id)
             .annotate(author_blocked=_blocked_by(user_id))
-            .values(*(field.attname for field in Post._meta.concrete_fields), *author_fields, "author_blocked")
+            .values(*post_with_author_fields(), "author_blocked")
         )
 
     return build
+
+
+def post_with_author_fields() -> list[str]:
+    """What a compiled query reads of a post and its author, for ``post_with_author``."""
+    author_fields = [f"author__{field.attname}" for field in get_user_model()._meta.concrete_fields]
+    return [*(field.attname for field in Post._meta.concrete_fields), *author_fields]
+
+
+def post_with_author(row: dict, group: Group) -> Post:
+    """The post a row of ``post_with_author_fields()`` holds, with its author, in ``group``:
+    the one the caller read (with the member's access), not read again."""
+    post = instance(Post, row)
+    post.author = instance(get_user_model(), row, "author__")
+    post.group = group
+    return post
 
 
 _POST_FOR_VIEWER = {moderates: PreparedValues(_post_for_viewer(moderates), ids=3) for moderates in (False, True)}

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from community.core.errors import ActionRefused
 from community.core.markdown import render_markdown
-from community.core.prepared import PreparedQuery, PreparedValues, compiled, instance
-from groups.access import can_moderate, why_cannot_participate
+from community.core.prepared import PreparedQuery, PreparedValues, compiled
+from groups.access import can_moderate, post_with_author, post_with_author_fields, why_cannot_participate
 from groups.models import ContentStatus, HoldReason, Post, Reply, Revision
 from groups.moderation.checks import require_moderator
 from groups.moderation.intake import enter_new_content
@@ -182,19 +182,11 @@ def _locked_post(post_id: int, group) -> Post | None:
     if not rows:
         return None
     (row,) = rows
-    post = instance(Post, row)
-    post.author = instance(get_user_model(), row, "author__")
-    post.group = group  # its group does not change; the caller read it with the member's access
-    return post
+    return post_with_author(row, group)  # its group does not change
 
 
 def _post_for_update(post_id: int):
-    author_fields = [f"author__{field.attname}" for field in get_user_model()._meta.concrete_fields]
-    return (
-        Post.objects.select_for_update(of=("self",))
-        .filter(pk=post_id)
-        .values(*(field.attname for field in Post._meta.concrete_fields), *author_fields)
-    )
+    return Post.objects.select_for_update(of=("self",)).filter(pk=post_id).values(*post_with_author_fields())
 
 
 # Compiled once per process, inside the first transaction that reads it.

@@ -657,6 +657,17 @@ def test_a_reader_part_way_through_an_old_thread_writes_nothing(thread):
     assert not PostRead.objects.filter(user=people["Dee"], post=post).exists()
 
 
+def reader_query_runs_before_the_notice(monkeypatch):
+    """The reader's query, from now on, saw no unread notice: the announce task writes it
+    just after (as it may while a page is built)."""
+    reader_in = kept_replies._READER_IN_THREAD.fetchall
+
+    def before_the_notice(*ids):
+        return [{**row, "unread_notices": False} for row in reader_in(*ids)]
+
+    monkeypatch.setattr(kept_replies._READER_IN_THREAD, "fetchall", before_the_notice)
+
+
 def test_a_notice_that_arrives_while_the_page_is_built_is_still_marked_read(thread, make_reply, monkeypatch):
     """The reader's query may run before the announce task has written the notification
     about a reply the page then shows; a reply newer than the reader's mark still sends
@@ -667,12 +678,7 @@ def test_a_notice_that_arrives_while_the_page_is_built_is_still_marked_read(thre
     url = post.get_absolute_url() + "?latest"
     client.get(url)
     make_reply(post, people["Ben"], body="Written while the page is built")
-    reader_in = kept_replies._READER_IN_THREAD.fetchall
-
-    def before_the_notice(*ids):
-        return [{**row, "unread_notices": False} for row in reader_in(*ids)]
-
-    monkeypatch.setattr(kept_replies._READER_IN_THREAD, "fetchall", before_the_notice)
+    reader_query_runs_before_the_notice(monkeypatch)
     assert "Written while the page is built" in client.get(url).content.decode()
     assert not Notification.objects.filter(recipient=people["Author"], post=post, read_at__isnull=True).exists()
 
@@ -697,12 +703,7 @@ def test_the_notice_of_a_reply_approved_late_is_marked_read_even_while_it_arrive
     Reply.objects.filter(post=post).update(created_at=timezone.now() - timedelta(hours=1))
     publish_held(moderator=people["Mod"], content=held, group=group, note="")
     assert Notification.objects.filter(recipient=people["Author"], reply=held, read_at__isnull=True).exists()
-    reader_in = kept_replies._READER_IN_THREAD.fetchall
-
-    def before_the_notice(*ids):
-        return [{**row, "unread_notices": False} for row in reader_in(*ids)]
-
-    monkeypatch.setattr(kept_replies._READER_IN_THREAD, "fetchall", before_the_notice)
+    reader_query_runs_before_the_notice(monkeypatch)
     assert "Held an hour, then approved" in client.get(url).content.decode()
     assert not Notification.objects.filter(recipient=people["Author"], post=post, read_at__isnull=True).exists()
 
