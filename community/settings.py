@@ -95,6 +95,8 @@ TEMPLATES = [
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
+                # One masked CSRF token per response, in place of Django's built-in one.
+                "community.core.csrf.csrf",
                 "django.template.context_processors.request",
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",

@@ -8,13 +8,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.backends.utils import csrf_input
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from community.accounts.roles import is_site_staff
+from community.core.csrf import page_csrf_input
 from community.core.errors import ActionRefused, attempt
 from groups.access import can_moderate
 from groups.models import QueueItem
@@ -42,7 +42,7 @@ def queue(request):
     asked = request.GET.get("page")
     items = QueueIds(request.user, group_id=filters.get("group"), kind=filters.get("kind", ""), likely=_window(asked))
     page = Paginator(items, PER_PAGE).get_page(asked)
-    csrf_field = csrf_input(request)
+    csrf_field = page_csrf_input(request)
     items_html = [
         mark_safe(html.replace(CSRF_SLOT, csrf_field))  # noqa: S308 - Jinja2 escaped it
         for html in items_html_of(list(page.object_list))

@@ -31,12 +31,12 @@ from django.db.models import Exists, OuterRef, Subquery, TextField, Value
 from django.db.models.functions import Cast, Concat
 from django.http import Http404
 from django.template import engines
-from django.template.backends.utils import csrf_input
 from django.utils.crypto import salted_hmac
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import get_current_timezone_name
 
 from community.core import pagecache
+from community.core.csrf import page_csrf_input
 from community.core.prepared import PreparedValues
 from community.models import Notification
 from groups.access import author_label, is_folded
@@ -146,7 +146,7 @@ def replies_shown(request, *, group, post: Post, moderates: bool, cannot_post: s
             return kept.page, html, reader.read
     page = queries.thread_replies(user=user, post=post, **asked)
     queries.attach_reactions(user=user, post=post, replies=page.replies)
-    token = csrf_input(request)
+    token = page_csrf_input(request)
     pieces = [_render(reply, group, user.pk, moderates, cannot_post, token) for reply in page.replies]
     return page, mark_safe("".join(pieces)), None  # noqa: S308 - Jinja2 escaped each piece
 
@@ -265,7 +265,7 @@ def _for_reader(request, kept: KeptPage, reader: Reader, *, group, post: Post, c
                 piece = _render(personal, group, user_id, False, cannot_post, _PLACEHOLDER)
         pieces.append(piece)
     post.reaction_rows = queries.reaction_rows(kept.post_counts, reader.given.get("post", no_reactions))
-    html = "".join(pieces).replace(CSRF_PLACEHOLDER, csrf_input(request))
+    html = "".join(pieces).replace(CSRF_PLACEHOLDER, page_csrf_input(request))
     return mark_safe(html)  # noqa: S308 - Jinja2 escaped each piece; the token is Django's
 
 
