@@ -101,22 +101,43 @@ def visible_post(user, group: Group, post_id: int) -> Post | None:
     """The post if the user may open it (published, their own held post, or anything but
     a deleted one for moderators), else None, with its author and whether the user
     blocked them (``author_blocked``). Call after ``can_read``."""
-    if not 0 < post_id <= LARGEST_ID:
+    if not _may_be_row_id(post_id):
         return None
     rows = _POST_FOR_VIEWER[can_moderate(user, group)].fetchall(user.pk, group.pk, post_id)
-    if not rows:
-        return None
-    (row,) = rows
-    post = post_with_author(row, group)
-    post.author_blocked = row["author_blocked"]
-    return post
+    return visible_post_of(rows[0], group) if rows else None
 
 
 def get_post_for_viewer(user, group: Group, post_id: int) -> Post:
     """``visible_post`` with the reader check, and a 404."""
-    post = visible_post(user, group, post_id) if can_read(user, group) else None
+    post = visible_post(user, group, post_id) if may_open(user, group, post_id) else None
     if post is None:
         raise Http404("No such post.")
+    return post
+
+
+def may_open(user, group: Group, post_id: int) -> bool:
+    """Whether ``post_id`` may be a post the user opens in ``group``: they may read the
+    group, and a row could have that id. Asked before any query of a post."""
+    return can_read(user, group) and _may_be_row_id(post_id)
+
+
+def _may_be_row_id(pk: int) -> bool:
+    return 0 < pk <= LARGEST_ID
+
+
+def visible_post_query(user_id: int, group_id: int, post_id: int, *, moderates: bool):
+    """``visible_post``'s query, before its values are chosen: for a compiled query that
+    reads more of the same post in the same statement (a thread's reader). Its rows are
+    read with ``post_with_author_fields()`` and ``author_blocked``, by ``visible_post_of``."""
+    return Post.objects.filter(_visible_content_q(user_id, moderates=moderates), group=group_id, pk=post_id).annotate(
+        author_blocked=_blocked_by(user_id)
+    )
+
+
+def visible_post_of(row: dict, group: Group) -> Post:
+    """The post of a row of ``visible_post_query``."""
+    post = post_with_author(row, group)
+    post.author_blocked = row["author_blocked"]
     return post
 
 
@@ -125,10 +146,8 @@ def _post_for_viewer(moderates: bool):
     process (community/core/prepared.py) for each shape of ``visible_content_q``."""
 
     def build(user_id: int, group_id: int, post_id: int):
-        return (
-            Post.objects.filter(_visible_content_q(user_id, moderates=moderates), group=group_id, pk=post_id)
-            .annotate(author_blocked=_blocked_by(user_id))
-            .values(*post_with_author_fields(), "author_blocked")
+        return visible_post_query(user_id, group_id, post_id, moderates=moderates).values(
+            *post_with_author_fields(), "author_blocked"
         )
 
     return build

@@ -39,7 +39,14 @@ from community.core import pagecache
 from community.core.csrf import page_csrf_input
 from community.core.prepared import PreparedValues
 from community.models import Notification
-from groups.access import author_label, is_folded
+from groups.access import (
+    author_label,
+    is_folded,
+    may_open,
+    post_with_author_fields,
+    visible_post_of,
+    visible_post_query,
+)
 from groups.models import ContentStatus, Post, PostRead, Reaction, Reason, Reply
 from groups.posts import queries
 from groups.posts.read_markers import ReadState
@@ -128,18 +135,19 @@ class KeptPage:
     post_counts: dict
 
 
-def replies_shown(request, *, group, post: Post, moderates: bool, cannot_post: str):
+def replies_shown(request, *, group, post: Post, moderates: bool, cannot_post: str, reader=None):
     """The page of ``post``'s replies that the request asks for, and its HTML as
-    ``request.user`` sees it; also sets ``post.reaction_rows``. Returns (page, html,
-    the reader's ReadState where it was read on the way, else None)."""
+    ``request.user`` sees it; also sets ``post.reaction_rows``. ``reader``: the Reader,
+    where ``post_and_reader`` read it with the post. Returns (page, html, the reader's
+    ReadState where it was read on the way, else None)."""
     user = request.user
     asked = {
         "start_at": request.GET.get("from"),
         "before": request.GET.get("before"),
         "latest": "latest" in request.GET,
     }
-    if not moderates and pagecache.may_keep():
-        reader = _reader_in(post, user)
+    if reads_kept(moderates):
+        reader = reader or _reader_in(post, user)
         if not reader.waiting_for_review:
             kept = _kept_page(post, group, reader.version, not cannot_post, asked)
             html = _for_reader(request, kept, reader, group=group, post=post, cannot_post=cannot_post)
@@ -149,6 +157,22 @@ def replies_shown(request, *, group, post: Post, moderates: bool, cannot_post: s
     token = page_csrf_input(request)
     pieces = [_render(reply, group, user.pk, moderates, cannot_post, token) for reply in page.replies]
     return page, mark_safe("".join(pieces)), None  # noqa: S308 - Jinja2 escaped each piece
+
+
+def reads_kept(moderates: bool) -> bool:
+    """Whether a reader's page of replies may come from a kept page (see above)."""
+    return not moderates and pagecache.may_keep()
+
+
+def post_and_reader(user, group, post_id: int):
+    """``get_post_for_viewer`` for a reader the kept page is for (``reads_kept``), with
+    their Reader, in one statement: the post's rule is ``visible_post_query``'s, its 404s
+    the same. Returns (post, reader)."""
+    rows = _POST_AND_READER.fetchall(user.pk, group.pk, post_id) if may_open(user, group, post_id) else []
+    if not rows:
+        raise Http404("No such post.")
+    (row,) = rows
+    return visible_post_of(row, group), _reader_of(row)
 
 
 class Reader(NamedTuple):
@@ -165,7 +189,10 @@ def _reader_in(post: Post, user) -> Reader:
     rows = _READER_IN_THREAD.fetchall(post.pk, user.pk)
     if not rows:  # deleted since the reader's access was checked
         raise Http404("No such post.")
-    (row,) = rows
+    return _reader_of(rows[0])
+
+
+def _reader_of(row: dict) -> Reader:
     given = {"post": set(row["on_post"].split(","))} if row["on_post"] else {}
     for reaction in row["on_replies"].split(",") if row["on_replies"] else ():
         reply_id, kind = reaction.split(" ")
@@ -174,11 +201,12 @@ def _reader_in(post: Post, user) -> Reader:
     return Reader(row["version"], row["waiting"], ids_in(row["blocked"]), given, read)
 
 
-def _reader_in_thread(post_id: int, user_id: int):
-    """One row: the thread's version, whether the user has a reply waiting for review in
-    it, the ids of the members they blocked, the kinds of reaction they gave the post, and
-    those they gave its replies ("<reply id> <kind>"), each list joined with commas; then
-    when they last read the thread and whether any notification about it is unread."""
+def _reader_fields(user_id: int) -> dict:
+    """What a Reader holds of the post the outer query reads: the thread's version,
+    whether the user has a reply waiting for review in it, the ids of the members they
+    blocked, the kinds of reaction they gave the post, and those they gave its replies
+    ("<reply id> <kind>"), each list joined with commas; then when they last read the
+    thread and whether any notification about it is unread (with ``last_activity_at``)."""
     waiting = Reply.objects.filter(post=OuterRef("pk"), author=user_id, status=ContentStatus.HELD)
     read_at = PostRead.objects.filter(post=OuterRef("pk"), user=user_id).values("read_at")
     unread_notices = Notification.objects.filter(post=OuterRef("pk"), recipient=user_id, read_at__isnull=True)
@@ -189,20 +217,33 @@ def _reader_in_thread(post_id: int, user_id: int):
         "user",
         Concat(Cast("reply", TextField()), Value(" "), "kind", output_field=TextField()),
     )
-    return Post.objects.filter(pk=post_id).values(
-        "last_activity_at",
-        version=thread_version(),
-        waiting=Exists(waiting),
-        blocked=Subquery(blocked_by(user_id)),
-        on_post=Subquery(on_post),
-        on_replies=Subquery(on_replies),
-        read_at=Subquery(read_at),
-        unread_notices=Exists(unread_notices),
+    return {
+        "version": thread_version(),
+        "waiting": Exists(waiting),
+        "blocked": Subquery(blocked_by(user_id)),
+        "on_post": Subquery(on_post),
+        "on_replies": Subquery(on_replies),
+        "read_at": Subquery(read_at),
+        "unread_notices": Exists(unread_notices),
+    }
+
+
+def _reader_in_thread(post_id: int, user_id: int):
+    """One row: the Reader's values for a post already read."""
+    return Post.objects.filter(pk=post_id).values("last_activity_at", **_reader_fields(user_id))
+
+
+def _post_and_reader(user_id: int, group_id: int, post_id: int):
+    """One row: the post as ``visible_post`` reads it for a reader who does not moderate
+    the group, and the Reader's values."""
+    return visible_post_query(user_id, group_id, post_id, moderates=False).values(
+        *post_with_author_fields(), "author_blocked", **_reader_fields(user_id)
     )
 
 
-# Compiled once per process; its values converted as the ORM would (SQLite's dates).
+# Compiled once per process; their values converted as the ORM would (SQLite's dates).
 _READER_IN_THREAD = PreparedValues(_reader_in_thread, ids=2)
+_POST_AND_READER = PreparedValues(_post_and_reader, ids=3)
 
 
 def _kept_page(post: Post, group, version: int, may_react: bool, asked: dict) -> KeptPage:

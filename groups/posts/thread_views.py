@@ -58,13 +58,14 @@ def post_list(request, group_slug):
     )
 
 
-def thread_context(request, group, post, reply_form=None, preview=None):
+def thread_context(request, group, post, reply_form=None, preview=None, reader=None):
     """What the thread page shows: the post, a page of replies with their reactions, and
-    the reply form (``reply_form``: one sent back with errors; ``preview``: a reply's)."""
+    the reply form (``reply_form``: one sent back with errors; ``preview``: a reply's;
+    ``reader``: what ``kept_replies.post_and_reader`` read with the post)."""
     moderates = can_moderate(request.user, group)
     cannot_post = why_cannot_participate(request.user, group)
     page, replies_html, read_state = kept_replies.replies_shown(
-        request, group=group, post=post, moderates=moderates, cannot_post=cannot_post
+        request, group=group, post=post, moderates=moderates, cannot_post=cannot_post, reader=reader
     )
     post.shown_author = author_label(post, viewer_moderates=moderates)
     post.folded = is_folded(post)
@@ -110,8 +111,12 @@ def _empty_reply_form_fields(allow_anonymous: bool) -> str:
 @login_required
 def post_detail(request, group_slug, post_id):
     group = get_group_for_reader(request.user, group_slug)
-    post = get_post_for_viewer(request.user, group, post_id)
-    context = thread_context(request, group, post)
+    if kept_replies.reads_kept(can_moderate(request.user, group)):
+        # The post and what the kept page needs of its reader, in one query.
+        post, reader = kept_replies.post_and_reader(request.user, group, post_id)
+    else:
+        post, reader = get_post_for_viewer(request.user, group, post_id), None
+    context = thread_context(request, group, post, reader=reader)
     page = context["reply_page"]
     mark_read(
         user=request.user,

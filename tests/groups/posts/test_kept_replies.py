@@ -13,6 +13,7 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.http import Http404
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -21,6 +22,7 @@ from django.utils import timezone
 from community.core import pagecache
 from community.models import Block, Notification
 from community.privacy.actions import DeletionMode, delete_account
+from groups.access import get_post_for_viewer
 from groups.models import ContentStatus, Membership, Post, PostListChange, PostRead, Reply, ThreadChange
 from groups.moderation.content import publish_held, remove_content
 from groups.moderation.models import Reason
@@ -475,10 +477,56 @@ def test_an_unreadable_kept_page_is_built_again(thread, settings, monkeypatch):
 
 def test_a_thread_deleted_while_it_is_opened_is_not_found(thread, monkeypatch):
     group, people, post, replies = thread
-    monkeypatch.setattr(kept_replies._READER_IN_THREAD, "fetchall", lambda *ids: [])
     client = Client()
     client.force_login(people["Dee"])
+    # The thread page reads the post and its reader in one statement, after the group:
+    # a post gone by then is a 404.
+    monkeypatch.setattr(kept_replies._POST_AND_READER, "fetchall", lambda *ids: [])
     assert client.get(post.get_absolute_url()).status_code == 404
+    monkeypatch.undo()
+    # A reply's preview reads the post first and its reader after: gone in between, a 404.
+    monkeypatch.setattr(kept_replies._READER_IN_THREAD, "fetchall", lambda *ids: [])
+    preview = reverse("groups:reply-create", args=[group.slug, post.pk])
+    assert client.post(preview, {"body": "Not yet sent", "preview": "1"}).status_code == 404
+    assert not Reply.objects.filter(body="Not yet sent").exists()
+
+
+def test_the_thread_reads_its_post_and_reader_in_one_statement_with_the_same_rule(
+    thread, make_post, make_group, add_member
+):
+    """``post_and_reader`` is ``get_post_for_viewer`` for readers: the same post, or the
+    same 404, for every post of the thread's group and every address."""
+    group, people, post, replies = thread
+    held, removed, deleted = (make_post(group, people[name], title=name) for name in ("Ana", "Ben", "Cy"))
+    for item, status in (
+        (held, ContentStatus.HELD),
+        (removed, ContentStatus.REMOVED),
+        (deleted, ContentStatus.DELETED),
+    ):
+        Post.objects.filter(pk=item.pk).update(status=status)
+    Block.objects.create(blocker=people["Ana"], blocked=people["Author"])
+    elsewhere = make_group("Elsewhere")
+    add_member(elsewhere, people["Ben"])
+    other_group_post = make_post(elsewhere, people["Ben"], title="Other")
+    ids = [post.pk, held.pk, removed.pk, deleted.pk, other_group_post.pk, 0, 2**63 - 1, 2**63, 10**30]
+    for name in ["Author", "Ana", "Ben", "Cy", "Dee"]:
+        user = people[name]
+        for post_id in ids:
+            try:
+                expected = get_post_for_viewer(user, group, post_id)
+            except Http404:
+                expected = None
+            try:
+                found, reader = kept_replies.post_and_reader(user, group, post_id)
+            except Http404:
+                found = reader = None
+            assert (found is None) == (expected is None), (name, post_id)
+            if found is not None:
+                assert found.pk == expected.pk
+                assert found.author.display_name == expected.author.display_name
+                assert found.author_blocked == expected.author_blocked
+                assert found.__dict__.keys() >= {"title", "body_html", "status", "last_activity_at"}
+                assert reader == kept_replies._reader_in(found, user)
 
 
 def test_a_reply_moved_to_another_thread_changes_both(thread, make_post):
