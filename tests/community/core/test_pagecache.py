@@ -252,6 +252,24 @@ def test_members_share_the_directory_s_cards_in_their_own_time_zone(public, make
     assert 'href="/groups/lantern-circle/"' not in signed_in(ben).get("/groups/").content.decode()
 
 
+def test_a_member_s_page_of_kept_cards_builds_neither_the_query_nor_the_filter(public, make_member, monkeypatch):
+    from groups.directory import views as directory_views
+
+    ana, ben = make_member("Ana"), make_member("Ben")
+    for address in ("/groups/", "/groups/?q=lantern"):
+        assert 'href="/groups/lantern-circle/"' in signed_in(ana).get(address).content.decode()
+
+    def built(*args, **kwargs):
+        raise AssertionError("built for a page whose cards are kept")
+
+    monkeypatch.setattr(directory_views.queries, "directory_groups", built)
+    monkeypatch.setattr(directory_views, "DirectoryFilterForm", built)
+    for address in ("/groups/", "/groups/?q=lantern"):
+        page = signed_in(ben).get(address).content.decode()
+        assert 'href="/groups/lantern-circle/"' in page
+        assert 'name="q"' in page
+
+
 def test_a_statement_that_changes_no_row_leaves_the_kept_pages_alone(public):
     Client().get("/groups/")
     generation = pagecache.current_generation(pagecache.PUBLIC)
