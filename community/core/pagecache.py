@@ -233,20 +233,30 @@ def read_kept(name: str, key: str):
     """The current generation ``name``, and what was kept under ``key`` at that generation
     (None if nothing was, or it was kept at another), in one round trip. (None, None)
     while the cache is not shared: then nothing is read or kept."""
+    generation, kept = read_kept_many(name, [key])
+    return generation, kept[key]
+
+
+def read_kept_many(name: str, keys: list[str]):
+    """``read_kept`` for several keys at the same generation, in one round trip: the
+    generation, and a dict of each key's value (None where nothing is kept for it)."""
     if not settings.KEEP_PAGES:
-        return None, None
+        return None, dict.fromkeys(keys)
     _announce_own_writes()
     try:
-        found = cache.get_many([generation_key(name), key])
+        found = cache.get_many([generation_key(name), *keys])
     except Exception as error:  # noqa: BLE001 - what was kept can always be built again
         # Kept by other code (a release that shaped it differently): built afresh, and kept
         # in its place.
-        logger.warning("kept item unreadable key=%s error=%s", key, type(error).__name__)
-        cache.delete(key)
-        return current_generation(name), None
+        logger.warning("kept item unreadable keys=%s error=%s", ",".join(keys), type(error).__name__)
+        cache.delete_many(keys)
+        return current_generation(name), dict.fromkeys(keys)
     generation = _generation(name, found.get(generation_key(name)))
-    kept = found.get(key)
-    return generation, (kept[1] if generation and kept is not None and kept[0] == generation else None)
+    return generation, {key: _at(generation, found.get(key)) for key in keys}
+
+
+def _at(generation, kept):
+    return kept[1] if generation and kept is not None and kept[0] == generation else None
 
 
 def may_keep() -> bool:

@@ -1,7 +1,8 @@
 """Site search over resources, listed groups, and the posts and replies the viewer may read.
 
 What a viewer may read is decided by groups/access/ alone: posts and replies are
-searched only in ``readable_group_ids(user)``, and only when published (``published_content_q``: the one status
+searched only in ``readable_group_ids(user)`` (read with their versions,
+``readable_group_versions``), and only when published (``published_content_q``: the one status
 that ``visible_content_q`` shows to every reader), so held, removed and deleted items,
 and every group the viewer is not in, stay out of the results for everyone. Authors are
 never shown, so anonymous posts stay anonymous.
@@ -29,9 +30,9 @@ from community.core.markdown import render_markdown
 from community.core.prepared import planned_for_each_value
 from community.models import Article, ArticleTopic
 from community.search.textmatch import highlight, query_terms, snippet
-from groups.access import published_content_q, readable_group_ids
+from groups.access import published_content_q
 from groups.models import Group, Post, Reply
-from groups.posts.versions import LISTS, KeptInProcess, group_versions, kept_or_built
+from groups.posts.versions import LISTS, KeptInProcess, kept_or_built, readable_group_versions
 
 SEARCH_CONFIG = "english"
 # Matches up to this many are all ranked. A common word can match most posts: then only
@@ -231,14 +232,18 @@ def search_site(*, user, text: str, kind: str = "", page: int = 1) -> list[Secti
     kinds = [kind] if kind in KINDS else list(KINDS)
     limit = PER_PAGE if kind in KINDS else PER_SECTION
     offset = (min(max(page, 1), MAX_PAGE) - 1) * limit if kind in KINDS else 0
-    readable = readable_group_ids(user) if {"posts", "replies"} & set(kinds) else set()
-    sections = []
+    private_kinds = [name for name in kinds if name in PRIVATE_KINDS]
+    # The groups whose posts the viewer may find (None: every group), with their versions,
+    # the key of what is kept of a member's hits.
+    groups = readable_group_versions(user) if private_kinds else ()
+    readable = None if groups is None else {group[0] for group in groups}
     with planned_for_each_value():
-        private = _private_hits([name for name in kinds if name in PRIVATE_KINDS], search, readable, limit + 1, offset)
-        for name in kinds:
-            hits = private[name] if name in PRIVATE_KINDS else _found(name, search, readable, limit + 1, offset)
-            sections.append(Section(kind=name, label=KINDS[name], hits=hits[:limit], has_more=len(hits) > limit))
-    return sections
+        found = _public_hits([name for name in kinds if name in PUBLIC_KINDS], search, limit + 1, offset)
+        found |= _private_hits(private_kinds, search, readable, groups, limit + 1, offset)
+    return [
+        Section(kind=name, label=KINDS[name], hits=found[name][:limit], has_more=len(found[name]) > limit)
+        for name in kinds
+    ]
 
 
 # What every viewer finds alike: the resources and the listed groups.
@@ -248,20 +253,23 @@ PUBLIC_KINDS = {"resources", "groups"}
 _HIT_SHAPE = pagecache.shape_of([(hit_field.name, str(hit_field.type)) for hit_field in fields(Hit)])
 
 
-def _found(name: str, search: Search, readable, limit: int, offset: int) -> list[Hit]:
-    """The hits of one kind. Public kinds are the same for every viewer: they are kept
-    until a write to what visitors' pages read (the PUBLIC generation,
+def _public_hits(kinds: list[str], search: Search, limit: int, offset: int) -> dict[str, list[Hit]]:
+    """The hits of the public kinds asked for. They are the same for every viewer: they
+    are kept until a write to what visitors' pages read (the PUBLIC generation,
     community/core/pagecache.py), as a visitor's whole page is, and, as it is, only once
-    the same words were asked for twice, so that made-up words cannot fill the cache."""
-    find = FINDERS[name]
-    if name not in PUBLIC_KINDS:
-        return find(search, readable, limit, offset)
-    key = f"search-hits:{_HIT_SHAPE}:{name}:{pagecache.digest_of(search.text, limit, offset)}"
-    generation, hits = pagecache.read_kept(pagecache.PUBLIC, key)
-    if hits is None:
-        hits = find(search, readable, limit, offset)
-        if pagecache.asked_before(key, pagecache.VISITOR_PAGE_SECONDS):
-            pagecache.keep(key, generation, hits, pagecache.VISITOR_PAGE_SECONDS)
+    the same words were asked for twice, so that made-up words cannot fill the cache.
+    Every kind's kept hits are read in one round trip."""
+    keys = {
+        name: f"search-hits:{_HIT_SHAPE}:{name}:{pagecache.digest_of(search.text, limit, offset)}" for name in kinds
+    }
+    generation, kept = pagecache.read_kept_many(pagecache.PUBLIC, list(keys.values()))
+    hits = {}
+    for name, key in keys.items():
+        hits[name] = kept[key]
+        if hits[name] is None:
+            hits[name] = FINDERS[name](search, set(), limit, offset)
+            if pagecache.asked_before(key, pagecache.VISITOR_PAGE_SECONDS):
+                pagecache.keep(key, generation, hits[name], pagecache.VISITOR_PAGE_SECONDS)
     return hits
 
 
@@ -271,10 +279,13 @@ PRIVATE_KINDS = {"posts", "replies"}
 KEPT_UP_TO_GROUPS = 60
 
 
-def _private_hits(kinds: list[str], search: Search, readable, limit: int, offset: int) -> dict[str, list[Hit]]:
-    """The hits of the private kinds asked for. A member's are kept, once the same words
-    were asked for twice, under the id, address, name and list version of each group they
-    read (``group_versions``): every write to a post or reply of one of those groups, and
+def _private_hits(
+    kinds: list[str], search: Search, readable, groups: tuple, limit: int, offset: int
+) -> dict[str, list[Hit]]:
+    """The hits of the private kinds asked for, in ``readable`` (None for staff: every
+    group). A member's are kept, once the same words were asked for twice, under the id,
+    address, name and list version of each group they read (``groups``, from
+    ``readable_group_versions``): every write to a post or reply of one of those groups, and
     a rename, moves that key, and joining or leaving a group changes the set, so a kept
     result never shows what a search now would not, nor leaves out what it would find.
     Built for each search: for staff, while the cache is not shared by every process, and
@@ -285,7 +296,6 @@ def _private_hits(kinds: list[str], search: Search, readable, limit: int, offset
 
     if not kinds or not readable or len(readable) > KEPT_UP_TO_GROUPS or not pagecache.may_keep():
         return build()  # readable is None for staff, empty for a member of no group
-    groups = group_versions(readable)
     key = f"search-hits:{_HIT_SHAPE}:private:{pagecache.digest_of(search.text, kinds, limit, offset, groups)}"
     return kept_or_built(
         LISTS,

@@ -71,6 +71,7 @@ from groups.access.groups import (
     moderates_any_group,
     moderating_memberships,
     readable_group_ids,
+    reads_every_group,
     was_member,
     why_cannot_participate,
 )
@@ -130,6 +131,7 @@ __all__ = [
     "post_with_author_fields",
     "published_content_q",
     "readable_group_ids",
+    "reads_every_group",
     "rsvps_with_link_q",
     "video_link_in_file",
     "visible_content_q",

@@ -117,9 +117,15 @@ def active_group_ids(user) -> list[int]:
 def readable_group_ids(user) -> set[int] | None:
     """Every group whose content the user may read (``can_read`` as a list): their active
     groups, or None for staff, meaning "no restriction"."""
-    if is_site_staff(user):
+    if reads_every_group(user):
         return None
     return set(active_group_ids(user))
+
+
+def reads_every_group(user) -> bool:
+    """Whether ``readable_group_ids`` is None for the user (staff): else their groups are
+    their active memberships'."""
+    return is_site_staff(user)
 
 
 def moderating_memberships(user):

@@ -4,7 +4,7 @@ A thread's version is the id of its newest ``ThreadChange``, a group list's the 
 newest ``PostListChange`` (0 before any): rows the database's triggers insert on every
 write that may change what the page shows (migration 0010 lists them; since 0012 every
 write to a reply moves its group's list version as well as its thread's, for a member's
-kept search results, ``group_versions``). On PostgreSQL the
+kept search results, ``readable_group_versions``). On PostgreSQL the
 ids come from an identity sequence, so they only grow and are never handed out twice, not
 even after a rollback. (SQLite's AUTOINCREMENT gives a rolled-back id again; no request
 keeps a page inside a transaction it then rolls back, and SQLite is for trying the site
@@ -35,6 +35,7 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import fields
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, StringAgg, Subquery, TextField, Value
@@ -42,8 +43,9 @@ from django.db.models.functions import Cast, Coalesce
 from django.template import engines
 
 from community.core import pagecache
-from community.core.prepared import for_each_length
+from community.core.prepared import PreparedValues
 from community.models import Block
+from groups.access import active_memberships, reads_every_group
 from groups.models import Group, PostListChange, ThreadChange
 
 # Kept pages go when their version moves; this only bounds what Redis holds for pages
@@ -198,27 +200,29 @@ def list_version():
     return Coalesce(Subquery(newest), 0)
 
 
-def group_versions(group_ids: Sequence[int]) -> tuple[tuple[int, str, str, int], ...]:
-    """Each of ``group_ids``'s id, address, name and list version, by id: the key of what
-    is kept across several groups (a member's search), which moves with a write to any of
-    their posts and replies and with a rename."""
-    group_ids = sorted(group_ids)
-    prepared = _GROUP_VERSIONS(len(group_ids))
-    rows = prepared.fetchall(*group_ids) if prepared else _group_versions(*group_ids)
+def readable_group_versions(user) -> tuple[tuple[int, str, str, int], ...] | None:
+    """Each group ``readable_group_ids`` gives the user, by id, as its id, address, name
+    and list version, in one query: the key of what is kept across a member's groups (their
+    search), which moves with a write to any of their posts and replies, with a rename, and
+    with joining or leaving a group. None for staff, as there (every group); none for a
+    visitor."""
+    if reads_every_group(user):
+        return None
+    if not user.is_authenticated:
+        return ()
+    rows = _MEMBER_GROUP_VERSIONS.fetchall(user.pk)
     return tuple((row["pk"], row["slug"], row["name"], row["version"]) for row in rows)
 
 
-def _group_versions(*group_ids: int):
-    return (
-        Group.objects.filter(pk__in=group_ids)
-        .annotate(version=list_version())
-        .order_by("pk")
-        .values("pk", "slug", "name", "version")
-    )
+def _member_group_versions(user_id: int):
+    # readable_group_ids' groups for a member.
+    mine = active_memberships(get_user_model()(pk=user_id)).values("group_id")
+    groups = Group.objects.filter(pk__in=mine).annotate(version=list_version())
+    return groups.order_by("pk").values("pk", "slug", "name", "version")
 
 
-# Compiled once per process for each number of groups (community/core/prepared.py).
-_GROUP_VERSIONS = for_each_length(_group_versions, ids=0)
+# Compiled once per process (community/core/prepared.py).
+_MEMBER_GROUP_VERSIONS = PreparedValues(_member_group_versions)
 
 
 def prune_change_logs() -> int:

@@ -363,3 +363,26 @@ def test_a_member_reading_their_notifications_renews_nothing_kept(
     for _ in range(6):  # past the threshold at which statements are prepared
         assert b"Mornings" in client.get(reverse("community:notification-list")).content
     assert {name: cache.get(pagecache.generation_key(name)) for name in names} == before
+
+
+@pytest.mark.django_db
+def test_kept_items_of_one_generation_are_read_in_one_round_trip(monkeypatch):
+    generation, _nothing = pagecache.read_kept(pagecache.PUBLIC, "warm")
+    pagecache.keep("kept-a", generation, "A", 60)
+    pagecache.keep("kept-b", generation, ["B"], 60)
+    pagecache.keep("kept-old", "an earlier generation", "old", 60)
+    asked = []
+    get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys, *a, **k: asked.append(keys) or get_many(keys, *a, **k))
+    keys = ["kept-a", "kept-b", "kept-old", "kept-never"]
+    assert pagecache.read_kept_many(pagecache.PUBLIC, keys) == (
+        generation,
+        {"kept-a": "A", "kept-b": ["B"], "kept-old": None, "kept-never": None},
+    )
+    assert asked == [[pagecache.generation_key(pagecache.PUBLIC), *keys]]
+    # A write to what visitors see moves the generation: nothing of the old one is read.
+    monkeypatch.undo()
+    pagecache.new_generations(pagecache.PUBLIC)
+    new, found = pagecache.read_kept_many(pagecache.PUBLIC, keys)
+    assert new != generation
+    assert found == dict.fromkeys(keys)

@@ -269,12 +269,38 @@ def test_search_runs_a_fixed_number_of_queries(world, make_post, make_reply, ext
     client.force_login(world["me"])
     client.get(reverse("community:home"))  # warm the session
     # Page overhead for a member (session, user, header counts: up to 4), then the search:
-    # the viewer's groups and their versions, whether a write to them is open (their
-    # results may then be kept), articles, groups, and posts and replies (PostgreSQL: 2
-    # each, the matching ids then the ranked rows; SQLite: 1 each).
-    with django_assert_max_num_queries(4 + 2 + 1 + 2 + 2 + 2):
+    # the viewer's groups with their versions (one query), whether a write to them is open
+    # (their results may then be kept), articles, groups, and posts and replies
+    # (PostgreSQL: 2 each, the matching ids then the ranked rows; SQLite: 1 each).
+    with django_assert_max_num_queries(4 + 1 + 1 + 2 + 2 + 2):
         response = client.get(reverse("community:search"), {"q": CANARY})
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["member", "pending", "left", "banned", "staff", "visitor", "of no group"])
+def test_the_groups_searched_with_their_versions_are_readable_group_ids(world, make_member, add_member, role):
+    from django.contrib.auth.models import AnonymousUser
+
+    from groups.access import readable_group_ids
+    from groups.models import Group
+    from groups.posts.versions import readable_group_versions
+
+    # "them": active in two groups (one unlisted); the others in "mine" as their role says.
+    user = world["them"] if role == "member" else AnonymousUser() if role == "visitor" else make_member()
+    if role in ("pending", "left", "banned"):
+        add_member(world["mine"], user, status=role)
+    if role == "staff":
+        user = world["staff"]
+    groups = readable_group_versions(user)
+    readable = readable_group_ids(user) if user.is_authenticated else set()
+    if readable is None:
+        assert groups is None
+        return
+    assert [group[0] for group in groups] == sorted(readable)
+    assert len(readable) == (2 if role == "member" else 0)
+    for pk, slug, name, _version in groups:
+        assert Group.objects.filter(pk=pk, slug=slug, name=name).exists()
 
 
 @pytest.mark.django_db
