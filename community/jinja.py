@@ -39,13 +39,25 @@ def local_date(value, arg=None) -> str:
         return ""  # what Django's templates print for a missing value
     plan = _date_plan(arg) if arg else None
     if isinstance(value, datetime) and value.tzinfo is not None and plan is not None:
-        local = value.astimezone(get_current_timezone())
-        # In the hour the clocks go back Django prints no zone name; it says so itself.
-        if "T" not in arg or local.utcoffset() == local.replace(fold=1 - local.fold).utcoffset():
-            return _formatted(local, plan)
+        shown = _local_date(value, get_current_timezone(), arg)
+        if shown is not None:
+            return shown
     if type(value) is date and plan is not None and not _TIME_LETTERS.intersection(arg):
         return _formatted(value, plan)
     return defaultfilters.date(template_localtime(value), arg)
+
+
+@lru_cache(maxsize=4096)
+def _local_date(value: datetime, zone, format_: str) -> str | None:
+    """An aware time in ``zone`` by a format ``_date_plan`` knows, or None for Django's
+    filter. A function of the moment, the zone and the format alone (equal moments in
+    other zones give the same text), so the same rows' times, shown on every visit, are
+    formatted once per process."""
+    local = value.astimezone(zone)
+    # In the hour the clocks go back Django prints no zone name; it says so itself.
+    if "T" not in format_ or local.utcoffset() == local.replace(fold=1 - local.fold).utcoffset():
+        return _formatted(local, _date_plan(format_))
+    return None
 
 
 def _formatted(value, plan) -> str:

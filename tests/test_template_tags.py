@@ -54,6 +54,13 @@ def test_jinja_dates_are_djangos_in_the_members_time_zone(zone, when, format_):
     with timezone.override(ZoneInfo(zone)):
         expected = _django("{{ when|date:format_ }}", when=when, format_=format_)
         assert _jinja("{{ when|date(format_) }}", when=when, format_=format_) == expected
+        # Formatted once per process (community/jinja.py): shown again, or as the same
+        # moment in another zone's terms, it is the same text.
+        assert _jinja("{{ when|date(format_) }}", when=when, format_=format_) == expected
+        if isinstance(when, datetime):
+            in_tokyo = when.astimezone(ZoneInfo("Asia/Tokyo"))
+            assert _django("{{ when|date:format_ }}", when=in_tokyo, format_=format_) == expected
+            assert _jinja("{{ when|date(format_) }}", when=in_tokyo, format_=format_) == expected
     assert expected or not format_  # a real date, not an empty string on both sides
 
 

@@ -64,3 +64,42 @@ def test_a_read_notification_is_no_longer_marked_new(client, one_of_each):
     page = client.get(reverse("community:notification-list")).content.decode()
     assert page.count('<span class="tag tag-new">New</span>') == 6
     assert page.count('<li class="notification unread">') == 6
+
+
+def test_a_row_shown_before_changes_with_what_it_shows(client, one_of_each, make_member, add_member):
+    """Rows are rendered once per process for their values and the viewer's time zone
+    (community/notifications/views.py): reading, a renamed post or group, another zone,
+    and another member's list each show what a page built afresh would."""
+    member = one_of_each
+    member.time_zone = "America/Denver"
+    member.save(update_fields=["time_zone"])
+    client.force_login(member)
+    url = reverse("community:notification-list")
+    before = client.get(url).content.decode()
+    assert before.count('<span class="tag tag-new">New</span>') == 7
+    assert "MST" in before
+    # Read from another page (as "Mark all as read" does): no row is new any more.
+    client.post(reverse("community:notification-read-all"))
+    assert '<span class="tag tag-new">New</span>' not in client.get(url).content.decode()
+    # A renamed post and group show their new names, and no old one.
+    notification = Notification.objects.filter(recipient=member, post__isnull=False).select_related("post").first()
+    notification.post.title = "Evenings are kinder"
+    notification.post.save(update_fields=["title"])
+    notification.group.name = "Lantern Circle"
+    notification.group.save(update_fields=["name"])
+    renamed = html.unescape(client.get(url).content.decode())
+    assert "Evenings are kinder" in renamed
+    assert "Mornings are the hardest" not in renamed
+    assert "Harbour Circle" not in renamed
+    assert "Lantern Circle" in renamed
+    # The same rows in another member's zone: their own zone's times.
+    member.time_zone = "Asia/Tokyo"
+    member.save(update_fields=["time_zone"])
+    tokyo = client.get(url).content.decode()
+    assert "JST" in tokyo
+    assert "MST" not in tokyo
+    # Another member never sees these rows, however often they were shown.
+    other = make_member("Other")
+    add_member(notification.group, other)
+    client.force_login(other)
+    assert "Evenings are kinder" not in client.get(url).content.decode()
