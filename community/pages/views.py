@@ -6,8 +6,7 @@ from community.accounts.adapters import FIRST_VISIT_KEY
 from community.core.pagecache import visitor_page
 from community.models import CrisisLine
 from community.pages.rows import recent_rows
-from groups.access import active_membership_list
-from groups.posts.queries import my_upcoming, recent_posts_for
+from groups.posts.queries import home_feed, my_upcoming
 
 # Shown when the database cannot be read or staff have switched every line off: the
 # crisis page must never fail and never be empty.
@@ -23,10 +22,9 @@ def home(request):
     context = {}
     if request.user.is_authenticated:
         context["first_visit"] = request.session.get(FIRST_VISIT_KEY, False)
-        memberships = {m.group_id: m for m in active_membership_list(request.user)}
-        context["recent_posts"] = recent_posts_for(request.user, memberships=memberships)
+        group_ids, context["recent_posts"] = home_feed(request.user)
         context["recent_posts_html"] = recent_rows(context["recent_posts"])
-        context["next_meetings"] = my_upcoming(request.user, after=timezone.now(), limit=5, group_ids=list(memberships))
+        context["next_meetings"] = my_upcoming(request.user, after=timezone.now(), limit=5, group_ids=group_ids)
     return render(request, "community/pages/home.html", context)
 
 

@@ -32,7 +32,7 @@ from community.models import Article, ArticleTopic
 from community.search.textmatch import highlight, query_terms, snippet
 from groups.access import published_content_q
 from groups.models import Group, Post, Reply
-from groups.posts.versions import LISTS, KeptInProcess, kept_or_built, readable_group_versions
+from groups.posts.versions import KEPT_UP_TO_GROUPS, LISTS, KeptInProcess, kept_or_built, readable_group_versions
 
 SEARCH_CONFIG = "english"
 # Matches up to this many are all ranked. A common word can match most posts: then only
@@ -275,8 +275,6 @@ def _public_hits(kinds: list[str], search: Search, limit: int, offset: int) -> d
 
 # What only members find: the posts and replies of their own groups.
 PRIVATE_KINDS = {"posts", "replies"}
-# Past this many groups (staff read every group) the results are built for each search.
-KEPT_UP_TO_GROUPS = 60
 
 
 def _private_hits(

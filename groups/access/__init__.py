@@ -49,7 +49,6 @@ from groups.access.content import (
 from groups.access.groups import (
     MODERATING_ROLES,
     active_group_ids,
-    active_membership_list,
     active_memberships,
     can_edit_group,
     can_edit_moderation_settings,
@@ -89,7 +88,6 @@ __all__ = [
     "FORMER_MEMBER_LABEL",
     "MODERATING_ROLES",
     "active_group_ids",
-    "active_membership_list",
     "active_memberships",
     "author_label",
     "blocked_by_viewer",

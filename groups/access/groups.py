@@ -65,9 +65,6 @@ def _group_and_membership(user_id: int, group_slug: str):
 
 
 _GROUP_AND_MEMBERSHIP = PreparedValues(_group_and_membership, texts=1)
-_ACTIVE_MEMBERSHIPS = PreparedValues(
-    lambda user_id: active_memberships(get_user_model()(pk=user_id)).values(*_MEMBERSHIP_FIELDS)
-)
 _ACTIVE_GROUP_IDS = PreparedValues(
     lambda user_id: active_memberships(get_user_model()(pk=user_id)).order_by("group_id").values("group_id")
 )
@@ -92,14 +89,6 @@ def active_memberships(user):
     if not user.is_authenticated:
         return Membership.objects.none()
     return Membership.objects.filter(user=user.pk, status=Membership.Status.ACTIVE)
-
-
-def active_membership_list(user) -> list[Membership]:
-    """``active_memberships`` as a list, through a query compiled once per process (the
-    member's home asks it on every visit)."""
-    if not user.is_authenticated:
-        return []
-    return [instance(Membership, row) for row in _ACTIVE_MEMBERSHIPS.fetchall(user.pk)]
 
 
 def active_group_ids(user) -> list[int]:

@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from types import SimpleNamespace
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
@@ -17,7 +18,9 @@ from community.accounts.roles import is_site_staff
 from community.core import pagecache
 from community.core.prepared import PreparedValues, for_each_length, instance
 from groups.access import (
+    MODERATING_ROLES,
     active_group_ids,
+    active_memberships,
     author_label,
     blocked_by_viewer,
     can_moderate,
@@ -38,6 +41,15 @@ from groups.models import (
     Reaction,
     Reply,
     Rsvp,
+)
+from groups.posts.versions import (
+    KEPT_UP_TO_GROUPS,
+    LISTS,
+    KeptInProcess,
+    blocked_by,
+    ids_in,
+    kept_or_built,
+    list_version,
 )
 
 POSTS_PER_PAGE = 20
@@ -301,56 +313,102 @@ class RecentPost(NamedTuple):
     folded: bool
 
 
-def recent_posts_for(user, *, memberships: dict) -> list[RecentPost]:
-    """The latest active threads across the user's groups, for their home page.
-    ``memberships`` is group id -> the user's membership, from ``access.active_memberships``."""
-    if not memberships:
-        return []
-    group_ids = list(memberships)
-    prepared = _RECENT_POSTS(len(group_ids))
-    rows = prepared.fetchall(user.pk, *group_ids) if prepared else _recent_posts(user.pk, *group_ids)
-    posts = []
-    for row in rows:
-        post = instance(Post, row)
-        post.author = instance(get_user_model(), row, "author__")
-        post.author_blocked = row["author_blocked"]
-        moderates = is_site_staff(user) or memberships[post.group_id].is_moderator
-        posts.append(
-            RecentPost(
-                pk=post.pk,
-                group_slug=row["group__slug"],
-                group_name=row["group__name"],
-                title=post.title,
-                shown_author=author_label(post, viewer_moderates=moderates),
-                reply_count=post.reply_count,
-                last_activity_at=post.last_activity_at,
-                folded=is_folded(post),
-            )
-        )
-    return posts
+def home_feed(user) -> tuple[list[int], list[RecentPost]]:
+    """The ids of the member's groups (``active_memberships``), and the latest active
+    threads across those groups, for their home page.
 
+    The threads are the same for every member of the same groups: they are kept
+    (``versions.kept_or_built``) under each group's id, address, name and list version,
+    read with the memberships in one query. Any write to a post or reply of those groups,
+    an author's new name, a group's rename, and joining or leaving a group moves the key,
+    so a kept list never differs from one built now. What is the member's own (the name
+    shown for an anonymous author to a moderator, a blocked author's post folded away) is
+    worked out for them from the kept rows."""
+    rows = _MY_GROUPS.fetchall(user.pk)
+    if not rows:
+        return [], []
+    group_ids = [row["group_id"] for row in rows]  # in order
+    blocked = ids_in(rows[0]["blocked"])
+    staff = is_site_staff(user)
+    moderates = {row["group_id"] for row in rows if staff or row["role"] in MODERATING_ROLES}
+
+    def build() -> list[dict]:
+        prepared = _RECENT_POSTS(len(group_ids))
+        return prepared.fetchall(*group_ids) if prepared else list(_recent_posts(*group_ids))
+
+    if len(group_ids) > KEPT_UP_TO_GROUPS or not pagecache.may_keep():
+        posts = build()
+    else:
+        groups = [(row["group_id"], row["group__slug"], row["group__name"], row["version"]) for row in rows]
+        key = f"recent-posts:{_RECENT_SHAPE}:{pagecache.digest_of(groups)}"
+        posts = kept_or_built(LISTS, group_ids, key, build, in_process=HELD_RECENT_POSTS)
+    return group_ids, [_recent_post(row, row["author_id"] in blocked, row["group_id"] in moderates) for row in posts]
+
+
+def _recent_post(row: dict, author_blocked: bool, moderates: bool) -> RecentPost:
+    # What author_label and is_folded read of a post, without building one.
+    post = SimpleNamespace(
+        author_id=row["author_id"],
+        author=SimpleNamespace(display_name=row["author__display_name"]),
+        is_anonymous=row["is_anonymous"],
+        author_blocked=author_blocked,
+    )
+    return RecentPost(
+        pk=row["id"],
+        group_slug=row["group__slug"],
+        group_name=row["group__name"],
+        title=row["title"],
+        shown_author=author_label(post, viewer_moderates=moderates),
+        reply_count=row["reply_count"],
+        last_activity_at=row["last_activity_at"],
+        folded=is_folded(post),
+    )
+
+
+def _my_groups(user_id: int):
+    """The member's active memberships: each group's id, the member's role, the group's
+    address, name and list version, and (the same on every row) the ids of the members
+    the member blocked."""
+    return (
+        active_memberships(get_user_model()(pk=user_id))
+        .order_by("group_id")
+        .values(
+            *("group_id", "role", "group__slug", "group__name"),
+            version=list_version("group"),
+            blocked=Subquery(blocked_by(user_id)),
+        )
+    )
+
+
+# Compiled once per process (community/core/prepared.py).
+_MY_GROUPS = PreparedValues(_my_groups)
 
 RECENT_POSTS_SHOWN = 8
+# Kept rows are the query's values: a release that reads other values never reads them.
+_RECENT_VALUES = (
+    *("id", "title", "group_id", "author_id", "is_anonymous", "status", "reply_count", "last_activity_at"),
+    *("group__name", "group__slug", "author__id", "author__display_name"),
+)
+_RECENT_SHAPE = pagecache.shape_of(_RECENT_VALUES, RECENT_POSTS_SHOWN)
+# The lists read most are held in each process as well (versions.KeptInProcess): nothing
+# changes them (each member's view is worked out into new RecentPost rows).
+HELD_RECENT_POSTS = KeptInProcess(64)
 
 
-def _recent_posts(user_id: int, *group_ids: int):
+def _recent_posts(*group_ids: int):
     """What the home page lists of the published posts in ``group_ids``, with group and
     author. The ids are literal, not a subquery on the memberships: PostgreSQL then walks
     each group's own posts, where a member of one quiet group made it read the whole site's
     newest posts (62 ms against 0.3)."""
     return (
         Post.objects.filter(published_content_q(group_ids))
-        .annotate(author_blocked=blocked_by_viewer(get_user_model()(pk=user_id)))
         .order_by("-last_activity_at", "-id")
-        .values(
-            *("id", "title", "group_id", "author_id", "is_anonymous", "status", "reply_count", "last_activity_at"),
-            *("group__name", "group__slug", "author__id", "author__display_name", "author_blocked"),
-        )[:RECENT_POSTS_SHOWN]
+        .values(*_RECENT_VALUES)[:RECENT_POSTS_SHOWN]
     )
 
 
 # Compiled once per process for each number of groups (community/core/prepared.py).
-_RECENT_POSTS = for_each_length(_recent_posts)
+_RECENT_POSTS = for_each_length(_recent_posts, ids=0)
 
 
 # --- meetings ------------------------------------------------------------------------------

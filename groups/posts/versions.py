@@ -51,6 +51,9 @@ from groups.models import Group, PostListChange, ThreadChange
 # Kept pages go when their version moves; this only bounds what Redis holds for pages
 # nobody reads again.
 KEPT_SECONDS = 600
+# What is kept across a member's groups (their search, their home's recent posts) is
+# built for each request past this many groups (staff read every group).
+KEPT_UP_TO_GROUPS = 60
 
 # The advisory-lock namespaces of migration 0010, and the lock of migration 0011 that
 # stands for all of them.
@@ -194,9 +197,10 @@ def thread_version():
     return Coalesce(Subquery(newest), 0)
 
 
-def list_version():
-    """The version of the list of posts of the group the outer query reads."""
-    newest = PostListChange.objects.filter(group=OuterRef("pk")).order_by("-id").values("id")[:1]
+def list_version(group: str = "pk"):
+    """The version of the list of posts of the group the outer query reads (``group``:
+    the outer query's field that holds the group's id)."""
+    newest = PostListChange.objects.filter(group=OuterRef(group)).order_by("-id").values("id")[:1]
     return Coalesce(Subquery(newest), 0)
 
 

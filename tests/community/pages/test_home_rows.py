@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from community.privacy.actions import block_member
-from groups.models import Group, Post
+from groups.models import ContentStatus, Group, Membership, Post
 from groups.posts.actions import create_post, create_reply
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +72,37 @@ def test_one_members_block_never_folds_another_members_list(circle):
     assert "A post from a member you blocked" in recent(people["Ben"])
     assert "Slow mornings" in recent(people["Mod"])
     assert "A post from a member you blocked" not in recent(people["Mod"])
+
+
+def test_the_list_kept_for_a_set_of_groups_follows_every_post_and_membership(
+    circle, make_group, make_member, add_member
+):
+    """The list itself is kept across visits under the member's groups and their versions
+    (groups/posts/queries.py home_feed): a new, removed or approved post, and joining or
+    leaving a group, show on the next visit; members of other groups never get it."""
+    group, people, post = circle
+    ben = people["Ben"]
+    assert "Slow mornings" in recent(ben)
+    other = make_group("Harbour Lights")
+    outsider = make_member("Cy")
+    add_member(other, outsider)
+    create_post(author=outsider, group=other, title="Night shifts", body="Words.")
+    assert "Night shifts" in recent(outsider)
+    assert "Slow mornings" not in recent(outsider)
+    assert "Night shifts" not in recent(ben)
+    # A moderator removes the post: gone from the next visit.
+    Post.objects.filter(pk=post.pk).update(status=ContentStatus.REMOVED)
+    assert "Slow mornings" not in recent(ben)
+    # A post held for review shows once approved.
+    held = create_post(author=people["Ann"], group=group, title="Waiting words", body="Words.")
+    Post.objects.filter(pk=held.pk).update(status=ContentStatus.HELD)
+    assert "Waiting words" not in recent(ben)
+    Post.objects.filter(pk=held.pk).update(status=ContentStatus.PUBLISHED)
+    assert "Waiting words" in recent(ben)
+    # Joining a group brings its posts; leaving takes them away.
+    membership = add_member(other, ben)
+    assert "Night shifts" in recent(ben)
+    membership.status = Membership.Status.LEFT
+    membership.save(update_fields=["status"])
+    assert "Night shifts" not in recent(ben)
+    assert "Waiting words" in recent(ben)
