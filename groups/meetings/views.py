@@ -287,13 +287,11 @@ def my_meetings(request):
     now = timezone.now()
     # The member's own groups, staff included (not every group on the site), read once.
     group_ids = active_group_ids(request.user)
-    going = queries.my_upcoming(request.user, after=now, group_ids=group_ids)
+    going, coming = queries.my_dates_and_coming(
+        request.user, after=now, group_ids=group_ids, coming_before=now + timedelta(weeks=4), coming_limit=40
+    )
     going_ids = {date.occurrence_id for date, _status in going}
-    coming = [
-        date
-        for date in queries.upcoming_dates(group_ids=group_ids, after=now, before=now + timedelta(weeks=4), limit=40)
-        if date.occurrence_id not in going_ids
-    ]
+    coming = [date for date in coming if date.occurrence_id not in going_ids]
     feed = queries.calendar_feed_of(request.user)
     return render(request, "groups/meetings/my_meetings.html", {"going": going, "coming": coming, "feed": feed})
 

@@ -2,6 +2,7 @@
 costs a fixed number of queries however many rows there are."""
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -431,12 +432,16 @@ def upcoming_dates(*, group_ids, after, before=None, limit: int) -> list[DateRow
     """``upcoming_occurrences`` as what a list shows of them, read on a query compiled
     once per process (community/core/prepared.py) and without building models; kept for
     the next request as ``_kept_dates`` says."""
+    return _kept_dates(_upcoming_dates_asked(group_ids, after, before, limit))[0]
+
+
+def _upcoming_dates_asked(group_ids, after, before, limit: int):
     group_ids = sorted(group_ids)
     if not group_ids:
-        return []
+        return None
     window = None if before is None else int((before - after).total_seconds())
     key = f"upcoming-dates:{_DATE_SHAPE}:{limit}:{window}:{pagecache.digest_of(*group_ids)}"
-    return _kept_dates(
+    return _DatesAsked(
         key, after, window, lambda: _upcoming_dates(group_ids, after, before, limit), lambda row: row.end
     )
 
@@ -456,24 +461,44 @@ KEPT_DATES_WINDOW_MOVES = timedelta(minutes=1)
 KEPT_DATES_LONGEST = timedelta(minutes=10)
 
 
-def _kept_dates(key: str, after, window: int | None, build, end_of):
-    """The dates ``build()`` gives from ``after`` on, kept under ``key`` (which names all
-    else they depend on: the groups, the member, the limit and the window's length in
-    seconds, ``window``, None for a list without an end) at the DATES generation
+class _DatesAsked(NamedTuple):
+    """A list of dates ``build()`` gives from ``after`` on, kept under ``key`` (which names
+    all else it depends on: the groups, the member, the limit and the window's length in
+    seconds, ``window``, None for a list without an end); ``end_of`` a listed date's end."""
+
+    key: str
+    after: datetime
+    window: int | None
+    build: Callable
+    end_of: Callable
+
+
+def _kept_dates(*asked) -> list[list]:
+    """Each list ``asked`` (an empty one for None), kept at the DATES generation
     (community/core/pagecache.py), so that any write to a date, a meeting, a group or an
-    RSVP builds them again. A kept list is used from the moment it was built until its
-    first date ends: every date it lists is still to come then, and a date it does not
-    list could only have joined by a write or at the window's end."""
-    generation, kept = pagecache.read_kept(pagecache.DATES, key)
-    if kept is not None:
-        dates, built_at, until = kept
-        if built_at <= after < until:
-            return dates
-    dates = build()
-    longest = KEPT_DATES_LONGEST if window is None else KEPT_DATES_WINDOW_MOVES
-    until = min([after + longest, *(end_of(date) for date in dates)])
-    pagecache.keep(key, generation, (dates, after, until), int(longest.total_seconds()))
-    return dates
+    RSVP builds them again; all of them read in one round trip. A kept list is used from
+    the moment it was built until its first date ends: every date it lists is still to
+    come then, and a date it does not list could only have joined by a write or at the
+    window's end."""
+    keys = [one.key for one in asked if one is not None]
+    generation, kept = pagecache.read_kept_many(pagecache.DATES, keys) if keys else (None, {})
+    lists = []
+    for one in asked:
+        if one is None:
+            lists.append([])
+            continue
+        found = kept[one.key]
+        if found is not None:
+            dates, built_at, until = found
+            if built_at <= one.after < until:
+                lists.append(dates)
+                continue
+        dates = one.build()
+        longest = KEPT_DATES_LONGEST if one.window is None else KEPT_DATES_WINDOW_MOVES
+        until = min([one.after + longest, *(one.end_of(date) for date in dates)])
+        pagecache.keep(one.key, generation, (dates, one.after, until), int(longest.total_seconds()))
+        lists.append(dates)
+    return lists
 
 
 # Kept dates are DateRows: a release that changes their fields never reads an earlier one's.
@@ -529,11 +554,25 @@ def my_rsvps(user, *, after, group_ids=None):
 def my_upcoming(user, *, after, limit: int = 20, group_ids=None) -> list[tuple[DateRow, str]]:
     """The member's next dates across all their groups, each with their RSVP status, read
     as ``upcoming_dates`` reads them, and kept as it keeps them."""
-    group_ids = sorted(active_group_ids(user) if group_ids is None else group_ids)
+    group_ids = active_group_ids(user) if group_ids is None else group_ids
+    return _kept_dates(_my_upcoming_asked(user, after, limit, group_ids))[0]
+
+
+def my_dates_and_coming(user, *, after, group_ids, coming_before, coming_limit: int):
+    """``my_upcoming`` and ``upcoming_dates`` of the same groups (my meetings' two
+    lists), read from what is kept in one round trip."""
+    return _kept_dates(
+        _my_upcoming_asked(user, after, 20, group_ids),
+        _upcoming_dates_asked(group_ids, after, coming_before, coming_limit),
+    )
+
+
+def _my_upcoming_asked(user, after, limit: int, group_ids) -> _DatesAsked | None:
+    group_ids = sorted(group_ids)
     if not group_ids:
-        return []
+        return None
     key = f"my-upcoming:{_DATE_SHAPE}:{user.pk}:{limit}:{pagecache.digest_of(*group_ids)}"
-    return _kept_dates(key, after, None, lambda: _my_upcoming(user, after, limit, group_ids), lambda row: row[0].end)
+    return _DatesAsked(key, after, None, lambda: _my_upcoming(user, after, limit, group_ids), lambda row: row[0].end)
 
 
 def _my_upcoming(user, after, limit: int, group_ids) -> list[tuple[DateRow, str]]:

@@ -65,6 +65,22 @@ def first_date(meeting) -> Occurrence:
     return meeting.occurrences.order_by("start").first()
 
 
+def test_the_meetings_page_reads_both_kept_lists_in_one_round_trip(circle, monkeypatch):
+    from django.core.cache import cache
+
+    group, people, meeting = circle
+    actions.rsvp(user=people["Ann"], occurrence=meeting.occurrences.order_by("start").first())
+    ann = client_of(people["Ann"])
+    first = sections(ann)
+    asked = []
+    get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys, *a, **k: asked.append(list(keys)) or get_many(keys, *a, **k))
+    assert sections(ann) == first
+    dates = [keys for keys in asked if any(key.startswith(("my-upcoming:", "upcoming-dates:")) for key in keys)]
+    assert len(dates) == 1
+    assert {key.split(":")[0] for key in dates[0]} >= {"my-upcoming", "upcoming-dates"}
+
+
 @pytest.mark.parametrize(
     ("change", "shown"),
     [
