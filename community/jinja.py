@@ -13,7 +13,7 @@ templates: ``url`` and ``row_url`` (reverse), ``static``, ``meeting_time``, and 
 and ``urlencode``.
 """
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 
 from django.forms.renderers import BaseRenderer
@@ -39,7 +39,9 @@ def local_date(value, arg=None) -> str:
         return ""  # what Django's templates print for a missing value
     plan = _date_plan(arg) if arg else None
     if isinstance(value, datetime) and value.tzinfo is not None and plan is not None:
-        shown = _local_date(value, get_current_timezone(), arg)
+        # As UTC in the key: two times of the hour the clocks go back are equal to Python.
+        moment = value if value.tzinfo is UTC else value.astimezone(UTC)
+        shown = _local_date(moment, get_current_timezone(), arg)
         if shown is not None:
             return shown
     if type(value) is date and plan is not None and not _TIME_LETTERS.intersection(arg):
@@ -49,10 +51,9 @@ def local_date(value, arg=None) -> str:
 
 @lru_cache(maxsize=4096)
 def _local_date(value: datetime, zone, format_: str) -> str | None:
-    """An aware time in ``zone`` by a format ``_date_plan`` knows, or None for Django's
-    filter. A function of the moment, the zone and the format alone (equal moments in
-    other zones give the same text), so the same rows' times, shown on every visit, are
-    formatted once per process."""
+    """A time in UTC shown in ``zone`` by a format ``_date_plan`` knows, or None for
+    Django's filter: a function of the moment, the zone and the format alone, so the same
+    rows' times, shown on every visit, are formatted once per process."""
     local = value.astimezone(zone)
     # In the hour the clocks go back Django prints no zone name; it says so itself.
     if "T" not in format_ or local.utcoffset() == local.replace(fold=1 - local.fold).utcoffset():

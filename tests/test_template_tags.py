@@ -64,6 +64,17 @@ def test_jinja_dates_are_djangos_in_the_members_time_zone(zone, when, format_):
     assert expected or not format_  # a real date, not an empty string on both sides
 
 
+def test_jinja_dates_of_the_hour_lived_twice_are_two_moments():
+    """Python holds the two 1:30 AMs of the night New York's clocks go back as equal: the
+    kept text of one must not be given for the other."""
+    new_york = ZoneInfo("America/New_York")
+    first, second = (datetime(2026, 11, 1, 1, 30, tzinfo=new_york, fold=fold) for fold in (0, 1))
+    with timezone.override(ZoneInfo("UTC")):
+        shown = [_jinja("{{ when|date('M j, g:i A T') }}", when=when) for when in (first, second)]
+        assert shown == [_django("{{ when|date:'M j, g:i A T' }}", when=when) for when in (first, second)]
+    assert shown == ["Nov 1, 5:30 AM UTC", "Nov 1, 6:30 AM UTC"]
+
+
 def test_jinja_escapes_members_words_and_prints_nothing_for_a_missing_value():
     title = '<script>alert("x")</script> & “quotes”'
     html = _jinja("<h3>{{ post.title }}</h3>{{ post.missing.deeper }}|{{ nobody.name }}", post={"title": title})

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template import engines
+from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt
@@ -77,8 +78,8 @@ def _as_listed(row: dict) -> dict:
 @login_required
 def notification_list(request):
     rows = _LISTED[is_site_staff(request.user)].fetchall(request.user.pk)
-    zone = timezone.get_current_timezone_name()
-    items_html = "".join(_item_html(tuple(row[name] for name in LIST_FIELDS), zone) for row in rows)
+    zone, prefix = timezone.get_current_timezone_name(), get_script_prefix()
+    items_html = "".join(_item_html(tuple(row[name] for name in LIST_FIELDS), zone, prefix) for row in rows)
     return render(
         request,
         "community/notifications/notification_list.html",
@@ -87,10 +88,11 @@ def notification_list(request):
 
 
 @lru_cache(maxsize=1024)
-def _item_html(values: tuple, zone: str) -> str:
-    """A row's HTML, from the row's values and the viewer's time zone alone (the zone
-    the request renders in): a member's list shows the same rows visit after visit, so
-    each is rendered once per process. Another value (read, renamed) is another key."""
+def _item_html(values: tuple, zone: str, script_prefix: str) -> str:
+    """A row's HTML, from the row's values, the viewer's time zone and the site's address
+    prefix alone (those the request renders with): a member's list shows the same rows
+    visit after visit, so each is rendered once per process. Another value (read,
+    renamed) is another key."""
     row = dict(zip(LIST_FIELDS, values, strict=True))
     template = engines["jinja2"].get_template("community/notifications/_notification_item.html").template
     return template.render({"item": _as_listed(row)})

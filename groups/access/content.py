@@ -44,7 +44,7 @@ def published_content_q(group_ids, *, replies: bool = False) -> Q:
     """What lists across groups show: published posts (or published replies on published
     posts) of ``group_ids``, None meaning every group (staff). Held, removed and deleted
     content is never in them, even for its author or a moderator: site search (with
-    ``readable_group_ids``) and the home feed (with ``active_group_ids``) use it."""
+    ``readable_group_ids``) and the home feed (with ``active_memberships``) use it."""
     if replies:
         q = Q(status=ContentStatus.PUBLISHED, post__status=ContentStatus.PUBLISHED)
         return q if group_ids is None else q & Q(post__group_id__in=group_ids)

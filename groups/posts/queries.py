@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.db.models import Count, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -19,13 +19,13 @@ from community.accounts.roles import is_site_staff
 from community.core import pagecache
 from community.core.prepared import PreparedValues, for_each_length, instance
 from groups.access import (
-    MODERATING_ROLES,
     active_group_ids,
     active_memberships,
     author_label,
     blocked_by_viewer,
     can_moderate,
     is_folded,
+    moderating_memberships,
     published_content_q,
     visible_content_q,
 )
@@ -44,6 +44,7 @@ from groups.models import (
     Rsvp,
 )
 from groups.posts.versions import (
+    KEPT_SECONDS,
     KEPT_UP_TO_GROUPS,
     LISTS,
     KeptInProcess,
@@ -318,48 +319,71 @@ def home_feed(user) -> tuple[list[int], list[RecentPost]]:
     """The ids of the member's groups (``active_memberships``), and the latest active
     threads across those groups, for their home page.
 
-    The threads are the same for every member of the same groups: they are kept
-    (``versions.kept_or_built``) under each group's id, address, name and list version,
-    read with the memberships in one query. Any write to a post or reply of those groups,
-    an author's new name, a group's rename, and joining or leaving a group moves the key,
-    so a kept list never differs from one built now. What is the member's own (the name
-    shown for an anonymous author to a moderator, a blocked author's post folded away) is
-    worked out for them from the kept rows."""
+    For a member who moderates none of those groups, the threads are the same as for
+    every such member of the same groups: they are kept (``versions.kept_or_built``, once
+    the same groups at the same versions were asked for twice) under each group's id,
+    address, name and list version, read with the memberships in one query. Any write to
+    a post or reply of those groups, an author's new name, a group's rename, and joining
+    or leaving a group moves the key, so a kept list never differs from one built now.
+    What is kept shows what such a member sees (no author of an anonymous post, not even
+    their id); folding a blocked author's post away is worked out for each member. A
+    moderator's list (it names anonymous authors in their groups) is built for them."""
     rows = _MY_GROUPS.fetchall(user.pk)
     if not rows:
         return [], []
     group_ids = [row["group_id"] for row in rows]  # in order
     blocked = ids_in(rows[0]["blocked"])
-    staff = is_site_staff(user)
-    moderates = {row["group_id"] for row in rows if staff or row["role"] in MODERATING_ROLES}
+    # can_moderate's answer for each group: staff moderate every group.
+    moderated = set(group_ids) if is_site_staff(user) else {row["group_id"] for row in rows if row["moderates"]}
 
     def build() -> list[dict]:
         prepared = _RECENT_POSTS(len(group_ids))
         return prepared.fetchall(*group_ids) if prepared else list(_recent_posts(*group_ids))
 
-    if len(group_ids) > KEPT_UP_TO_GROUPS or not pagecache.may_keep():
-        posts = build()
-    else:
-        groups = [(row["group_id"], row["group__slug"], row["group__name"], row["version"]) for row in rows]
-        key = f"recent-posts:{_RECENT_SHAPE}:{pagecache.digest_of(groups)}"
-        posts = kept_or_built(LISTS, group_ids, key, build, in_process=HELD_RECENT_POSTS)
-    return group_ids, [_recent_post(row, row["author_id"] in blocked, row["group_id"] in moderates) for row in posts]
+    if moderated or len(group_ids) > KEPT_UP_TO_GROUPS or not pagecache.may_keep():
+        shown = [_as_shown(row, moderates=row["group_id"] in moderated) for row in build()]
+        return group_ids, [_recent_post(row, blocked) for row in shown]
+    groups = [(row["group_id"], row["group__slug"], row["group__name"], row["version"]) for row in rows]
+    key = f"recent-posts:{_RECENT_SHAPE}:{pagecache.digest_of(groups)}"
+    kept = kept_or_built(
+        LISTS,
+        group_ids,
+        key,
+        lambda: [_as_shown(row, moderates=False) for row in build()],
+        # Asked before, or built without taking any group's lock (a writer would wait).
+        worth_keeping=lambda: pagecache.asked_before(key, KEPT_SECONDS),
+        in_process=HELD_RECENT_POSTS,
+    )
+    return group_ids, [_recent_post(row, blocked) for row in kept]
 
 
-def _recent_post(row: dict, author_blocked: bool, moderates: bool) -> RecentPost:
-    # What author_label and is_folded read of a post, without building one.
+def _as_shown(row: dict, *, moderates: bool) -> dict:
+    """A row of ``_recent_posts`` as a member who moderates its group or not sees it: the
+    name shown for its author, and no author id for an anonymous post."""
     post = SimpleNamespace(
         author_id=row["author_id"],
         author=SimpleNamespace(display_name=row["author__display_name"]),
         is_anonymous=row["is_anonymous"],
-        author_blocked=author_blocked,
     )
+    shown = {name: row[name] for name in _SHOWN}
+    shown["shown_author"] = author_label(post, viewer_moderates=moderates)
+    shown["author_id"] = None if row["is_anonymous"] else row["author_id"]
+    return shown
+
+
+# What a home row shows of a post; with its author's id (for the reader's blocks) and the
+# name shown for them, all a kept row holds.
+_SHOWN = ("id", "title", "group_id", "group__slug", "group__name", "is_anonymous", "reply_count", "last_activity_at")
+
+
+def _recent_post(row: dict, blocked: set) -> RecentPost:
+    post = SimpleNamespace(is_anonymous=row["is_anonymous"], author_blocked=row["author_id"] in blocked)
     return RecentPost(
         pk=row["id"],
         group_slug=row["group__slug"],
         group_name=row["group__name"],
         title=row["title"],
-        shown_author=author_label(post, viewer_moderates=moderates),
+        shown_author=row["shown_author"],
         reply_count=row["reply_count"],
         last_activity_at=row["last_activity_at"],
         folded=is_folded(post),
@@ -367,15 +391,17 @@ def _recent_post(row: dict, author_blocked: bool, moderates: bool) -> RecentPost
 
 
 def _my_groups(user_id: int):
-    """The member's active memberships: each group's id, the member's role, the group's
-    address, name and list version, and (the same on every row) the ids of the members
-    the member blocked."""
+    """The member's active memberships: each group's id, address, name and list version,
+    whether the member moderates it (``moderating_memberships``), and (the same on every
+    row) the ids of the members the member blocked."""
+    user = get_user_model()(pk=user_id)
     return (
-        active_memberships(get_user_model()(pk=user_id))
+        active_memberships(user)
         .order_by("group_id")
         .values(
-            *("group_id", "role", "group__slug", "group__name"),
+            *("group_id", "group__slug", "group__name"),
             version=list_version("group"),
+            moderates=Exists(moderating_memberships(user).filter(pk=OuterRef("pk"))),
             blocked=Subquery(blocked_by(user_id)),
         )
     )
@@ -385,14 +411,14 @@ def _my_groups(user_id: int):
 _MY_GROUPS = PreparedValues(_my_groups)
 
 RECENT_POSTS_SHOWN = 8
-# Kept rows are the query's values: a release that reads other values never reads them.
+# Kept rows hold these values (``_as_shown``): a release that keeps others never reads them.
 _RECENT_VALUES = (
     *("id", "title", "group_id", "author_id", "is_anonymous", "status", "reply_count", "last_activity_at"),
     *("group__name", "group__slug", "author__id", "author__display_name"),
 )
-_RECENT_SHAPE = pagecache.shape_of(_RECENT_VALUES, RECENT_POSTS_SHOWN)
+_RECENT_SHAPE = pagecache.shape_of(_RECENT_VALUES, _SHOWN, RECENT_POSTS_SHOWN)
 # The lists read most are held in each process as well (versions.KeptInProcess): nothing
-# changes them (each member's view is worked out into new RecentPost rows).
+# changes them (each member's folds are worked out into new RecentPost rows).
 HELD_RECENT_POSTS = KeptInProcess(64)
 
 

@@ -106,3 +106,53 @@ def test_the_list_kept_for_a_set_of_groups_follows_every_post_and_membership(
     membership.save(update_fields=["status"])
     assert "Night shifts" not in recent(ben)
     assert "Waiting words" in recent(ben)
+
+
+def kept_recent(user) -> str:
+    """The recent posts, asked for often enough to be kept (the second visit keeps them)."""
+    for _ in range(2):
+        page = recent(user)
+    return page
+
+
+def test_a_kept_list_holds_no_anonymous_author_and_a_moderator_s_is_their_own(circle):
+    from groups.posts import queries
+
+    group, people, post = circle
+    create_post(author=people["Ben"], group=group, title="Hard week", body="Words.", is_anonymous=True)
+    page = kept_recent(people["Ann"])
+    assert "Hard week" in page
+    assert "Ben" not in page.partition("Hard week")[2].partition("</li>")[0]
+    # What was kept (in Redis, and held in this process as it was put there).
+    kept = [row for _expires, rows in queries.HELD_RECENT_POSTS._pages.values() for row in rows]
+    assert [row["title"] for row in kept if row["is_anonymous"]] == ["Hard week"]
+    for row in kept:
+        if row["is_anonymous"]:
+            assert row["author_id"] is None
+            assert row["shown_author"] == "Anonymous member"
+            assert people["Ben"].display_name not in repr(row)
+    # The moderator's list names the author; it is built for them, never kept.
+    assert "Ben (posted anonymously)" in kept_recent(people["Mod"])
+    assert "Ben (posted anonymously)" not in kept_recent(people["Ann"])
+
+
+def test_a_kept_list_follows_authors_anonymity_and_addresses(circle):
+    from community.privacy.actions import DeletionMode, delete_account
+
+    group, people, post = circle
+    ben = people["Ben"]
+    assert "· Ann ·" in kept_recent(ben)
+    Post.objects.filter(pk=post.pk).update(is_anonymous=True)
+    page = kept_recent(ben)
+    assert "· Anonymous member ·" in page
+    assert "· Ann ·" not in page
+    Post.objects.filter(pk=post.pk).update(is_anonymous=False)
+    assert "· Ann ·" in kept_recent(ben)
+    Group.objects.filter(pk=group.pk).update(slug="new-address")
+    page = kept_recent(ben)
+    assert 'href="/groups/new-address/' in page
+    assert 'href="/groups/circle/' not in page
+    delete_account(user=people["Ann"], mode=DeletionMode.ANONYMISE)
+    page = kept_recent(ben)
+    assert "· Former member ·" in page
+    assert "· Ann ·" not in page
