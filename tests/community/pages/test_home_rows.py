@@ -156,3 +156,25 @@ def test_a_kept_list_follows_authors_anonymity_and_addresses(circle):
     page = kept_recent(ben)
     assert "· Former member ·" in page
     assert "· Ann ·" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_home_built_while_a_post_edit_is_open_is_not_kept(circle, second_connection):
+    """The edit takes its version before it commits: a home built meanwhile reads the old
+    title and must not keep it under a version the edit will not move again."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time")
+    group, people, post = circle
+    recent(people["Ben"])  # asked once: the next build may be kept
+    other = second_connection()
+    try:
+        other.execute("UPDATE groups_post SET title = 'Quietly renamed' WHERE id = %s", [post.pk])
+        assert "Slow mornings" in recent(people["Ben"])  # not committed yet
+        other.commit()
+    finally:
+        other.close()
+    page = recent(people["Ben"])
+    assert "Quietly renamed" in page
+    assert "Slow mornings" not in page
