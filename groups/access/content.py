@@ -60,13 +60,15 @@ def can_see_history(user, item) -> bool:
 
 def author_label(item, *, viewer_moderates: bool) -> str:
     """The name shown for a post's or reply's author. Anonymous items show the real
-    author to the group's moderators and staff only."""
+    author to the group's moderators and staff only, and stay anonymous to everyone else
+    after their author deleted their account ("Former member" would say who had left)."""
+    if item.is_anonymous:
+        if not viewer_moderates:
+            return ANONYMOUS_LABEL
+        name = FORMER_MEMBER_LABEL if item.author_id is None else item.author.display_name
+        return f"{name} (posted anonymously)"
     if item.author_id is None:
         return FORMER_MEMBER_LABEL
-    if item.is_anonymous:
-        if viewer_moderates:
-            return f"{item.author.display_name} (posted anonymously)"
-        return ANONYMOUS_LABEL
     return item.author.display_name
 
 

@@ -236,6 +236,43 @@ def test_anonymise_keeps_posts_as_former_member(busy):
     assert "River Quill" not in html
 
 
+def test_anonymous_words_stay_anonymous_after_their_author_leaves(busy, make_post, make_reply):
+    """ "Former member" on an anonymous post would tell readers that its author just
+    deleted their account: to everyone but the moderators it stays "Anonymous member"."""
+    group, river = busy["group"], busy["river"]
+    post = make_post(group, river, title="Said without my name", body="Quiet words.", is_anonymous=True)
+    make_reply(busy["post"], river, body="An anonymous reply.", is_anonymous=True)
+    delete_account(user=river, mode=DeletionMode.ANONYMISE)
+    reader, moderator = Client(), Client()
+    reader.force_login(busy["other"])
+    moderator.force_login(busy["moderator"])
+    # Each page, and the words there that River wrote anonymously.
+    pages = [
+        (post.get_absolute_url(), "Quiet words."),
+        (busy["post"].get_absolute_url(), "An anonymous reply."),
+        (reverse("groups:post-list", args=[group.slug]), "Said without my name"),
+        (reverse("community:home"), "Said without my name"),
+    ]
+    for url, words in pages:
+        for _kept in range(2):  # built, then kept
+            html = reader.get(url).content.decode()
+            shown_with = _item_around(html, words)
+            assert "Anonymous member" in shown_with, url
+            assert "Former member" not in shown_with, url
+            assert "River Quill" not in html, url
+    thread = moderator.get(post.get_absolute_url()).content.decode()
+    assert "Former member (posted anonymously)" in thread
+    assert "River Quill" not in thread
+
+
+def _item_around(html: str, words: str) -> str:
+    """The post, reply or row (``<article>`` or ``<li>``) of the page that holds ``words``."""
+    at = html.index(words)
+    start = max(html.rfind("<article", 0, at), html.rfind("<li", 0, at))
+    ends = [end for end in (html.find("</li>", at), html.find("</article>", at)) if end > 0]
+    return html[start : min(ends)]
+
+
 def test_erase_replaces_text_and_keeps_others_replies(busy):
     delete_account(user=busy["river"], mode=DeletionMode.ERASE)
     post = Post.objects.get(pk=busy["post"].pk)
