@@ -7,6 +7,7 @@ values alone, so it cannot show anything the key leaves out."""
 from functools import lru_cache
 
 from django.template import engines
+from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -15,11 +16,12 @@ from groups.posts.queries import RecentPost
 
 def recent_rows(posts: list[RecentPost]) -> str:
     """The ``<li>``s of the home's recent posts."""
-    return _rows_html(tuple(posts), timezone.get_current_timezone_name())
+    return _rows_html(tuple(posts), timezone.get_current_timezone_name(), get_script_prefix())
 
 
 @lru_cache(maxsize=256)
-def _rows_html(posts: tuple[RecentPost, ...], zone_name: str) -> str:
-    # zone_name is part of the key: the times are shown in it.
+def _rows_html(posts: tuple[RecentPost, ...], zone_name: str, script_prefix: str) -> str:
+    # zone_name and script_prefix are part of the key: the times are shown in the one, the
+    # links start with the other.
     template = engines["jinja2"].get_template("community/pages/_recent_post_rows.html")
     return mark_safe(template.render({"recent_posts": posts}))  # noqa: S308 - Jinja2 escaped it

@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from django.template import engines
+from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -79,7 +80,8 @@ def date_row(date, rsvp_status: str = "", show_group: bool = False) -> str:
     """The ``<li>`` of ``date`` (a DateRow or an Occurrence with its meeting and group),
     with the member's RSVP status and, with ``show_group``, the group's name."""
     row = date if isinstance(date, DateRow) else DateRow.of(date)
-    return _row_html(row, rsvp_status or "", bool(show_group), timezone.get_current_timezone_name())
+    zone, prefix = timezone.get_current_timezone_name(), get_script_prefix()
+    return _row_html(row, rsvp_status or "", bool(show_group), zone, prefix)
 
 
 def date_rows(rows, show_group: bool = False) -> str:
@@ -88,7 +90,7 @@ def date_rows(rows, show_group: bool = False) -> str:
     process too, keyed by all its rows, their statuses and the time zone: my meetings and
     home show the same list on every visit."""
     listed = tuple(_with_status(row) for row in rows)
-    return _rows_html(listed, bool(show_group), timezone.get_current_timezone_name())
+    return _rows_html(listed, bool(show_group), timezone.get_current_timezone_name(), get_script_prefix())
 
 
 def _with_status(row) -> tuple[DateRow, str]:
@@ -97,13 +99,14 @@ def _with_status(row) -> tuple[DateRow, str]:
 
 
 @lru_cache(maxsize=64)
-def _rows_html(listed: tuple, show_group: bool, zone_name: str) -> str:
-    rows = (_row_html(row, status, show_group, zone_name) for row, status in listed)
+def _rows_html(listed: tuple, show_group: bool, zone_name: str, script_prefix: str) -> str:
+    # script_prefix is part of the key: the rows link to the site's own addresses.
+    rows = (_row_html(row, status, show_group, zone_name, script_prefix) for row, status in listed)
     return mark_safe("\n".join(rows))  # noqa: S308 - each row escaped by Jinja2
 
 
 @lru_cache(maxsize=4096)
-def _row_html(row: DateRow, rsvp_status: str, show_group: bool, zone_name: str) -> str:
+def _row_html(row: DateRow, rsvp_status: str, show_group: bool, zone_name: str, script_prefix: str) -> str:
     values = {
         "url": row_url("groups:occurrence-detail", row.group_slug, row.meeting_id, row.occurrence_id),
         "title": row.title,

@@ -19,6 +19,8 @@ from community.accounts.roles import is_site_staff
 from community.core import pagecache
 from community.core.prepared import PreparedValues, for_each_length, instance
 from groups.access import (
+    ANONYMOUS_LABEL,
+    FORMER_MEMBER_LABEL,
     active_group_ids,
     active_memberships,
     author_label,
@@ -416,7 +418,8 @@ _RECENT_VALUES = (
     *("id", "title", "group_id", "author_id", "is_anonymous", "status", "reply_count", "last_activity_at"),
     *("group__name", "group__slug", "author__id", "author__display_name"),
 )
-_RECENT_SHAPE = pagecache.shape_of(_RECENT_VALUES, _SHOWN, RECENT_POSTS_SHOWN)
+# The labels are in it too: kept rows hold the name shown for their author.
+_RECENT_SHAPE = pagecache.shape_of(_RECENT_VALUES, _SHOWN, RECENT_POSTS_SHOWN, ANONYMOUS_LABEL, FORMER_MEMBER_LABEL)
 # The lists read most are held in each process as well (versions.KeptInProcess): nothing
 # changes them (each member's folds are worked out into new RecentPost rows).
 HELD_RECENT_POSTS = KeptInProcess(64)
