@@ -413,12 +413,13 @@ def _my_groups(user_id: int):
 _MY_GROUPS = PreparedValues(_my_groups)
 
 RECENT_POSTS_SHOWN = 8
-# Kept rows hold these values (``_as_shown``): a release that keeps others never reads them.
+# What the home's query reads of each post; kept rows hold ``_SHOWN`` of it (``_as_shown``).
 _RECENT_VALUES = (
     *("id", "title", "group_id", "author_id", "is_anonymous", "status", "reply_count", "last_activity_at"),
     *("group__name", "group__slug", "author__id", "author__display_name"),
 )
-# The labels are in it too: kept rows hold the name shown for their author.
+# Keys name all of it and the labels (kept rows hold the name shown for their author): a
+# release that keeps other rows never reads these.
 _RECENT_SHAPE = pagecache.shape_of(_RECENT_VALUES, _SHOWN, RECENT_POSTS_SHOWN, ANONYMOUS_LABEL, FORMER_MEMBER_LABEL)
 # The lists read most are held in each process as well (versions.KeptInProcess): nothing
 # changes them (each member's folds are worked out into new RecentPost rows).
@@ -580,7 +581,11 @@ def my_rsvps(user, *, after, group_ids=None):
     )
 
 
-def my_upcoming(user, *, after, limit: int = 20, group_ids=None) -> list[tuple[DateRow, str]]:
+# How many of their own coming dates a member's lists show, unless told.
+MY_DATES_SHOWN = 20
+
+
+def my_upcoming(user, *, after, limit: int = MY_DATES_SHOWN, group_ids=None) -> list[tuple[DateRow, str]]:
     """The member's next dates across all their groups, each with their RSVP status, read
     as ``upcoming_dates`` reads them, and kept as it keeps them."""
     group_ids = active_group_ids(user) if group_ids is None else group_ids
@@ -591,7 +596,7 @@ def my_dates_and_coming(user, *, after, group_ids, coming_before, coming_limit: 
     """``my_upcoming`` and ``upcoming_dates`` of the same groups (my meetings' two
     lists), read from what is kept in one round trip."""
     return _kept_dates(
-        _my_upcoming_asked(user, after, 20, group_ids),
+        _my_upcoming_asked(user, after, MY_DATES_SHOWN, group_ids),
         _upcoming_dates_asked(group_ids, after, coming_before, coming_limit),
     )
 
